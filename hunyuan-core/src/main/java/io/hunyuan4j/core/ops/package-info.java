@@ -1,0 +1,4 @@
+@NullMarked
+package io.hunyuan4j.core.ops;
+
+import org.jspecify.annotations.NullMarked;

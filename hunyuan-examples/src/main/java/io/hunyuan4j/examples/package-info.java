@@ -1,0 +1,4 @@
+@NullMarked
+package io.hunyuan4j.examples;
+
+import org.jspecify.annotations.NullMarked;
