@@ -1,0 +1,30 @@
+package io.hunyuan4j.core.pipeline;
+
+import ai.djl.ndarray.NDArray;
+
+/** The denoising model as the pipeline sees it (the HunyuanVideo DiT implements it). */
+public interface Denoiser extends AutoCloseable {
+
+    /**
+     * One forward pass.
+     *
+     * @return the predicted velocity, same shape as {@code input.hiddenStates()}, in its manager
+     */
+    NDArray forward(DenoiserInput input);
+
+    /** Latent channels the model takes. */
+    int inChannels();
+
+    /** Spatial patch size (2). */
+    int patchSize();
+
+    /** Temporal patch size (1). */
+    int patchSizeT();
+
+    /** Whether the model embeds distilled guidance (then {@link DenoiserInput#guidance()} is required). */
+    boolean guidanceEmbeds();
+
+    /** Releases the weights. */
+    @Override
+    void close();
+}
