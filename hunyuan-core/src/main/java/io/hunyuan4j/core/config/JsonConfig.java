@@ -104,16 +104,12 @@ public final class JsonConfig {
             return def;
         }
         JsonElement e = value(key);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw invalid(key, "an integer", e);
+        }
         try {
-            double d = e.getAsDouble();
-            if (d != Math.rint(d)) {
-                throw invalid(key, "an integer", e);
-            }
-            return e.getAsLong();
-        } catch (RuntimeException ex) {
-            if (ex instanceof ConfigException ce) {
-                throw ce;
-            }
+            return e.getAsBigDecimal().longValueExact();
+        } catch (ArithmeticException | NumberFormatException ex) {
             throw invalid(key, "an integer", e);
         }
     }
@@ -172,6 +168,20 @@ public final class JsonConfig {
         int[] out = new int[a.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = intValue(key + "[" + i + "]", a.get(i));
+        }
+        return out;
+    }
+
+    /** A number array, e.g. {@code "scaling_factors": [0.5, 1.0]}; absent gives a copy of {@code def}. */
+    public float[] getFloatArray(String key, float... def) {
+        if (!has(key)) {
+            read.add(key);
+            return def.clone();
+        }
+        JsonArray a = array(key);
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = floatValue(key + "[" + i + "]", a.get(i));
         }
         return out;
     }

@@ -10,6 +10,9 @@ import java.util.stream.Stream;
 /** Opens the weights of one diffusers component folder, single-file or sharded. */
 public final class Checkpoints {
 
+    /** The weight file names diffusers and transformers write by default, without the suffix. */
+    private static final List<String> CANONICAL = List.of("diffusion_pytorch_model", "model");
+
     private Checkpoints() {}
 
     /**
@@ -20,27 +23,47 @@ public final class Checkpoints {
      * @throws IllegalArgumentException if the folder holds no weights or is ambiguous, naming what it found
      */
     public static TensorSource open(Path path) {
+        return open(path, TensorReader.DEFAULT_CHUNK_BYTES);
+    }
+
+    /** {@link #open(Path)} with a smaller fill chunk, for tests. */
+    static TensorSource open(Path path, long chunkBytes) {
         if (Files.isRegularFile(path)) {
             return path.getFileName().toString().endsWith(".index.json")
-                    ? ShardedSafetensors.open(path) : SafetensorsFile.open(path);
+                    ? ShardedSafetensors.open(path, chunkBytes) : SafetensorsFile.open(path, chunkBytes);
         }
         if (!Files.isDirectory(path)) {
             throw new IllegalArgumentException("weights path " + path + " does not exist");
         }
-        List<Path> indexes = list(path, ".safetensors.index.json");
+        List<Path> indexes = preferCanonical(list(path, ".safetensors.index.json"), ".safetensors.index.json");
         if (indexes.size() == 1) {
-            return ShardedSafetensors.open(indexes.get(0));
+            return ShardedSafetensors.open(indexes.get(0), chunkBytes);
         }
         if (indexes.size() > 1) {
             throw new IllegalArgumentException(path + " holds several index files " + indexes + "; expected one");
         }
-        List<Path> files = list(path, ".safetensors");
+        List<Path> files = preferCanonical(list(path, ".safetensors"), ".safetensors");
         if (files.size() == 1) {
-            return SafetensorsFile.open(files.get(0));
+            return SafetensorsFile.open(files.get(0), chunkBytes);
         }
         throw new IllegalArgumentException(path + (files.isEmpty()
                 ? " holds no *.safetensors file and no *.safetensors.index.json"
                 : " holds several *.safetensors files " + files + " but no *.safetensors.index.json"));
+    }
+
+    /**
+     * Among several candidates, the reference's default file name wins over variants such as
+     * {@code diffusion_pytorch_model.fp16.safetensors} (diffusers loads the default unless a variant is asked
+     * for).
+     */
+    private static List<Path> preferCanonical(List<Path> found, String suffix) {
+        if (found.size() <= 1) {
+            return found;
+        }
+        List<Path> canonical = found.stream()
+                .filter(p -> CANONICAL.stream().anyMatch(c -> p.getFileName().toString().equals(c + suffix)))
+                .toList();
+        return canonical.size() == 1 ? canonical : found;
     }
 
     private static List<Path> list(Path dir, String suffix) {

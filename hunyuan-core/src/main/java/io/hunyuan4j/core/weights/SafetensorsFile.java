@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -16,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -25,73 +25,89 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * One safetensors file, read lazily: the header is parsed and validated on open, a tensor's bytes are mapped
- * only when it is loaded. Offsets are {@code long} throughout, so files far beyond 2 GiB work; no read ever
- * pulls the whole file onto the Java heap.
+ * One safetensors file, read lazily: the header is parsed and validated on open, a tensor's bytes are read
+ * only when it is loaded, straight into the native memory of the array that receives them. Offsets are
+ * {@code long} throughout and reads are positional, so files far beyond 4 GiB work and no read ever pulls the
+ * whole file onto the Java heap: a 20 GB shard loads tensor by tensor with a 2 GB heap.
  *
- * <p>Format: 8-byte little-endian header length N, N bytes of JSON, then the data section.
+ * <p>Format: 8-byte little-endian header length N, N bytes of JSON (tensor name to dtype, shape and
+ * {@code data_offsets} relative to the data section, plus an optional {@code __metadata__} object of strings),
+ * then the data section. Every entry is validated on open: dtype, offsets inside the data section, byte length
+ * equal to dtype size times element count, no overlaps, no duplicate names.
+ *
+ * <p>Thread-safe: loads of different tensors may run concurrently.
  *
  * @see <a href="https://github.com/huggingface/safetensors">safetensors</a>
  */
-public final class SafetensorsFile implements TensorSource {
+public final class SafetensorsFile implements TensorSource, RawSource {
 
     /** Upper bound on the JSON header: safetensors itself refuses headers above 100 MB. */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
-
-    /** Largest slice mapped or widened in one piece; bigger tensors are loaded in row chunks. */
-    static final long MAX_CHUNK_BYTES = 1L << 30;
 
     private final Path file;
     private final FileChannel channel;
     private final long dataStart;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
+    private final long chunkBytes;
 
     private SafetensorsFile(Path file, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
-            Map<String, String> metadata) {
+            Map<String, String> metadata, long chunkBytes) {
         this.file = file;
         this.channel = channel;
         this.dataStart = dataStart;
         this.tensors = tensors;
         this.metadata = metadata;
+        this.chunkBytes = chunkBytes;
     }
 
     /**
      * Opens and validates a safetensors file.
      *
-     * @throws SafetensorsException for any malformation (header length, JSON, dtype, offsets, overlap, size)
-     * @throws java.io.UncheckedIOException if the file cannot be read
+     * @throws SafetensorsException for any malformation (header length, JSON, dtype, offsets, overlap, size,
+     *     duplicate names), naming the file and, where known, the tensor
+     * @throws UncheckedIOException if the file cannot be read
      */
     public static SafetensorsFile open(Path file) {
+        return open(file, TensorReader.DEFAULT_CHUNK_BYTES);
+    }
+
+    /** Opens with a smaller fill chunk, so tests can exercise the chunked path without writing gigabytes. */
+    static SafetensorsFile open(Path file, long chunkBytes) {
+        if (chunkBytes < 8 || chunkBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("chunkBytes " + chunkBytes + " must be in [8, 2^31 - 1]");
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot open " + file, e);
+            throw new UncheckedIOException("cannot open " + file, e);
         }
         try {
-            return parse(file, ch);
+            return parse(file, ch, chunkBytes);
         } catch (RuntimeException e) {
             closeQuietly(ch);
             throw e;
         }
     }
 
-    private static SafetensorsFile parse(Path file, FileChannel ch) {
+    private static SafetensorsFile parse(Path file, FileChannel ch, long chunkBytes) {
         long fileSize;
         ByteBuffer headerBytes;
         long n;
         try {
             fileSize = ch.size();
             if (fileSize < 8) {
-                throw new SafetensorsException(file, null, "file is " + fileSize + " bytes, shorter than the 8-byte header length");
+                throw new SafetensorsException(file, null,
+                        "file is " + fileSize + " bytes, shorter than the 8-byte header length");
             }
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, len, 0);
             n = len.flip().getLong();
-            if (n < 2 || n > MAX_HEADER_BYTES) {
-                throw new SafetensorsException(file, null,
-                        "header length " + Long.toUnsignedString(n) + " is outside [2, " + MAX_HEADER_BYTES + "]");
+            // unsigned compare: a length with the top bit set is a huge number, not a negative one
+            if (Long.compareUnsigned(n, MAX_HEADER_BYTES) > 0 || n < 2) {
+                throw new SafetensorsException(file, null, "header length " + Long.toUnsignedString(n)
+                        + " is outside [2, " + MAX_HEADER_BYTES + "] bytes");
             }
             if (8 + n > fileSize) {
                 throw new SafetensorsException(file, null,
@@ -100,106 +116,73 @@ public final class SafetensorsFile implements TensorSource {
             headerBytes = ByteBuffer.allocate((int) n);
             readFully(ch, headerBytes, 8);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + file, e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
         String json = new String(headerBytes.array(), StandardCharsets.UTF_8);
-        JsonObject root;
-        try {
-            JsonElement el = JsonParser.parseString(json);
-            if (!el.isJsonObject()) {
-                throw new SafetensorsException(file, null, "header is not a JSON object");
-            }
-            root = el.getAsJsonObject();
-        } catch (RuntimeException e) {
-            if (e instanceof SafetensorsException se) {
-                throw se;
-            }
-            throw new SafetensorsException(file, null, "malformed JSON header: " + e.getMessage(), e);
-        }
+        HeaderParser.Header header = HeaderParser.parse(file, json);
         long dataStart = 8 + n;
         long dataSize = fileSize - dataStart;
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        List<long[]> ranges = new ArrayList<>();
-        List<String> rangeNames = new ArrayList<>();
-        for (Map.Entry<String, JsonElement> e : root.entrySet()) {
-            String name = e.getKey();
-            if (name.equals("__metadata__")) {
-                if (e.getValue().isJsonObject()) {
-                    for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
-                        metadata.put(m.getKey(), m.getValue().isJsonPrimitive() ? m.getValue().getAsString() : m.getValue().toString());
-                    }
-                }
-                continue;
-            }
-            TensorInfo info = parseEntry(file, name, e.getValue(), dataStart, dataSize);
-            tensors.put(name, info);
-            ranges.add(new long[] {info.offset() - dataStart, info.offset() - dataStart + info.byteLength()});
-            rangeNames.add(name);
+        for (HeaderParser.Entry e : header.entries()) {
+            tensors.put(e.name(), checkEntry(file, e, dataStart, dataSize));
         }
-        checkOverlaps(file, ranges, rangeNames);
+        checkOverlaps(file, tensors.values(), dataStart);
         return new SafetensorsFile(file, ch, dataStart, Collections.unmodifiableMap(tensors),
-                Collections.unmodifiableMap(metadata));
+                Collections.unmodifiableMap(header.metadata()), chunkBytes);
     }
 
-    private static TensorInfo parseEntry(Path file, String name, JsonElement el, long dataStart, long dataSize) {
+    private static TensorInfo checkEntry(Path file, HeaderParser.Entry e, long dataStart, long dataSize) {
+        long count = 1;
         try {
-            JsonObject o = el.getAsJsonObject();
-            if (!o.has("dtype") || !o.has("shape") || !o.has("data_offsets")) {
-                throw new SafetensorsException(file, name, "entry needs dtype, shape and data_offsets: " + o);
+            for (long d : e.shape()) {
+                count = Math.multiplyExact(count, d);
             }
-            DType dtype;
-            try {
-                dtype = DType.parse(o.get("dtype").getAsString());
-            } catch (IllegalArgumentException ex) {
-                throw new SafetensorsException(file, name, ex.getMessage(), ex);
-            }
-            var shapeArr = o.getAsJsonArray("shape");
-            long[] dims = new long[shapeArr.size()];
-            long count = 1;
-            for (int i = 0; i < dims.length; i++) {
-                dims[i] = shapeArr.get(i).getAsLong();
-                if (dims[i] < 0) {
-                    throw new SafetensorsException(file, name, "negative dimension in shape " + shapeArr);
-                }
-                count = Math.multiplyExact(count, dims[i]);
-            }
-            var off = o.getAsJsonArray("data_offsets");
-            if (off.size() != 2) {
-                throw new SafetensorsException(file, name, "data_offsets must have 2 entries: " + off);
-            }
-            long begin = off.get(0).getAsLong();
-            long end = off.get(1).getAsLong();
-            if (begin < 0 || end < begin || end > dataSize) {
-                throw new SafetensorsException(file, name, "data_offsets [" + begin + ", " + end
-                        + "] lie outside the data section of " + dataSize + " bytes");
-            }
-            long expected = Math.multiplyExact(count, (long) dtype.byteSize());
-            if (end - begin != expected) {
-                throw new SafetensorsException(file, name, "byte length " + (end - begin) + " != " + dtype
-                        + " size " + dtype.byteSize() + " x " + count + " elements = " + expected);
-            }
-            return new TensorInfo(name, dtype, new Shape(dims), file, dataStart + begin, end - begin);
-        } catch (SafetensorsException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new SafetensorsException(file, name, "malformed tensor entry: " + e, e);
+        } catch (ArithmeticException ex) {
+            throw new SafetensorsException(file, e.name(), "shape " + Arrays.toString(e.shape())
+                    + " has more elements than a long can count");
         }
+        if (e.begin() < 0 || e.end() < e.begin() || e.end() > dataSize) {
+            throw new SafetensorsException(file, e.name(), "data_offsets [" + e.begin() + ", " + e.end()
+                    + "] lie outside the data section of " + dataSize + " bytes");
+        }
+        DType dtype = e.dtype();
+        long expected;
+        try {
+            expected = Math.multiplyExact(count, (long) dtype.byteSize());
+        } catch (ArithmeticException ex) {
+            expected = -1;
+        }
+        if (e.end() - e.begin() != expected) {
+            throw new SafetensorsException(file, e.name(), "byte length " + (e.end() - e.begin()) + " != "
+                    + dtype + " size " + dtype.byteSize() + " x " + count + " elements of shape "
+                    + Arrays.toString(e.shape()) + " = " + expected);
+        }
+        return new TensorInfo(e.name(), dtype, new Shape(e.shape()), file, dataStart + e.begin(),
+                e.end() - e.begin());
     }
 
-    private static void checkOverlaps(Path file, List<long[]> ranges, List<String> names) {
-        Integer[] order = new Integer[ranges.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+    /**
+     * Rejects tensors whose byte ranges overlap. Empty tensors occupy no bytes and overlap nothing. Gaps
+     * between tensors are allowed (the reference writer leaves none, but they are harmless to a reader).
+     */
+    private static void checkOverlaps(Path file, Collection<TensorInfo> infos, long dataStart) {
+        List<TensorInfo> sorted = new ArrayList<>();
+        for (TensorInfo t : infos) {
+            if (t.byteLength() > 0) {
+                sorted.add(t);
+            }
         }
-        java.util.Arrays.sort(order, Comparator.comparingLong((Integer i) -> ranges.get(i)[0])
-                .thenComparingLong(i -> ranges.get(i)[1]));
-        for (int k = 1; k < order.length; k++) {
-            long[] prev = ranges.get(order[k - 1]);
-            long[] cur = ranges.get(order[k]);
-            if (cur[0] < prev[1] && cur[1] > cur[0]) {
-                throw new SafetensorsException(file, names.get(order[k]), "data overlaps tensor '"
-                        + names.get(order[k - 1]) + "' ([" + cur[0] + ", " + cur[1] + ") vs [" + prev[0] + ", " + prev[1] + "))");
+        sorted.sort(Comparator.comparingLong(TensorInfo::offset));
+        TensorInfo reach = null;
+        for (TensorInfo cur : sorted) {
+            if (reach != null && cur.offset() < reach.offset() + reach.byteLength()) {
+                throw new SafetensorsException(file, cur.name(), "data [" + (cur.offset() - dataStart) + ", "
+                        + (cur.offset() - dataStart + cur.byteLength()) + ") overlaps tensor '" + reach.name()
+                        + "' [" + (reach.offset() - dataStart) + ", "
+                        + (reach.offset() - dataStart + reach.byteLength()) + ")");
+            }
+            if (reach == null || cur.offset() + cur.byteLength() > reach.offset() + reach.byteLength()) {
+                reach = cur;
             }
         }
     }
@@ -233,7 +216,20 @@ public final class SafetensorsFile implements TensorSource {
     /** {@inheritDoc} */
     @Override
     public NDArray load(String name, NDManager manager, DataType dtype) {
-        return TensorReader.read(channel, info(name), manager, dtype);
+        TensorInfo info = info(name);
+        return TensorReader.read((dst, offset) -> readFully(channel, dst, info.offset() + offset), info, manager,
+                dtype, chunkBytes);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void readRaw(String name, ByteBuffer dst, long offset) throws IOException {
+        TensorInfo info = info(name);
+        int n = (int) Math.min(dst.remaining(), Math.max(0, info.byteLength() - offset));
+        ByteBuffer part = dst.duplicate();
+        part.limit(part.position() + n);
+        readFully(channel, part, info.offset() + offset);
+        dst.position(part.position());
     }
 
     /** Maps a byte range read-only; the caller keeps it no longer than needed. */
@@ -251,12 +247,13 @@ public final class SafetensorsFile implements TensorSource {
         closeQuietly(channel);
     }
 
+    /** Positional read until {@code buf} is full or the file ends (the caller checks what is left). */
     private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
         long p = pos;
         while (buf.hasRemaining()) {
             int r = ch.read(buf, p);
             if (r < 0) {
-                throw new IOException("unexpected end of file at " + p);
+                return;
             }
             p += r;
         }

@@ -3,11 +3,13 @@ package io.hunyuan4j.core.weights;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,10 +21,16 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * A sharded checkpoint: {@code *.safetensors.index.json} with a {@code weight_map} from tensor name to shard
- * file. Every shard is opened and validated up front; tensors are read lazily.
+ * A sharded checkpoint: {@code <name>.safetensors.index.json} whose {@code weight_map} maps each tensor name to
+ * its shard file in the same folder (the diffusers / transformers layout, e.g.
+ * {@code diffusion_pytorch_model-00001-of-00003.safetensors}). Every shard is opened and validated up front;
+ * tensors are read lazily.
+ *
+ * <p>The index and the shards must agree exactly: a shard named in the index but missing, a tensor the index
+ * maps to a shard that lacks it, a tensor a shard holds but the index does not list, and a name held by two
+ * shards (or listed twice in the index) are all errors.
  */
-public final class ShardedSafetensors implements TensorSource {
+public final class ShardedSafetensors implements TensorSource, RawSource {
 
     private final Path index;
     private final Map<String, SafetensorsFile> byName;
@@ -37,39 +45,33 @@ public final class ShardedSafetensors implements TensorSource {
     /**
      * Opens an index file and all the shards it names.
      *
-     * @throws SafetensorsException if the index is malformed, a shard is missing, a name maps to a shard that
-     *     lacks it, or two shards hold the same name
+     * @throws SafetensorsException naming the file and tensor if the index is malformed, a shard is missing or
+     *     invalid, or the index and the shards disagree
      */
     public static ShardedSafetensors open(Path indexFile) {
-        JsonObject weightMap;
-        try {
-            JsonElement root = JsonParser.parseString(Files.readString(indexFile));
-            if (!root.isJsonObject() || !root.getAsJsonObject().has("weight_map")
-                    || !root.getAsJsonObject().get("weight_map").isJsonObject()) {
-                throw new SafetensorsException(indexFile, null, "index has no \"weight_map\" object");
-            }
-            weightMap = root.getAsJsonObject().getAsJsonObject("weight_map");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + indexFile, e);
-        } catch (SafetensorsException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new SafetensorsException(indexFile, null, "malformed index JSON: " + e.getMessage(), e);
-        }
+        return open(indexFile, TensorReader.DEFAULT_CHUNK_BYTES);
+    }
+
+    static ShardedSafetensors open(Path indexFile, long chunkBytes) {
+        Map<String, String> weightMap = readWeightMap(indexFile);
         Path dir = indexFile.toAbsolutePath().getParent();
         Map<String, SafetensorsFile> files = new LinkedHashMap<>();
         Map<String, SafetensorsFile> byName = new LinkedHashMap<>();
         try {
-            for (Map.Entry<String, JsonElement> e : weightMap.entrySet()) {
-                String shardName = e.getValue().getAsString();
+            for (Map.Entry<String, String> e : weightMap.entrySet()) {
+                String shardName = e.getValue();
                 SafetensorsFile shard = files.get(shardName);
                 if (shard == null) {
-                    Path p = dir.resolve(shardName);
+                    Path p = dir.resolve(shardName).normalize();
+                    if (!dir.equals(p.getParent())) {
+                        throw new SafetensorsException(indexFile, e.getKey(), "shard '" + shardName
+                                + "' is not a file name in the index's folder");
+                    }
                     if (!Files.isRegularFile(p)) {
                         throw new SafetensorsException(indexFile, e.getKey(), "shard file '" + shardName
                                 + "' named in the index is missing (expected at " + p + ")");
                     }
-                    shard = SafetensorsFile.open(p);
+                    shard = SafetensorsFile.open(p, chunkBytes);
                     files.put(shardName, shard);
                 }
                 if (!shard.names().contains(e.getKey())) {
@@ -85,6 +87,10 @@ public final class ShardedSafetensors implements TensorSource {
                     if (prev != null) {
                         throw new SafetensorsException(f.path(), n, "duplicate tensor name: also in " + prev);
                     }
+                    if (byName.get(n) != f) {
+                        throw new SafetensorsException(f.path(), n, "the shard holds this tensor but the index "
+                                + indexFile.getFileName() + " does not list it");
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -93,6 +99,58 @@ public final class ShardedSafetensors implements TensorSource {
         }
         return new ShardedSafetensors(indexFile, Collections.unmodifiableMap(byName),
                 List.copyOf(new ArrayList<>(files.values())));
+    }
+
+    /** Reads {@code weight_map} strictly: string values, no name twice. Other top-level keys are ignored. */
+    private static Map<String, String> readWeightMap(Path indexFile) {
+        String text;
+        try {
+            text = Files.readString(indexFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + indexFile, e);
+        }
+        Map<String, String> out = null;
+        String current = null;
+        try (JsonReader r = new JsonReader(new StringReader(text))) {
+            r.setLenient(false);
+            r.beginObject();
+            while (r.hasNext()) {
+                String key = r.nextName();
+                if (!key.equals("weight_map")) {
+                    r.skipValue();
+                    continue;
+                }
+                if (out != null) {
+                    throw new SafetensorsException(indexFile, null, "\"weight_map\" appears twice");
+                }
+                out = new LinkedHashMap<>();
+                r.beginObject();
+                while (r.hasNext()) {
+                    current = r.nextName();
+                    if (r.peek() != JsonToken.STRING) {
+                        throw new SafetensorsException(indexFile, current,
+                                "weight_map value must be a shard file name, found " + r.peek());
+                    }
+                    if (out.put(current, r.nextString()) != null) {
+                        throw new SafetensorsException(indexFile, current, "duplicate tensor name in weight_map");
+                    }
+                }
+                r.endObject();
+                current = null;
+            }
+            r.endObject();
+            if (r.peek() != JsonToken.END_DOCUMENT) {
+                throw new SafetensorsException(indexFile, null, "unexpected content after the index object");
+            }
+        } catch (SafetensorsException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new SafetensorsException(indexFile, current, "malformed index JSON: " + e.getMessage(), e);
+        }
+        if (out == null) {
+            throw new SafetensorsException(indexFile, null, "index has no \"weight_map\" object");
+        }
+        return out;
     }
 
     /** The index file. */
@@ -121,6 +179,12 @@ public final class ShardedSafetensors implements TensorSource {
     @Override
     public NDArray load(String name, NDManager manager, DataType dtype) {
         return shardOf(name).load(name, manager, dtype);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void readRaw(String name, ByteBuffer dst, long offset) throws IOException {
+        shardOf(name).readRaw(name, dst, offset);
     }
 
     private SafetensorsFile shardOf(String name) {

@@ -1,51 +1,103 @@
 package io.hunyuan4j.core.weights;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.MappedByteBuffer;
+import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
-import java.nio.channels.FileChannel;
 
 /**
- * Copies one tensor from a mapped file region into native memory owned by the caller's manager.
+ * Copies one stored tensor into native memory owned by the caller's manager, converting on the way.
  *
- * <p>The destination is allocated natively first and filled through its direct view, so the only copy is the
- * one that converts; no Java heap or Java-owned direct buffer holds tensor data (arrays built on Java direct
- * buffers keep their memory until a GC, which would make RSS grow with the checkpoint).
+ * <p>The destination array is allocated natively first and filled through zero-copy direct views of it
+ * ({@code toByteBuffer(true)}), so no Java heap or Java-owned direct buffer ever holds tensor data, and no file
+ * mapping outlives the call. Bytes are read with positional reads ({@code pread}), so offsets are {@code long}
+ * and a 20 GB shard is read tensor by tensor with a small heap.
+ *
+ * <p>A direct view holds at most 2 GiB, so a larger tensor is filled through views of consecutive element
+ * ranges of one flat view of the destination: no second copy of the tensor is ever made.
  */
 final class TensorReader {
 
-    /** Output bytes per piece; larger tensors are filled in row chunks and concatenated. */
-    static final long CHUNK_BYTES = 1L << 30;
+    /** Output bytes filled through one direct view (a view may not exceed 2 GiB). */
+    static final long DEFAULT_CHUNK_BYTES = 1L << 30;
+
+    /** Elements widened per positional read: the raw block stays in cache while it is widened. */
+    private static final int WIDEN_BLOCK = 1 << 17;
+
+    /** Reads raw tensor bytes: fills {@code dst} from its position to its limit, starting at {@code offset}. */
+    @FunctionalInterface
+    interface RawBytes {
+        /** {@code offset} is relative to the tensor's first byte. */
+        void read(ByteBuffer dst, long offset) throws IOException;
+    }
+
+    private enum Conversion { COPY, BF16_TO_F32, I16_TO_I32 }
 
     private TensorReader() {}
 
-    static NDArray read(FileChannel ch, TensorInfo info, NDManager manager, DataType target) {
+    /**
+     * Loads {@code info} from {@code src} into {@code manager} as {@code target}.
+     *
+     * @param chunkBytes output bytes per direct view; tests lower it to exercise the chunked path
+     */
+    static NDArray read(RawBytes src, TensorInfo info, NDManager manager, DataType target, long chunkBytes) {
         requireSupportedTarget(info, target);
-        DataType natural = naturalType(info.dtype());
+        if (!manager.getDevice().equals(Device.cpu())) {
+            // direct views exist for CPU tensors only: fill on the CPU, then move
+            try (NDManager cpu = manager.getEngine().newBaseManager(Device.cpu())) {
+                NDArray host = read(src, info, cpu, target, chunkBytes);
+                NDArray moved = host.toDevice(manager.getDevice(), true);
+                moved.attach(manager);
+                return moved;
+            }
+        }
         if (info.dtype() == DType.BF16 && target == DataType.FLOAT16) {
             // raw bf16 bit patterns carried in a FLOAT16 array: the ops layer bit-casts them to bf16
-            return readChunked(ch, info, manager, DataType.FLOAT16, Conversion.COPY);
+            return fill(src, info, manager, DataType.FLOAT16, Conversion.COPY, chunkBytes);
         }
-        if (info.dtype() == DType.BF16) {
-            NDArray f32 = readChunked(ch, info, manager, DataType.FLOAT32, Conversion.BF16_TO_F32);
-            return convert(f32, target);
-        }
-        if (info.dtype() == DType.I16) {
-            throw new IllegalArgumentException(info.file() + " [" + info.name() + "]: I16 tensors are not supported"
-                    + " (DJL 0.35 cannot hold INT16); supported: F32, F16, BF16, F64, I64, I32, I8, U8, BOOL");
-        }
-        NDArray raw = readChunked(ch, info, manager, natural, Conversion.COPY);
+        NDArray raw = switch (info.dtype()) {
+            case BF16 -> fill(src, info, manager, DataType.FLOAT32, Conversion.BF16_TO_F32, chunkBytes);
+            case I16 -> fill(src, info, manager, DataType.INT32, Conversion.I16_TO_I32, chunkBytes);
+            default -> fill(src, info, manager, naturalType(info.dtype()), Conversion.COPY, chunkBytes);
+        };
         return convert(raw, target);
+    }
+
+    /**
+     * Rejects the DJL data types whose arrays abort the JVM in DJL 0.35 (the native dtype switch has no case
+     * for them), and the ones a checkpoint tensor cannot become.
+     */
+    static void requireSupportedTarget(TensorInfo info, DataType target) {
+        switch (target) {
+            case FLOAT32, FLOAT16, FLOAT64, INT64, INT32, INT8, UINT8, BOOLEAN -> { }
+            default -> throw new IllegalArgumentException(info.file() + " [" + info.name() + "]: cannot load as "
+                    + target + ": DJL 0.35 aborts the JVM on BFLOAT16, INT16, UINT16, UINT32, UINT64 and UNKNOWN"
+                    + " arrays; supported: FLOAT32, FLOAT16, FLOAT64, INT64, INT32, INT8, UINT8, BOOLEAN (bf16"
+                    + " tensors are widened exactly to FLOAT32, or given as raw bits in FLOAT16 for the ops"
+                    + " layer's bf16 path)");
+        }
+    }
+
+    /** The DJL type a stored dtype is read into before any requested conversion. */
+    static DataType naturalType(DType d) {
+        return switch (d) {
+            case F64 -> DataType.FLOAT64;
+            case F32, BF16 -> DataType.FLOAT32;
+            case F16 -> DataType.FLOAT16;
+            case I64 -> DataType.INT64;
+            case I32, I16 -> DataType.INT32;
+            case I8 -> DataType.INT8;
+            case U8 -> DataType.UINT8;
+            case BOOL -> DataType.BOOLEAN;
+        };
     }
 
     private static NDArray convert(NDArray a, DataType target) {
@@ -57,75 +109,27 @@ final class TensorReader {
         return c;
     }
 
-    private static void requireSupportedTarget(TensorInfo info, DataType target) {
-        switch (target) {
-            case FLOAT32, FLOAT16, FLOAT64, INT64, INT32, INT8, UINT8, BOOLEAN -> { }
-            default -> throw new IllegalArgumentException(info.file() + " [" + info.name() + "]: cannot load as "
-                    + target + " (DJL 0.35 aborts the JVM on BFLOAT16/INT16/UINT16/UNKNOWN arrays); use FLOAT32,"
-                    + " or FLOAT16 to receive raw bf16 bits for the ops layer's bf16 path");
-        }
-    }
-
-    static DataType naturalType(DType d) {
-        return switch (d) {
-            case F64 -> DataType.FLOAT64;
-            case F32, BF16 -> DataType.FLOAT32;
-            case F16 -> DataType.FLOAT16;
-            case I64 -> DataType.INT64;
-            case I32 -> DataType.INT32;
-            case I16 -> DataType.INT32;
-            case I8 -> DataType.INT8;
-            case U8 -> DataType.UINT8;
-            case BOOL -> DataType.BOOLEAN;
-        };
-    }
-
-    private enum Conversion { COPY, BF16_TO_F32 }
-
-    private static NDArray readChunked(FileChannel ch, TensorInfo info, NDManager manager, DataType out, Conversion conv) {
-        Shape shape = info.shape();
-        long outBytesPerElem = out.getNumOfBytes();
-        long totalOut = info.size() * outBytesPerElem;
-        if (totalOut <= CHUNK_BYTES || shape.dimension() == 0) {
-            return readPiece(ch, info, manager, out, conv, shape, info.offset(), info.size());
-        }
-        long rows = shape.get(0);
-        long rowElems = info.size() / Math.max(1, rows);
-        long rowsPerChunk = Math.max(1, CHUNK_BYTES / (rowElems * outBytesPerElem));
-        if (rowElems * outBytesPerElem > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(info.file() + " [" + info.name() + "]: one row of " + rowElems
-                    + " elements exceeds 2 GiB; cannot be materialised by DJL 0.35");
-        }
-        NDList parts = new NDList();
-        try (NDManager tmp = manager.newSubManager()) {
-            for (long r = 0; r < rows; r += rowsPerChunk) {
-                long n = Math.min(rowsPerChunk, rows - r);
-                long[] dims = shape.getShape().clone();
-                dims[0] = n;
-                long off = info.offset() + r * rowElems * info.dtype().byteSize();
-                parts.add(readPiece(ch, info, tmp, out, conv, new Shape(dims), off, n * rowElems));
-            }
-            NDArray whole = NDArrays.concat(parts, 0);
-            whole.attach(manager);
-            return whole;
-        }
-    }
-
-    private static NDArray readPiece(FileChannel ch, TensorInfo info, NDManager manager, DataType out,
-            Conversion conv, Shape shape, long offset, long count) {
-        long inBytes = count * info.dtype().byteSize();
-        NDArray dst = manager.create(shape, out);
-        if (count == 0) {
-            return dst;
-        }
+    private static NDArray fill(RawBytes src, TensorInfo info, NDManager manager, DataType out, Conversion conv,
+            long chunkBytes) {
+        long count = info.size();
+        long outBytes = out.getNumOfBytes();
+        NDArray dst = manager.create(info.shape(), out);
         try {
-            ByteBuffer view = dst.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
-            MappedByteBuffer src = ch.map(FileChannel.MapMode.READ_ONLY, offset, inBytes);
-            src.order(ByteOrder.LITTLE_ENDIAN);
-            if (conv == Conversion.BF16_TO_F32) {
-                widenBf16(src.asShortBuffer(), view.asFloatBuffer(), (int) count);
-            } else {
-                view.put(src);
+            if (count == 0) {
+                return dst;
+            }
+            if (count * outBytes <= chunkBytes) {
+                fillRegion(src, info, dst.toByteBuffer(true), 0, (int) count, conv);
+                return dst;
+            }
+            long perChunk = Math.max(1, chunkBytes / outBytes);
+            try (NDArray flat = dst.reshape(-1)) {
+                for (long start = 0; start < count; start += perChunk) {
+                    long n = Math.min(perChunk, count - start);
+                    try (NDArray view = flat.get(new NDIndex().addSliceDim(start, start + n))) {
+                        fillRegion(src, info, view.toByteBuffer(true), start, (int) n, conv);
+                    }
+                }
             }
             return dst;
         } catch (IOException e) {
@@ -137,10 +141,56 @@ final class TensorReader {
         }
     }
 
+    /**
+     * Fills {@code view}, the output for elements {@code [start, start + n)}. A widening conversion reads each
+     * raw block into the upper half of the output region and widens it forward in place: output element
+     * {@code i} (bytes {@code [4i, 4i+4)}) can only overwrite raw elements {@code 2i-n} and {@code 2i-n+1}
+     * (bytes from {@code 2n}), none of which is after {@code i}, so every raw value is read before it is
+     * overwritten. No scratch buffer is needed.
+     */
+    private static void fillRegion(RawBytes src, TensorInfo info, ByteBuffer view, long start, int n,
+            Conversion conv) throws IOException {
+        int inSize = info.dtype().byteSize();
+        if (conv == Conversion.COPY) {
+            ByteBuffer dst = view.duplicate();
+            dst.position(0).limit(n * inSize);
+            src.read(dst, start * inSize);
+            requireFull(dst, info);
+            return;
+        }
+        int rawBase = 2 * n;
+        for (int a = 0; a < n; a += WIDEN_BLOCK) {
+            int len = Math.min(WIDEN_BLOCK, n - a);
+            ByteBuffer raw = view.slice(rawBase + 2 * a, 2 * len);
+            src.read(raw, (start + a) * 2);
+            requireFull(raw, info);
+            ShortBuffer s = raw.clear().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+            ByteBuffer out = view.slice(4 * a, 4 * len).order(ByteOrder.LITTLE_ENDIAN);
+            if (conv == Conversion.BF16_TO_F32) {
+                widenBf16(s, out.asFloatBuffer(), len);
+            } else {
+                widenI16(s, out.asIntBuffer(), len);
+            }
+        }
+    }
+
+    private static void requireFull(ByteBuffer b, TensorInfo info) throws IOException {
+        if (b.hasRemaining()) {
+            throw new IOException(info.file() + " [" + info.name() + "]: file ended " + b.remaining()
+                    + " bytes early (truncated while open?)");
+        }
+    }
+
     /** bf16 is the top half of a float32, so widening is exact: {@code bits << 16}. */
     static void widenBf16(ShortBuffer src, FloatBuffer dst, int n) {
         for (int i = 0; i < n; i++) {
             dst.put(i, Float.intBitsToFloat(src.get(i) << 16));
+        }
+    }
+
+    private static void widenI16(ShortBuffer src, IntBuffer dst, int n) {
+        for (int i = 0; i < n; i++) {
+            dst.put(i, src.get(i));
         }
     }
 }

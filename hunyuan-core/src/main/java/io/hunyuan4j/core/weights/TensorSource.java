@@ -7,8 +7,9 @@ import java.io.Closeable;
 import java.util.Set;
 
 /**
- * A read-only, named collection of tensors: one safetensors file or a sharded checkpoint. Tensors are read
- * only when asked for, by name.
+ * A read-only, named collection of tensors: one safetensors file ({@link SafetensorsFile}), a sharded
+ * checkpoint ({@link ShardedSafetensors}) or tensors built in memory ({@link InMemoryTensors}). Tensors are
+ * read only when asked for, by name.
  */
 public interface TensorSource extends Closeable {
 
@@ -25,8 +26,12 @@ public interface TensorSource extends Closeable {
     /**
      * Materialises one tensor into {@code manager}, converted to {@code dtype}.
      *
-     * @param dtype FLOAT32, FLOAT16, INT64 or BOOLEAN (bf16 tensors are widened exactly to FLOAT32;
-     *     DJL's BFLOAT16 aborts the JVM and is rejected with an exception)
+     * @param dtype FLOAT32, FLOAT16, FLOAT64, INT64, INT32, INT8, UINT8 or BOOLEAN. bf16 tensors are widened
+     *     exactly to FLOAT32 ({@code bits << 16}); asked for as FLOAT16 they arrive as raw bf16 bits for the ops
+     *     layer's bf16 path. Other conversions are torch's ({@code toType}).
+     * @throws IllegalArgumentException for BFLOAT16, INT16, UINT16, UINT32, UINT64 or UNKNOWN, which abort the
+     *     JVM in DJL 0.35, naming the tensor and the supported types
+     * @throws java.util.NoSuchElementException if there is no such tensor
      */
     NDArray load(String name, NDManager manager, DataType dtype);
 
