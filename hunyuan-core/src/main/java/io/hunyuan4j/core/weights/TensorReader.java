@@ -12,6 +12,10 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Copies one stored tensor into native memory owned by the caller's manager, converting on the way.
@@ -32,6 +36,19 @@ final class TensorReader {
     /** Elements widened per positional read: the raw block stays in cache while it is widened. */
     private static final int WIDEN_BLOCK = 1 << 17;
 
+    /** Elements per parallel task: large tensors are filled by several threads, one block of this size each. */
+    static final int PARALLEL_BLOCK = 1 << 20;
+
+    /**
+     * Threads that fill one large tensor: the caller plus helpers from the common fork-join pool. First-touch
+     * page faults of the fresh destination and the widening loop both scale with cores. System property
+     * {@code hunyuan.weights.loadThreads} overrides it (1 keeps loading on the caller's thread).
+     */
+    static int defaultThreads() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return Math.max(1, Integer.getInteger("hunyuan.weights.loadThreads", Math.min(4, cores)));
+    }
+
     /** Reads raw tensor bytes: fills {@code dst} from its position to its limit, starting at {@code offset}. */
     @FunctionalInterface
     interface RawBytes {
@@ -41,6 +58,9 @@ final class TensorReader {
 
     private enum Conversion { COPY, BF16_TO_F32, I16_TO_I32 }
 
+    /** How one tensor is filled: output type, conversion, bytes per direct view, threads. */
+    private record Plan(DataType out, Conversion conv, long chunkBytes, int threads) { }
+
     private TensorReader() {}
 
     /**
@@ -49,11 +69,22 @@ final class TensorReader {
      * @param chunkBytes output bytes per direct view; tests lower it to exercise the chunked path
      */
     static NDArray read(RawBytes src, TensorInfo info, NDManager manager, DataType target, long chunkBytes) {
+        return read(src, info, manager, target, chunkBytes, defaultThreads());
+    }
+
+    /**
+     * Loads {@code info} from {@code src} into {@code manager} as {@code target}.
+     *
+     * @param chunkBytes output bytes per direct view; tests lower it to exercise the chunked path
+     * @param threads threads filling one large tensor (1 = the caller only)
+     */
+    static NDArray read(RawBytes src, TensorInfo info, NDManager manager, DataType target, long chunkBytes,
+            int threads) {
         requireSupportedTarget(info, target);
         if (!manager.getDevice().equals(Device.cpu())) {
             // direct views exist for CPU tensors only: fill on the CPU, then move
             try (NDManager cpu = manager.getEngine().newBaseManager(Device.cpu())) {
-                NDArray host = read(src, info, cpu, target, chunkBytes);
+                NDArray host = read(src, info, cpu, target, chunkBytes, threads);
                 NDArray moved = host.toDevice(manager.getDevice(), true);
                 moved.attach(manager);
                 return moved;
@@ -61,12 +92,13 @@ final class TensorReader {
         }
         if (info.dtype() == DType.BF16 && target == DataType.FLOAT16) {
             // raw bf16 bit patterns carried in a FLOAT16 array: the ops layer bit-casts them to bf16
-            return fill(src, info, manager, DataType.FLOAT16, Conversion.COPY, chunkBytes);
+            return fill(src, info, manager, new Plan(DataType.FLOAT16, Conversion.COPY, chunkBytes, threads));
         }
         NDArray raw = switch (info.dtype()) {
-            case BF16 -> fill(src, info, manager, DataType.FLOAT32, Conversion.BF16_TO_F32, chunkBytes);
-            case I16 -> fill(src, info, manager, DataType.INT32, Conversion.I16_TO_I32, chunkBytes);
-            default -> fill(src, info, manager, naturalType(info.dtype()), Conversion.COPY, chunkBytes);
+            case BF16 -> fill(src, info, manager, new Plan(DataType.FLOAT32, Conversion.BF16_TO_F32, chunkBytes, threads));
+            case I16 -> fill(src, info, manager, new Plan(DataType.INT32, Conversion.I16_TO_I32, chunkBytes, threads));
+            default -> fill(src, info, manager,
+                    new Plan(naturalType(info.dtype()), Conversion.COPY, chunkBytes, threads));
         };
         return convert(raw, target);
     }
@@ -109,25 +141,24 @@ final class TensorReader {
         return c;
     }
 
-    private static NDArray fill(RawBytes src, TensorInfo info, NDManager manager, DataType out, Conversion conv,
-            long chunkBytes) {
+    private static NDArray fill(RawBytes src, TensorInfo info, NDManager manager, Plan plan) {
         long count = info.size();
-        long outBytes = out.getNumOfBytes();
-        NDArray dst = manager.create(info.shape(), out);
+        long outBytes = plan.out().getNumOfBytes();
+        NDArray dst = manager.create(info.shape(), plan.out());
         try {
             if (count == 0) {
                 return dst;
             }
-            if (count * outBytes <= chunkBytes) {
-                fillRegion(src, info, dst.toByteBuffer(true), 0, (int) count, conv);
+            if (count * outBytes <= plan.chunkBytes()) {
+                fillParallel(src, info, dst.toByteBuffer(true), 0, (int) count, plan);
                 return dst;
             }
-            long perChunk = Math.max(1, chunkBytes / outBytes);
+            long perChunk = Math.max(1, plan.chunkBytes() / outBytes);
             try (NDArray flat = dst.reshape(-1)) {
                 for (long start = 0; start < count; start += perChunk) {
                     long n = Math.min(perChunk, count - start);
                     try (NDArray view = flat.get(new NDIndex().addSliceDim(start, start + n))) {
-                        fillRegion(src, info, view.toByteBuffer(true), start, (int) n, conv);
+                        fillParallel(src, info, view.toByteBuffer(true), start, (int) n, plan);
                     }
                 }
             }
@@ -135,9 +166,76 @@ final class TensorReader {
         } catch (IOException e) {
             dst.close();
             throw new UncheckedIOException("cannot read " + info.name() + " from " + info.file(), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             dst.close();
             throw e;
+        }
+    }
+
+    /**
+     * Fills {@code view} (elements {@code [start, start + n)}) in blocks of {@link #PARALLEL_BLOCK} elements,
+     * each a self-contained region for {@link #fillRegion}. Blocks are claimed from a shared counter by the
+     * caller and by helper tasks on the common pool; the caller returns only when every claimed block is done,
+     * so no helper touches the view afterwards (a helper that starts late finds nothing left and exits).
+     */
+    private static void fillParallel(RawBytes src, TensorInfo info, ByteBuffer view, long start, int n, Plan plan)
+            throws IOException {
+        int blocks = (int) ((n + (long) PARALLEL_BLOCK - 1) / PARALLEL_BLOCK);
+        if (plan.threads() <= 1 || blocks < 2) {
+            HugePages.advise(view);
+            fillRegion(src, info, view, start, n, plan.conv());
+            return;
+        }
+        HugePages.advise(view);
+        int outSize = plan.out().getNumOfBytes();
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(blocks);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            for (int k = next.getAndIncrement(); k < blocks; k = next.getAndIncrement()) {
+                try {
+                    if (failure.get() == null) {
+                        int a = k * PARALLEL_BLOCK;
+                        int len = Math.min(PARALLEL_BLOCK, n - a);
+                        fillRegion(src, info, view.slice(a * outSize, len * outSize), start + a, len, plan.conv());
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
+        for (int t = 1; t < Math.min(plan.threads(), blocks); t++) {
+            ForkJoinPool.commonPool().execute(worker);
+        }
+        worker.run();
+        awaitUninterruptibly(done);
+        Throwable t = failure.get();
+        if (t instanceof IOException io) {
+            throw io;
+        } else if (t instanceof RuntimeException re) {
+            throw re;
+        } else if (t instanceof Error err) {
+            throw err;
+        } else if (t != null) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Waits for in-flight blocks even if interrupted (they write into memory the caller may free). */
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

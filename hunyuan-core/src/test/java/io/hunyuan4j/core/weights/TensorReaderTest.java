@@ -181,6 +181,61 @@ class TensorReaderTest {
         assertArrayEquals(v, mem.load("w", manager, DataType.FLOAT32).toFloatArray());
     }
 
+    private static TensorReader.RawBytes over(byte[] bytes) {
+        return (dst, offset) -> dst.put(bytes, (int) offset, Math.min(dst.remaining(), bytes.length - (int) offset));
+    }
+
+    @Test
+    void largeTensorsFilledByHelperThreadsEqualTheCallerAlone() {
+        int n = 2 * TensorReader.PARALLEL_BLOCK + 12345;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        byte[] raw = new byte[2 * n];
+        r.nextBytes(raw);
+        ByteBuffer rb = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        for (String dtype : List.of("BF16", "I16", "F16")) {
+            TensorInfo info = new TensorInfo("big", DType.parse(dtype), new Shape(n), Path.of("mem"), 0, 2L * n);
+            DataType as = dtype.equals("I16") ? DataType.INT32 : dtype.equals("F16") ? DataType.FLOAT16
+                    : DataType.FLOAT32;
+            for (int threads : new int[] {1, 4}) {
+                for (long chunk : new long[] {TensorReader.DEFAULT_CHUNK_BYTES, 3_000_002}) {
+                    try (NDArray a = TensorReader.read(over(raw), info, manager, as, chunk, threads)) {
+                        ByteBuffer got = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                        String what = dtype + " threads=" + threads + " chunk=" + chunk;
+                        for (int i = 0; i < n; i++) {
+                            short bits = rb.getShort(2 * i);
+                            if (dtype.equals("F16")) {
+                                assertEquals(bits, got.getShort(2 * i), what + " element " + i);
+                            } else if (dtype.equals("I16")) {
+                                assertEquals(bits, got.getInt(4 * i), what + " element " + i);
+                            } else if (!Float.isNaN(HalfFloats.bf16ToFloat(bits))) {
+                                assertEquals(bits << 16, got.getInt(4 * i), what + " element " + i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFailingBlockFailsTheLoadAndFreesTheArray() {
+        int n = 3 * TensorReader.PARALLEL_BLOCK;
+        TensorInfo info = new TensorInfo("big", DType.BF16, new Shape(n), Path.of("mem"), 0, 2L * n);
+        TensorReader.RawBytes failing = (dst, offset) -> {
+            if (offset >= 2L * TensorReader.PARALLEL_BLOCK) {
+                throw new IOException("disk on fire at " + offset);
+            }
+            dst.position(dst.limit());
+        };
+        try (NDManager sub = manager.newSubManager()) {
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                    () -> TensorReader.read(failing, info, sub, DataType.FLOAT32, TensorReader.DEFAULT_CHUNK_BYTES, 4));
+            assertTrue(e.getMessage().contains("big") && e.getCause().getMessage().contains("disk on fire"),
+                    e.getMessage());
+            assertEquals(0, sub.getManagedArrays().size(), "the half-filled array was closed");
+        }
+    }
+
     @Test
     void truncatedWhileOpenIsAnIoErrorNotGarbage() throws IOException {
         Path f = new SafetensorsWriter().add("w", new float[1000], DType.F32, 1000).write(dir.resolve("cut.safetensors"));
