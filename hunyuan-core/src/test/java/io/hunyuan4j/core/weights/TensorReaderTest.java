@@ -119,12 +119,13 @@ class TensorReaderTest {
     }
 
     /**
-     * A tensor stored beyond 4 GiB: the file is sparse (a 4.5 GiB filler tensor that is never read, then the
-     * tensor, written with a positional write), so the test is fast and small on disk.
+     * A tensor stored 20 GiB into a shard, past every 32-bit offset: the file is sparse (a 20 GiB filler tensor
+     * that is never read, then the tensors, written with a positional write), so the test is fast and small on
+     * disk. Loading reads only the far tensors' bytes.
      */
     @Test
     void tensorBeyondFourGibLoads() throws IOException {
-        long pad = (9L << 29) + 6;          // 4.5 GiB + 6: the tensor starts at an odd, unaligned offset
+        long pad = (20L << 30) + 6;         // 20 GiB + 6: the tensor starts at an odd, unaligned offset
         float[] v = {1f, -2.5f, 3.25f, 1e-3f, -7f, 65504f};
         short[] bf = new short[v.length];
         for (int i = 0; i < v.length; i++) {
@@ -140,11 +141,11 @@ class TensorReaderTest {
                     .put(RawFiles.shorts(bf)).put(RawFiles.floats(v)).flip();
             ch.write(data, 8 + h.length + pad);
         }
-        assertTrue(Files.size(f) > (4L << 30));
+        assertTrue(Files.size(f) > (20L << 30));
         for (long chunk : new long[] {TensorReader.DEFAULT_CHUNK_BYTES, 8}) {
             try (SafetensorsFile s = SafetensorsFile.open(f, chunk)) {
                 TensorInfo far = s.info("far.weight");
-                assertTrue(far.offset() > (4L << 30), "offset " + far.offset());
+                assertTrue(far.offset() > (20L << 30), "offset " + far.offset());
                 assertEquals(pad, s.info("pad").size());
                 NDArray w = s.load("far.weight", manager, DataType.FLOAT32);
                 assertEquals(new Shape(2, 3), w.getShape());
