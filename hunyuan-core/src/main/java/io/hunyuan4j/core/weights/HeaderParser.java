@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.weights;
 
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class HeaderParser {
         Map<String, String> metadata = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         try (JsonReader r = new JsonReader(new StringReader(json))) {
-            r.setLenient(false);
+            r.setStrictness(Strictness.STRICT);
             if (r.peek() != JsonToken.BEGIN_OBJECT) {
                 throw error("header is not a JSON object");
             }

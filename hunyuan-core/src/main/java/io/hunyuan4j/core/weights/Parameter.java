@@ -39,7 +39,7 @@ public final class Parameter {
     }
 
     /**
-     * The data, loading it into the component's weight manager on first use (LAZY) .
+     * The data, loading it into the component's weight manager on first use (LAZY).
      *
      * @throws IllegalStateException if bound shape-only or if the checkpoint did not match
      */

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,16 +45,14 @@ public final class SafetensorsFile implements TensorSource, RawSource {
 
     private final Path file;
     private final FileChannel channel;
-    private final long dataStart;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
     private final long chunkBytes;
 
-    private SafetensorsFile(Path file, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
+    private SafetensorsFile(Path file, FileChannel channel, Map<String, TensorInfo> tensors,
             Map<String, String> metadata, long chunkBytes) {
         this.file = file;
         this.channel = channel;
-        this.dataStart = dataStart;
         this.tensors = tensors;
         this.metadata = metadata;
         this.chunkBytes = chunkBytes;
@@ -127,7 +124,7 @@ public final class SafetensorsFile implements TensorSource, RawSource {
             tensors.put(e.name(), checkEntry(file, e, dataStart, dataSize));
         }
         checkOverlaps(file, tensors.values(), dataStart);
-        return new SafetensorsFile(file, ch, dataStart, Collections.unmodifiableMap(tensors),
+        return new SafetensorsFile(file, ch, Collections.unmodifiableMap(tensors),
                 Collections.unmodifiableMap(header.metadata()), chunkBytes);
     }
 
@@ -230,15 +227,6 @@ public final class SafetensorsFile implements TensorSource, RawSource {
         part.limit(part.position() + n);
         readFully(channel, part, info.offset() + offset);
         dst.position(part.position());
-    }
-
-    /** Maps a byte range read-only; the caller keeps it no longer than needed. */
-    MappedByteBuffer map(long offset, long length) throws IOException {
-        return channel.map(FileChannel.MapMode.READ_ONLY, offset, length);
-    }
-
-    long dataStart() {
-        return dataStart;
     }
 
     /** {@inheritDoc} */

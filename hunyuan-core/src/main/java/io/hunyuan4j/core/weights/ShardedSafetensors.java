@@ -3,6 +3,7 @@ package io.hunyuan4j.core.weights;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
@@ -112,7 +113,7 @@ public final class ShardedSafetensors implements TensorSource, RawSource {
         Map<String, String> out = null;
         String current = null;
         try (JsonReader r = new JsonReader(new StringReader(text))) {
-            r.setLenient(false);
+            r.setStrictness(Strictness.STRICT);
             r.beginObject();
             while (r.hasNext()) {
                 String key = r.nextName();
