@@ -214,4 +214,21 @@ public final class F {
     public static boolean hasNaN(NDArray x) {
         return x.isNaN().any().getBoolean();
     }
+
+    /**
+     * {@code torch.chunk(x, chunks, axis)} for an axis divisible by {@code chunks}: equal parts in order. (DJL's
+     * {@code split(long, int)} is not this: see the class notes.)
+     */
+    public static NDList chunk(NDArray x, int chunks, int axis) {
+        long n = x.getShape().get(axis < 0 ? x.getShape().dimension() + axis : axis);
+        if (chunks <= 0 || n % chunks != 0) {
+            throw new IllegalArgumentException("chunk: axis size " + n + " not divisible into " + chunks + " chunks");
+        }
+        long size = n / chunks;
+        long[] at = new long[chunks - 1];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = size * (i + 1);
+        }
+        return chunks == 1 ? new NDList(x) : x.split(at, axis);
+    }
 }
