@@ -21,7 +21,9 @@ import io.hunyuan4j.core.weights.TensorLoader;
 import io.hunyuan4j.core.weights.TensorSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * diffusers {@code HunyuanVideoTransformer3DModel}, text-to-video variant (guidance embeds, no image condition):
@@ -67,6 +69,11 @@ public final class HunyuanVideoTransformer3D implements Denoiser {
      *     mis-shaped tensor
      */
     public HunyuanVideoTransformer3D(TransformerConfig config, StateDict w, AttentionBackend backend) {
+        this(config, w, backend, true);
+    }
+
+    private HunyuanVideoTransformer3D(TransformerConfig config, StateDict w, AttentionBackend backend,
+            boolean strict) {
         this.config = config;
         int innerDim = config.innerDim();
         // 1. Latent and condition embedders
@@ -95,8 +102,24 @@ public final class HunyuanVideoTransformer3D implements Denoiser {
         // 5. Output projection
         this.normOut = new AdaLayerNormContinuous(w.child("norm_out"), innerDim, innerDim, NORM_OUT_EPS);
         this.projOut = new Linear(w.child("proj_out"), innerDim, config.projOutChannels());
-        w.requireAllConsumed();
+        if (strict) {
+            w.requireAllConsumed();
+        }
         this.parameters = w.boundParameters();
+    }
+
+    /**
+     * The state-dict names and shapes a config implies, in binding order: what a {@code transformer/} checkpoint
+     * for it must hold exactly. Nothing is allocated.
+     */
+    public static Map<String, Shape> expectedShapes(TransformerConfig config) {
+        StateDict w = StateDict.shapeOnly(Map.of(), "expected");
+        HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention(), false);
+        Map<String, Shape> out = new LinkedHashMap<>();
+        for (Parameter p : model.parameters) {
+            out.put(p.name(), p.shape());
+        }
+        return out;
     }
 
     /**
