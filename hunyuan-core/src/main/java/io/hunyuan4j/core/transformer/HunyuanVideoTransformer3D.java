@@ -193,12 +193,6 @@ public final class HunyuanVideoTransformer3D implements Denoiser {
             InputChecks.tempAttachDistinct(call, input);
             float[][] hostMask = InputChecks.check(input, config);
             Shape s = x.getShape();
-            long batchSize = s.get(0);
-            int p = config.patchSize();
-            int pt = config.patchSizeT();
-            long postPatchNumFrames = s.get(2) / pt;
-            long postPatchHeight = s.get(3) / p;
-            long postPatchWidth = s.get(4) / p;
             // 1. RoPE
             RotaryEmbedding imageRotaryEmb = rope.forward(call, s.get(2), s.get(3), s.get(4));
             listener.onIntermediate("rope_cos", imageRotaryEmb.cos());
@@ -237,14 +231,30 @@ public final class HunyuanVideoTransformer3D implements Denoiser {
             listener.onIntermediate("norm_out", normed);
             NDArray projected = projOut.forward(normed);
             listener.onIntermediate("proj_out", projected);
-            // [B, N, C*pt*p*p] -> [B, F', H', W', C, pt, p, p] -> [B, C, F', pt, H', p, W', p] -> [B, C, F, H, W]
-            NDArray sample = projected
-                    .reshape(batchSize, postPatchNumFrames, postPatchHeight, postPatchWidth, -1, pt, p, p)
-                    .transpose(0, 4, 1, 5, 2, 6, 3, 7)
-                    .reshape(batchSize, config.outChannels(), postPatchNumFrames * pt, postPatchHeight * p,
-                            postPatchWidth * p);
-            return call.ret(sample);
+            return call.ret(unpatchify(projected, s));
         }
+    }
+
+    /**
+     * Tokens back to a latent video; {@code proj_out} channels are ordered (C_out, p_t, p, p).
+     *
+     * @param projected [B, N, C_out * p_t * p * p]
+     * @param latentShape the input's [B, C, F, H, W]
+     * @return [B, C_out, F, H, W]
+     */
+    private NDArray unpatchify(NDArray projected, Shape latentShape) {
+        long batchSize = latentShape.get(0);
+        int p = config.patchSize();
+        int pt = config.patchSizeT();
+        long postPatchNumFrames = latentShape.get(2) / pt;
+        long postPatchHeight = latentShape.get(3) / p;
+        long postPatchWidth = latentShape.get(4) / p;
+        // [B, N, C*pt*p*p] -> [B, F', H', W', C, pt, p, p] -> [B, C, F', pt, H', p, W', p] -> [B, C, F, H, W]
+        return projected
+                .reshape(batchSize, postPatchNumFrames, postPatchHeight, postPatchWidth, -1, pt, p, p)
+                .transpose(0, 4, 1, 5, 2, 6, 3, 7)
+                .reshape(batchSize, config.outChannels(), postPatchNumFrames * pt, postPatchHeight * p,
+                        postPatchWidth * p);
     }
 
     /** One block step on both streams. */

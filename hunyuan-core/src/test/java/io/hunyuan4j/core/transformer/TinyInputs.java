@@ -2,7 +2,6 @@ package io.hunyuan4j.core.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.pipeline.DenoiserInput;
 
@@ -34,9 +33,5 @@ final class TinyInputs {
     static DenoiserInput withMask(DenoiserInput in, NDArray mask) {
         return new DenoiserInput(in.hiddenStates(), in.timestep(), in.encoderHiddenStates(), mask,
                 in.pooledProjections(), in.guidance());
-    }
-
-    static NDArray floats(NDManager m, Shape s) {
-        return m.zeros(s, DataType.FLOAT32);
     }
 }
