@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.offload.Offload;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -453,7 +454,13 @@ public final class VideoPipeline implements AutoCloseable {
             return this;
         }
 
-        /** The offload mode (default {@link Offload#NONE}); see {@link Offload} for what this release does. */
+        /**
+         * The offload mode (default {@link Offload#NONE}). The pipeline itself implements {@code NONE} fully;
+         * with {@code MODEL} or {@code BLOCK} it releases the prompt encoder (the 8B MLLM) right after encoding
+         * and reloads it for the next prompt through {@link #textEncoderLoader} (set by
+         * {@link VideoPipeline#fromPretrained}). Moving DiT and VAE weights is the components' part (they are
+         * loaded with the mode); the mode is recorded in every result's provenance.
+         */
         public Builder offload(Offload o) {
             this.offload = Objects.requireNonNull(o, "offload");
             return this;
