@@ -27,6 +27,7 @@ public final class Cli {
         Map<String, Command> commands = new TreeMap<>();
         commands.put("golden-check", a -> GoldenCheckCommand.run(a, out, err));
         commands.put("plan-memory", a -> PlanMemoryCommand.run(a, out, err));
+        commands.put("generate", a -> GenerateCommand.run(a, out, err));
         if (args.length == 0 || !commands.containsKey(args[0])) {
             err.println("usage: hunyuan4j <" + String.join("|", commands.keySet()) + "> [options]"
                     + (args.length == 0 ? "" : " (unknown command '" + args[0] + "')"));

@@ -1,6 +1,5 @@
 package io.hunyuan4j.core.pipeline;
 
-import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.Scheduler;
 import java.nio.file.Path;
@@ -16,7 +15,7 @@ final class PretrainedLoader {
 
     private PretrainedLoader() {}
 
-    static VideoPipeline load(Path modelDir, ComponentOptions options, Offload offload) {
+    static VideoPipeline.Builder load(Path modelDir, ComponentOptions options) {
         ModelIndex.check(modelDir);
         PromptEncoderFactory textFactory = service(PromptEncoderFactory.class, "hunyuan-text");
         LatentDecoderFactory vaeFactory = service(LatentDecoderFactory.class, "hunyuan-vae");
@@ -28,8 +27,8 @@ final class PretrainedLoader {
             transformer = Transformers.load(modelDir.resolve("transformer"), options);
             LatentDecoder vae = vaeFactory.load(modelDir.resolve("vae"), options);
             return VideoPipeline.builder(transformer, textEncoder, vae).scheduler(scheduler)
-                    .device(options.device()).computeDtype(options.computeDtype()).offload(offload)
-                    .model(modelDir.toAbsolutePath().normalize().toString()).textEncoderLoader(text).build();
+                    .device(options.device()).computeDtype(options.computeDtype())
+                    .model(modelDir.toAbsolutePath().normalize().toString()).textEncoderLoader(text);
         } catch (RuntimeException e) {
             textEncoder.close();
             if (transformer != null) {

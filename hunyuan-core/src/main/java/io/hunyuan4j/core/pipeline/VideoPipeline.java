@@ -106,7 +106,17 @@ public final class VideoPipeline implements AutoCloseable {
      * @throws IllegalArgumentException if the folder or one of its components is missing (named)
      */
     public static VideoPipeline fromPretrained(Path modelDir, ComponentOptions options, Offload offload) {
-        return PretrainedLoader.load(modelDir, options, offload);
+        return pretrained(modelDir, options).offload(offload).build();
+    }
+
+    /**
+     * Loads the components of a diffusers-layout folder (as {@link #fromPretrained(Path, ComponentOptions,
+     * Offload)}) into a builder preset with the folder's scheduler, so settings can still change, e.g.
+     * {@code VideoPipeline.pretrained(dir, options).scheduler(heun).offload(Offload.MODEL).build()}. The
+     * loaded components are released by the built pipeline's {@link #close()}: call {@link Builder#build()}.
+     */
+    public static Builder pretrained(Path modelDir, ComponentOptions options) {
+        return PretrainedLoader.load(modelDir, options);
     }
 
     /**
