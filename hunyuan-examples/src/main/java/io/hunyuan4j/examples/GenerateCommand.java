@@ -81,7 +81,7 @@ final class GenerateCommand {
         } catch (GenerationCancelledException e) {
             err.println("cancelled: " + e.getMessage() + "; nothing written");
             return 130;
-        } catch (HunyuanException | IllegalStateException e) {
+        } catch (HunyuanException | IllegalStateException | UnsupportedOperationException e) {
             err.println("error: " + e.getMessage());
             return 1;
         } finally {
