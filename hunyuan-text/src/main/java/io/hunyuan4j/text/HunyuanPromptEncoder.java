@@ -107,7 +107,7 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
             opened.add(tokenizer);
             TextTokenizer tokenizer2 = TextTokenizer.load(modelDir.resolve("tokenizer_2"));
             opened.add(tokenizer2);
-            NDManager weights = NDManager.newBaseManager(options.device(), "hunyuan-text-weights");
+            NDManager weights = NDManager.newBaseManager(options.device());
             opened.add(weights);
             TensorSource llamaSource = Checkpoints.open(modelDir.resolve("text_encoder"));
             opened.add(llamaSource);
@@ -115,12 +115,7 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
             opened.add(clipSource);
             LoadMode mode = options.loadMode();
             if (mode == LoadMode.EAGER) {
-                long bytes = llamaSource.names().stream().mapToLong(n -> llamaSource.info(n).shape().size() * 4).sum();
-                if (bytes > EAGER_LIMIT_BYTES) {
-                    throw new IllegalArgumentException("loadMode EAGER would hold " + (bytes >> 20) + " MiB of float32"
-                            + " Llama weights (limit " + (EAGER_LIMIT_BYTES >> 20) + " MiB); use LoadMode.LAZY, which"
-                            + " streams text_encoder/ layer by layer");
-                }
+                requireEagerFits(llamaSource.names().stream().mapToLong(n -> llamaSource.info(n).shape().size() * 4).sum());
             }
             // The Llama weights are bound lazily either way; EAGER then loads them resident once bound.
             LoadMode llamaMode = mode == LoadMode.SHAPE_ONLY ? LoadMode.SHAPE_ONLY : LoadMode.LAZY;
@@ -142,6 +137,15 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
         }
     }
 
+    /** Refuses an eager load of more than {@link #EAGER_LIMIT_BYTES} of float32 Llama weights. */
+    static void requireEagerFits(long float32Bytes) {
+        if (float32Bytes > EAGER_LIMIT_BYTES) {
+            throw new IllegalArgumentException("loadMode EAGER would hold " + (float32Bytes >> 20) + " MiB of float32"
+                    + " Llama weights (limit " + (EAGER_LIMIT_BYTES >> 20) + " MiB); use LoadMode.LAZY, which"
+                    + " streams text_encoder/ layer by layer");
+        }
+    }
+
     /**
      * Fails unless hunyuan-text can compute in {@code dtype}.
      *
@@ -152,6 +156,11 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
             throw new UnsupportedOperationException("compute dtype " + dtype + " is not available in hunyuan-text yet:"
                     + " bf16 needs the ops layer's bf16 kernels (DJL 0.35 cannot create BFLOAT16 arrays); use FLOAT32");
         }
+    }
+
+    /** The Llama encoder (for tests of its residency). */
+    LlamaTextEncoder textEncoder() {
+        return textEncoder;
     }
 
     /** The crop applied to the Llama output: template tokens before the user text. */

@@ -70,7 +70,7 @@ public record PromptTemplate(String template, @Nullable Integer cropStart) {
     public int cropStartFor(TextTokenizer tokenizer) {
         int computed = tokenizer.countTokens(prefix()) - tokenizer.suffixTokens().length;
         if (cropStart != null && cropStart != computed) {
-            LOG.warn("prompt template crop_start {} is for the reference Llama 3 tokenizer; {} puts {} tokens"
+            LOG.info("prompt template crop_start {} is for the reference Llama 3 tokenizer; {} puts {} tokens"
                     + " before the user text, cropping {}", cropStart, tokenizer.source(), computed, computed);
         }
         return computed;

@@ -167,7 +167,8 @@ public final class TextTokenizer implements AutoCloseable {
     public String truncatedText(String text, int maxLength) {
         long[] content = content(text);
         int keep = Math.max(0, maxLength - prefix.length - suffix.length);
-        return keep >= content.length ? "" : tokenizer.decode(Arrays.copyOfRange(content, keep, content.length), true);
+        return keep >= content.length ? "" : tokenizer.decode(Arrays.copyOfRange(content, keep, content.length), true)
+                .replace("</w>", " ").strip(); // CLIP end-of-word marks, for readable warnings
     }
 
     /** Decodes ids, dropping special tokens. */
