@@ -18,7 +18,7 @@ public final class Cli {
     private Cli() {}
 
     public static void main(String[] args) {
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        io.hunyuan4j.core.runtime.Offline.ensure();
         int code = run(args, System.out, System.err);
         System.exit(code);
     }

@@ -116,6 +116,8 @@ public final class TextTokenizer implements AutoCloseable {
      */
     public static TextTokenizer fromJson(String json, String source, @Nullable String padToken) {
         parseObject(source, json);
+        // DJL's tokenizer factory probes a telemetry endpoint unless offline=true
+        io.hunyuan4j.core.runtime.Offline.ensure();
         HuggingFaceTokenizer hf;
         try {
             hf = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),

@@ -80,6 +80,10 @@ public final class VideoPipeline implements AutoCloseable {
         this.textEncoderLoader = b.textEncoderLoader;
     }
 
+    static {
+        io.hunyuan4j.core.runtime.Offline.ensure();
+    }
+
     /**
      * Starts a pipeline from loaded components; the pipeline takes ownership and closes them.
      *
