@@ -203,7 +203,7 @@ public final class F {
      * cos/sin are {@code cat(freqs, freqs)} tables broadcastable to x.
      */
     public static NDArray applyRotaryEmbHalf(NDArray x, NDArray cos, NDArray sin) {
-        long d = x.getShape().get(-1);
+        long d = x.getShape().get(x.getShape().dimension() - 1); // Shape.get takes no negative index
         NDArray x1 = x.get("..., :{}", d / 2);
         NDArray x2 = x.get("..., {}:", d / 2);
         NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);

@@ -1,4 +1,4 @@
-/** Benchmark programs (main classes); run them one at a time on an otherwise idle machine. */
+/** Benchmark programs: run by hand, print their measurements; not tests. */
 @NullMarked
 package io.hunyuan4j.examples.bench;
 
