@@ -41,11 +41,14 @@ public final class FeedForward {
      * @return [..., dim]
      */
     public NDArray forward(NDArray hiddenStates) {
-        NDArray h = proj.forward(hiddenStates);
-        h = switch (activation) {
-            case GELU_TANH -> F.geluTanh(h);
-            case LINEAR_SILU -> F.silu(h);
-        };
-        return out.forward(h);
+        // token-chunked: the [tokens, inner] intermediate exists one chunk at a time
+        return TokenChunks.map(hiddenStates, x -> {
+            NDArray h = proj.forward(x);
+            h = switch (activation) {
+                case GELU_TANH -> F.geluTanh(h);
+                case LINEAR_SILU -> F.silu(h);
+            };
+            return out.forward(h);
+        });
     }
 }

@@ -49,7 +49,6 @@ public final class SingleTransformerBlock {
 
         // 1. Input normalization
         AdaLayerNormZeroSingle.Output n = norm.forward(residual, temb);
-        NDArray mlpHiddenStates = F.geluTanh(projMlp.forward(n.hiddenStates())); // [B, N + L, mlp]
         long total = residual.getShape().get(1);
         NDArray normHiddenStates = n.hiddenStates().get(new NDIndex(":, :{}", total - textSeqLength));
         NDArray normEncoderHiddenStates = n.hiddenStates().get(new NDIndex(":, {}:", total - textSeqLength));
@@ -59,8 +58,14 @@ public final class SingleTransformerBlock {
         NDArray joint = NDArrays.concat(new NDList(attnOutput.hiddenStates(), attnOutput.encoderHiddenStates()), 1);
 
         // 3. Modulation and residual connection   [B, N + L, C + mlp] -> [B, N + L, C]
-        NDArray h = NDArrays.concat(new NDList(joint, mlpHiddenStates), 2);
-        h = projOut.forward(h).mul(n.gateMsa().expandDims(1)).add(residual);
+        // the MLP branch and proj_out run token-chunked: the [N + L, mlp] activation exists per chunk only
+        NDArray jointAndNorm = NDArrays.concat(new NDList(joint, n.hiddenStates()), 2); // [B, N + L, 2C]
+        long c = joint.getShape().get(2);
+        NDArray h = TokenChunks.map(jointAndNorm, x -> {
+            NDArray mlpHiddenStates = F.geluTanh(projMlp.forward(x.get(new NDIndex("..., {}:", c))));
+            return projOut.forward(NDArrays.concat(new NDList(x.get(new NDIndex("..., :{}", c)), mlpHiddenStates), 2));
+        });
+        h = h.mul(n.gateMsa().expandDims(1)).add(residual);
         return new Streams(h.get(new NDIndex(":, :{}", total - textSeqLength)),
                 h.get(new NDIndex(":, {}:", total - textSeqLength)));
     }
