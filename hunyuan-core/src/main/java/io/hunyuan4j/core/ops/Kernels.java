@@ -73,6 +73,8 @@ public final class Kernels {
     private record Loaded(@Nullable Kernels kernels, String status) {}
 
     private final Device device;
+    /** Held so it stays reachable: DJL's model finalizer would otherwise release the module under us. */
+    private final Model model;
     private final PtSymbolBlock block;
     private final Set<String> methods;
     private final Map<String, NDArray> selectors;
@@ -80,6 +82,7 @@ public final class Kernels {
 
     private Kernels(Device device, Model model, Set<String> methods) {
         this.device = device;
+        this.model = model;
         this.block = (PtSymbolBlock) model.getBlock();
         this.methods = Set.copyOf(methods);
         Map<String, NDArray> sel = new ConcurrentHashMap<>();
@@ -124,6 +127,11 @@ public final class Kernels {
     /** The library for {@code x}'s device, or null if x is not a PyTorch tensor or the library is unavailable. */
     static @Nullable Kernels on(NDArray x) {
         return x instanceof PtNDArray ? forDevice(x.getDevice()) : null;
+    }
+
+    /** Methods that failed at run time and were replaced by the composed path (tests assert this stays empty). */
+    Set<String> failedMethods() {
+        return Set.copyOf(failed);
     }
 
     /** Whether {@code method} can be called. */

@@ -43,6 +43,8 @@ class FOpsTest {
     @AfterEach
     void close() {
         m.close();
+        // every kernel call above really ran the kernel: none fell back to the composed path
+        assertEquals(java.util.Set.of(), Kernels.forDevice(ai.djl.Device.cpu()).failedMethods());
     }
 
     @Test
