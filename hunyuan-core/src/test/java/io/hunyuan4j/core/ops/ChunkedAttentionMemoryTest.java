@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Chunked attention at N = 32768 tokens (2 heads, head dim 16: the full score matrix would be 8 GiB) keeps the
+ * Chunked (and fused) attention at N = 32768 tokens (2 heads, head dim 16: the full score matrix would be 8 GiB) keeps the
  * process's peak resident memory under 1 GiB above its level before the call. Measured from the process: the
  * kernel's peak-RSS counter (VmHWM, reset through /proc/self/clear_refs) and a 2 ms VmRSS sampler.
  */
@@ -29,6 +29,19 @@ class ChunkedAttentionMemoryTest {
 
     @Test
     void peakMemoryStaysUnderOneGibAt32kTokens() throws Exception {
+        long growth = measure(new ChunkedAttention(), 64L << 20);
+        assertTrue(growth < GIB, "chunked growth " + (growth >> 20) + " MiB");
+    }
+
+    /** The fused kernel (torch's CPU flash attention) is O(N) as well; measured the same way. */
+    @Test
+    void fusedAttentionStaysUnderOneGibAt32kTokens() throws Exception {
+        long growth = measure(new FusedAttention(), 0);
+        assertTrue(growth < GIB, "fused growth " + (growth >> 20) + " MiB");
+    }
+
+    /** Runs one attention call with a key-padding mask, checks rows, returns the peak RSS growth in bytes. */
+    private static long measure(AttentionBackend backend, long minGrowth) throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             Random r = new Random(5);
             NDArray q = randn(m, r, 1, H, N, D);
@@ -56,22 +69,22 @@ class ChunkedAttentionMemoryTest {
             sampler.start();
             NDArray out;
             try {
-                out = new ChunkedAttention().attention(q, k, v, mask);
+                out = backend.attention(q, k, v, mask);
             } finally {
                 sampler.interrupt();
                 sampler.join();
             }
             long peak = reset ? status("VmHWM") : sampled.get();
             long growth = Math.max(peak, sampled.get()) - before;
-            String report = String.format("N=%d H=%d D=%d: RSS before %d MiB, peak %d MiB (%s), sampled peak %d MiB,"
-                    + " growth %d MiB; a materialised score matrix would be %d MiB", N, H, D, before >> 20, peak >> 20,
-                    reset ? "VmHWM after clear_refs" : "sampler only", sampled.get() >> 20, growth >> 20,
-                    (long) H * N * N * 4 >> 20);
+            String report = String.format("%s N=%d H=%d D=%d: RSS before %d MiB, peak %d MiB (%s), sampled peak %d"
+                    + " MiB, growth %d MiB; a materialised score matrix would be %d MiB", backend.name(), N, H, D,
+                    before >> 20, peak >> 20, reset ? "VmHWM after clear_refs" : "sampler only", sampled.get() >> 20,
+                    growth >> 20, (long) H * N * N * 4 >> 20);
             System.getLogger("ChunkedAttentionMemoryTest").log(System.Logger.Level.INFO, report);
-            assertTrue(growth < GIB, report);
-            assertTrue(growth > 64L << 20, "the measurement must see the chunk buffers at all: " + report);
+            assertTrue(growth >= minGrowth, "the measurement must see the chunk buffers at all: " + report);
             assertEquals(new Shape(1, H, N, D), out.getShape());
             checkRows(q, k, v, out, new int[] {0, 12345, N - 1});
+            return growth;
         }
     }
 
