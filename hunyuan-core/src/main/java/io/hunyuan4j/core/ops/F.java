@@ -227,7 +227,7 @@ public final class F {
      */
     public static NDArray applyRotaryEmbHalf(NDArray x, NDArray cos, NDArray sin) {
         return Composed.inFloat32(x, xf -> {
-            long d = xf.getShape().get(xf.getShape().dimension() - 1);
+            long d = xf.getShape().get(xf.getShape().dimension() - 1); // Shape.get takes no negative index
             NDArray x1 = xf.get("..., :{}", d / 2);
             NDArray x2 = xf.get("..., {}:", d / 2);
             NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
