@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.ops;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -19,8 +20,13 @@ public final class AttentionBackends {
      * O(L) per head for long sequences (torch's CPU flash kernel).
      */
     public static AttentionBackend defaultBackend() {
-        return Kernels.available(Engine.getEngine("PyTorch").defaultDevice()) ? new FusedAttention()
-                : new ChunkedAttention();
+        Device device;
+        try {
+            device = Engine.getEngine("PyTorch").defaultDevice();
+        } catch (RuntimeException e) {
+            return new ChunkedAttention();
+        }
+        return Kernels.available(device) ? new FusedAttention() : new ChunkedAttention();
     }
 
     /**
