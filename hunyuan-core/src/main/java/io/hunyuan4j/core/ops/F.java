@@ -27,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  * activation is cast to the weight's for the matmul and the result cast back ({@link #linear}, {@link #conv3d}).
  * Norm statistics are computed in float32 whatever the input dtype.
  *
+ * <p>DJL's {@code split(long n, axis)} cuts parts of size n (torch.split semantics: size 5 by 2 gives 2, 2, 1),
+ * not n parts; {@link #chunk} is torch.chunk.
+ *
  * <p>Shapes: B batch, C channels, L/N tokens, H heads, D head dim, F/T frames.
  */
 public final class F {
@@ -238,6 +241,23 @@ public final class F {
     /** Whether any element is NaN (for input validation before heavy work). */
     public static boolean hasNaN(NDArray x) {
         return x.isNaN().any().getBoolean();
+    }
+
+    /**
+     * {@code torch.chunk(x, chunks, axis)} for an axis divisible by {@code chunks}: equal parts in order. (DJL's
+     * {@code split(long, int)} is not this: see the class notes.)
+     */
+    public static NDList chunk(NDArray x, int chunks, int axis) {
+        long n = x.getShape().get(axis < 0 ? x.getShape().dimension() + axis : axis);
+        if (chunks <= 0 || n % chunks != 0) {
+            throw new IllegalArgumentException("chunk: axis size " + n + " not divisible into " + chunks + " chunks");
+        }
+        long size = n / chunks;
+        long[] at = new long[chunks - 1];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = size * (i + 1);
+        }
+        return chunks == 1 ? new NDList(x) : x.split(at, axis);
     }
 
     // ---- added by the ops layer (issue 3) ----

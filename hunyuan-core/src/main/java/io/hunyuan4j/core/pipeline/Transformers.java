@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import java.nio.file.Path;
 
 /** Loads the DiT of a {@code transformer/} folder. */
@@ -8,7 +9,6 @@ final class Transformers {
     private Transformers() {}
 
     static Denoiser load(Path transformerDir, ComponentOptions options) {
-        throw new UnsupportedOperationException("loading " + transformerDir
-                + " needs the HunyuanVideo DiT (io.hunyuan4j.core.transformer), which this build does not have yet");
+        return HunyuanVideoTransformer3D.load(transformerDir, options);
     }
 }
