@@ -214,4 +214,24 @@ public final class F {
     public static boolean hasNaN(NDArray x) {
         return x.isNaN().any().getBoolean();
     }
+
+    /**
+     * The per-channel affine of {@code nn.GroupNorm} / {@code nn.BatchNorm}: {@code x * w[None, :, None, ...] +
+     * b[None, :, None, ...]} for x [B, C, *], w and b [C]. The weights are never the left operand and are not
+     * reshaped, so every result (and every view) lands in {@code x}'s manager and a capped weight manager stays
+     * untouched. Runs as an inference-mode batch norm with mean 0, variance 1 and eps 0, which torch evaluates as
+     * {@code x * w + b}.
+     *
+     * @param b the shift, or null for none
+     */
+    public static NDArray channelAffine(NDArray x, NDArray w, @Nullable NDArray b) {
+        Shape c = new Shape(x.getShape().get(1));
+        ai.djl.ndarray.NDManager m = x.getManager();
+        NDArray runningMean = m.zeros(c, x.getDataType());
+        NDArray runningVar = m.ones(c, x.getDataType());
+        NDArray shift = b != null ? b : m.zeros(c, x.getDataType());
+        // axis -1 is DJL's "torch default" (channels at dim 1); any other axis swaps and re-attaches the input
+        return x.getNDArrayInternal().batchNorm(x, runningMean, runningVar, w, shift, -1, 0f, 0f, false)
+                .singletonOrThrow();
+    }
 }
