@@ -102,13 +102,29 @@ public record VaeTiling(boolean useTiling, boolean useFramewiseEncoding, boolean
                 tileSampleStrideHeight, tileSampleStrideWidth, tileSampleStrideNumFrames);
     }
 
-    /** With other tile sizes (sample space). */
+    /**
+     * A (height, width, frames) triple in sample space.
+     *
+     * @param height pixels
+     * @param width pixels
+     * @param numFrames video frames
+     */
+    public record Extent(int height, int width, int numFrames) { }
+
+    /** With other tile sizes and strides at once (sample space). */
+    public VaeTiling withTiles(Extent tileSampleMin, Extent tileSampleStride) {
+        return new VaeTiling(useTiling, useFramewiseEncoding, useFramewiseDecoding, tileSampleMin.height(),
+                tileSampleMin.width(), tileSampleMin.numFrames(), tileSampleStride.height(), tileSampleStride.width(),
+                tileSampleStride.numFrames());
+    }
+
+    /** With other tile sizes (sample space); the strides must still fit (see {@link #withTiles}). */
     public VaeTiling withTileSize(int height, int width, int numFrames) {
         return new VaeTiling(useTiling, useFramewiseEncoding, useFramewiseDecoding, height, width, numFrames,
                 tileSampleStrideHeight, tileSampleStrideWidth, tileSampleStrideNumFrames);
     }
 
-    /** With other strides (sample space). */
+    /** With other strides (sample space); the tile sizes must still contain them (see {@link #withTiles}). */
     public VaeTiling withStride(int height, int width, int numFrames) {
         return new VaeTiling(useTiling, useFramewiseEncoding, useFramewiseDecoding, tileSampleMinHeight,
                 tileSampleMinWidth, tileSampleMinNumFrames, height, width, numFrames);
