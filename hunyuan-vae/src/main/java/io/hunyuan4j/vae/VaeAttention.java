@@ -77,7 +77,7 @@ final class VaeAttention {
         NDArray key = F.linear(hidden, toKWeight.array(), toKBias.array()).expandDims(1);
         NDArray value = F.linear(hidden, toVWeight.array(), toVBias.array()).expandDims(1);
 
-        NDArray attended = causalAttention(query, key, value, numFrames, heightWidth);
+        NDArray attended = causalAttention(backend, query, key, value, numFrames, heightWidth);
 
         // [B, 1, N, C] -> [B, N, C]
         NDArray out = F.linear(attended.squeeze(1), toOutWeight.array(), toOutBias.array()).add(residual);
@@ -91,8 +91,12 @@ final class VaeAttention {
      * elsewhere) selects. DIVERGENCE from diffusers: attending frame by frame to the causal prefix gives the same
      * values (masked keys get weight exp(-inf) = 0 there) but holds [HW, (f+1)HW] scores at a time instead of an
      * [N, N] mask, which for a 720p tile would not fit in memory.
+     *
+     * @param query [B, 1, N, C], tokens frame-major
+     * @return [B, 1, N, C], in the query's manager
      */
-    private NDArray causalAttention(NDArray query, NDArray key, NDArray value, long numFrames, long heightWidth) {
+    static NDArray causalAttention(AttentionBackend backend, NDArray query, NDArray key, NDArray value,
+            long numFrames, long heightWidth) {
         NDList frames = new NDList();
         for (long f = 0; f < numFrames; f++) {
             try (NDManager scope = NDManager.subManagerOf(query)) {
