@@ -31,11 +31,11 @@ public final class DiagonalGaussianDistribution {
      *     [L, 2 L) the raw log-variance
      */
     public DiagonalGaussianDistribution(NDArray parameters) {
-        long channels = parameters.getShape().get(1);
-        if (parameters.getShape().dimension() < 2 || channels % 2 != 0) {
+        if (parameters.getShape().dimension() < 2 || parameters.getShape().get(1) % 2 != 0) {
             throw new IllegalArgumentException("parameters: shape " + parameters.getShape()
                     + " must have an even channel axis 1 (mean and logvar)");
         }
+        long channels = parameters.getShape().get(1);
         this.parameters = parameters;
         // mean, logvar = torch.chunk(parameters, 2, dim=1)
         this.mean = parameters.get(new NDIndex(":, :{}", channels / 2));
