@@ -18,7 +18,7 @@ public final class Cli {
     private Cli() {}
 
     public static void main(String[] args) {
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        io.hunyuan4j.core.runtime.Offline.ensure();
         int code = run(args, System.out, System.err);
         System.exit(code);
     }
@@ -26,6 +26,8 @@ public final class Cli {
     static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, Command> commands = new TreeMap<>();
         commands.put("golden-check", a -> GoldenCheckCommand.run(a, out, err));
+        commands.put("plan-memory", a -> PlanMemoryCommand.run(a, out, err));
+        commands.put("generate", a -> GenerateCommand.run(a, out, err));
         if (args.length == 0 || !commands.containsKey(args[0])) {
             err.println("usage: hunyuan4j <" + String.join("|", commands.keySet()) + "> [options]"
                     + (args.length == 0 ? "" : " (unknown command '" + args[0] + "')"));

@@ -32,7 +32,6 @@ final class GroupNorm {
      * @param x [B, C, *]
      */
     NDArray forward(NDArray x) {
-        // the affine goes through channelAffine so that no weight is ever reshaped into the weight manager
-        return F.channelAffine(F.groupNorm(x, numGroups, null, null, eps), weight.array(), bias.array());
+        return F.groupNorm(x, numGroups, weight.array(), bias.array(), eps);
     }
 }

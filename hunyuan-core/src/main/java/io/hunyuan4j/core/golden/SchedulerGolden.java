@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.Schedule;
 import io.hunyuan4j.core.scheduler.SchedulerConfig;
@@ -13,6 +15,10 @@ import java.util.Map;
 /**
  * Fixture {@code scheduler}: default and pipeline schedules of {@link FlowMatchEulerScheduler} and N Euler
  * steps over the fixture's model outputs. N is read from the inputs.
+ *
+ * <p>Under {@link ComputeDtype#BF16} the model outputs are given to the scheduler in bf16, as a bf16 denoiser
+ * returns them; the scheduler itself stays float32 (the reference upcasts in {@code step()}), so the latents
+ * carry only the rounding of the model outputs.
  */
 public final class SchedulerGolden implements GoldenComponent {
 
@@ -32,7 +38,7 @@ public final class SchedulerGolden implements GoldenComponent {
     @Override
     public Map<String, NDArray> run(GoldenFixture fx, NDManager manager, GoldenOptions options) {
         FlowMatchEulerScheduler scheduler = new FlowMatchEulerScheduler(SchedulerConfig.fromJson(fx.config()));
-        NDArray modelOutputs = fx.input("model_outputs", manager);
+        NDArray modelOutputs = F.toCompute(fx.input("model_outputs", manager), options.computeDtype());
         NDArray sample = fx.input("sample", manager);
         int n = (int) modelOutputs.getShape().get(0);
         Map<String, NDArray> out = new LinkedHashMap<>();

@@ -6,13 +6,19 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Exact attention composed from DJL ops, one block of queries at a time, so the score matrix held at once is
  * [B, H, chunk, Lk] and peak memory grows as O(Lq x chunk), never O(Lq x Lk) for long sequences.
  *
- * <p>Scores and softmax are computed in float32 whatever the input dtype: DJL's softmax aborts on bf16.
+ * <p>Scores and softmax are computed in float32 whatever the input dtype: DJL's softmax aborts on bf16. The
+ * result has q's dtype. Per chunk, two score-sized float32 buffers are alive at once (the scores, masked in
+ * place, and their softmax), so the peak is about {@code 2 x scoreBytes} plus the inputs and output.
+ *
+ * @see <a href="https://pytorch.org/docs/2.7/generated/torch.nn.functional.scaled_dot_product_attention.html">
+ *     torch scaled_dot_product_attention</a>
  */
 public final class ChunkedAttention implements AttentionBackend {
 
@@ -45,6 +51,13 @@ public final class ChunkedAttention implements AttentionBackend {
     /** {@inheritDoc} */
     @Override
     public NDArray attention(NDArray q, NDArray k, NDArray v, @Nullable NDArray mask) {
+        return attention(q, k, v, mask, false);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray attention(NDArray q, NDArray k, NDArray v, @Nullable NDArray mask, boolean causal) {
+        AttentionBackends.requireShapes(q, k, v, mask);
         long b = q.getShape().get(0);
         long h = q.getShape().get(1);
         long lq = q.getShape().get(2);
@@ -52,40 +65,74 @@ public final class ChunkedAttention implements AttentionBackend {
         long lk = k.getShape().get(2);
         long perRow = Math.max(1, b * h * lk * 4);
         long chunk = Math.max(1, Math.min(lq, scoreBytes / perRow));
-        DataType outType = q.getDataType();
         float scale = (float) (1.0 / Math.sqrt(d));
         NDManager out = q.getManager();
         try (NDManager scope = out.newSubManager()) {
-            NDArray kt = k.toType(DataType.FLOAT32, false).transpose(0, 1, 3, 2);
+            NDArray kf = k.toType(DataType.FLOAT32, false);
+            NDArray kt = kf.transpose(0, 1, 3, 2);                                   // [B, H, D, Lk]
             NDArray vf = v.toType(DataType.FLOAT32, false);
             kt.attach(scope);
-            vf.attach(scope);
-            NDArray additive = mask == null ? null : F.additiveMask(mask);
-            if (additive != null) {
-                additive.attach(scope);
+            attachIfNew(kf, k, scope);
+            attachIfNew(vf, v, scope);
+            NDArray additive = null;
+            if (mask != null) {
+                NDArray f = F.additiveMask(mask);
+                additive = rank4(f);                                                  // [b|1, h|1, Lq|1, Lk|1]
+                attachIfNew(f, mask, scope);
+                if (additive != f) {
+                    attachIfNew(additive, mask, scope);
+                }
             }
+            NDArray keyIndex = causal ? scope.arange(0L, lk, 1L, DataType.INT64).reshape(1, lk) : null;
             NDList parts = new NDList();
             for (long s = 0; s < lq; s += chunk) {
                 long e = Math.min(lq, s + chunk);
                 try (NDManager step = scope.newSubManager()) {
-                    NDArray qc = q.get(new NDIndex(":, :, {}:{}", s, e)).toType(DataType.FLOAT32, false);
+                    NDArray qv = q.get(new NDIndex(":, :, {}:{}", s, e));
+                    qv.attach(step);
+                    NDArray qc = qv.toType(DataType.FLOAT32, false);
                     qc.attach(step);
-                    NDArray scores = qc.mul(scale).matMul(kt);
+                    NDArray scores = qc.mul(scale).matMul(kt);                      // [B, H, c, Lk]
                     if (additive != null) {
                         NDArray m = additive.getShape().get(2) == 1 ? additive
                                 : additive.get(new NDIndex(":, :, {}:{}", s, e));
-                        scores = scores.add(m);
+                        scores.addi(m);
                     }
-                    NDArray o = scores.softmax(-1).matMul(vf);
+                    if (keyIndex != null) {
+                        NDArray queryIndex = step.arange(s, e, 1L, DataType.INT64).reshape(e - s, 1);
+                        NDArray future = keyIndex.gt(queryIndex);                    // [c, Lk]: j > i
+                        scores.addi(future.toType(DataType.FLOAT32, false).mul(F.MASK_MIN));
+                    }
+                    NDArray o = scores.softmax(-1).matMul(vf);                      // [B, H, c, D]
                     o.attach(scope);
                     parts.add(o);
                 }
             }
             NDArray result = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 2);
-            NDArray typed = result.getDataType() == outType || outType == DataType.UNKNOWN
-                    ? result : result.toType(outType, false);
+            NDArray typed = Composed.castLike(result, q);
             typed.attach(out);
             return typed;
         }
+    }
+
+    /** Moves a temporary derived from a caller's array into the scope; never the caller's array itself. */
+    private static void attachIfNew(NDArray derived, NDArray original, NDManager scope) {
+        if (derived != original) {
+            derived.attach(scope);
+        }
+    }
+
+    /** Prepends axes of size 1 so the mask is rank 4. */
+    private static NDArray rank4(NDArray m) {
+        Shape s = m.getShape();
+        if (s.dimension() == 4) {
+            return m;
+        }
+        long[] dims = new long[4];
+        java.util.Arrays.fill(dims, 1);
+        for (int i = 0; i < s.dimension(); i++) {
+            dims[4 - s.dimension() + i] = s.get(i);
+        }
+        return m.reshape(dims);
     }
 }

@@ -3,7 +3,6 @@ package io.hunyuan4j.core.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -15,8 +14,23 @@ import org.jspecify.annotations.Nullable;
  * where DJL 0.35's PyTorch engine has gaps (no tanh-GELU, RMSNorm, GroupNorm, replicate padding or fused
  * attention; LayerNorm needs non-null affine tensors; bf16 arrays abort the JVM on several ops).
  *
+ * <p>Where DJL has no op, F calls the SDK's TorchScript kernel library ({@link Kernels}) and falls back to a
+ * composed DJL implementation with the same contract when the library or a method is unavailable (logged once).
+ * docs/ops.md lists which path each op takes.
+ *
  * <p>Every op takes the activation first, so its result belongs to the activation's manager, never to a
- * weight manager. Shapes: B batch, C channels, L/N tokens, H heads, D head dim, F/T frames.
+ * weight manager. Results are ordinary tensors: callers may modify them in place.
+ *
+ * <p><b>Dtypes.</b> Inputs may be float32 or bf16 (bf16 tensors come only from {@link #toBf16} and
+ * {@link ComputeDtype#loader()}; DJL reports them as {@code DataType.UNKNOWN}). Unless a method says otherwise
+ * the result has the activation's dtype; weights of another dtype are cast to the activation's (norms) or the
+ * activation is cast to the weight's for the matmul and the result cast back ({@link #linear}, {@link #conv3d}).
+ * Norm statistics are computed in float32 whatever the input dtype.
+ *
+ * <p>DJL's {@code split(long n, axis)} cuts parts of size n (torch.split semantics: size 5 by 2 gives 2, 2, 1),
+ * not n parts; {@link #chunk} is torch.chunk.
+ *
+ * <p>Shapes: B batch, C channels, L/N tokens, H heads, D head dim, F/T frames.
  */
 public final class F {
 
@@ -25,23 +39,34 @@ public final class F {
 
     private F() {}
 
-    /** {@code torch.nn.functional.linear}: {@code x @ w^T + b}, x [..., in], w [out, in], b [out]. */
+    /**
+     * {@code torch.nn.functional.linear}: {@code x @ w^T + b}, x [..., in], w [out, in], b [out]. With w in
+     * another dtype than x, the product is computed in w's dtype and returned in x's.
+     */
     public static NDArray linear(NDArray x, NDArray w, @Nullable NDArray b) {
-        return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+        boolean plain = !isBf16(x) && !isBf16(w) && x.getDataType() == w.getDataType()
+                && (b == null || b.getDataType() == w.getDataType());
+        if (plain) {
+            return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+        }
+        String method = b == null ? "linear_nobias" : "linear";
+        return Kernels.dispatch(x, method,
+                k -> b == null ? k.call(method, x, w) : k.call(method, x, w, b),
+                () -> Composed.linear(x, w, b));
     }
 
     /** {@code torch.nn.functional.layer_norm(x, [C], None, None, eps)}: over the last axis, no affine. */
     public static NDArray layerNorm(NDArray x, float eps) {
-        NDArray mean = x.mean(new int[] {-1}, true);
-        NDArray centered = x.sub(mean);
-        NDArray var = centered.square().mean(new int[] {-1}, true);
-        return centered.div(var.add(eps).sqrt());
+        return Kernels.dispatch(x, "layer_norm", k -> k.call("layer_norm", x, eps), () -> Composed.layerNorm(x, eps));
     }
 
     /** {@code torch.nn.functional.layer_norm(x, [C], w, b, eps)} over the last axis. */
     public static NDArray layerNorm(NDArray x, NDArray w, @Nullable NDArray b, float eps) {
-        NDArray y = layerNorm(x, eps).mul(w);
-        return b == null ? y : y.add(b);
+        if (b == null) {
+            return Composed.castLike(layerNorm(x, eps).mul(w), x);
+        }
+        return Kernels.dispatch(x, "layer_norm_affine", k -> k.call("layer_norm_affine", x, w, b, eps),
+                () -> Composed.layerNorm(x, w, b, eps));
     }
 
     /**
@@ -49,9 +74,12 @@ public final class F {
      * in float32 as the reference's RMSNorm does.
      */
     public static NDArray rmsNorm(NDArray x, @Nullable NDArray w, float eps) {
-        NDArray var = x.square().mean(new int[] {-1}, true);
-        NDArray y = x.div(var.add(eps).sqrt());
-        return w == null ? y : y.mul(w);
+        if (w == null) {
+            return Kernels.dispatch(x, "rms_norm_plain", k -> k.call("rms_norm_plain", x, eps),
+                    () -> Composed.rmsNorm(x, null, eps));
+        }
+        return Kernels.dispatch(x, "rms_norm", k -> k.call("rms_norm", x, w, eps),
+                () -> Composed.rmsNorm(x, w, eps));
     }
 
     /**
@@ -60,33 +88,28 @@ public final class F {
      */
     public static NDArray groupNorm(NDArray x, int groups, @Nullable NDArray w, @Nullable NDArray b, float eps) {
         Shape s = x.getShape();
-        long batch = s.get(0);
+        if (s.dimension() < 2) {
+            throw new IllegalArgumentException("group_norm: x must be [B, C, *] but has shape " + s);
+        }
         long c = s.get(1);
-        if (c % groups != 0) {
+        if (groups <= 0 || c % groups != 0) {
             throw new IllegalArgumentException("group_norm: channels " + c + " not divisible by groups " + groups);
         }
-        NDArray r = x.reshape(batch, groups, -1);
-        NDArray mean = r.mean(new int[] {2}, true);
-        NDArray centered = r.sub(mean);
-        NDArray var = centered.square().mean(new int[] {2}, true);
-        NDArray y = centered.div(var.add(eps).sqrt()).reshape(s);
-        long[] affine = new long[s.dimension()];
-        java.util.Arrays.fill(affine, 1);
-        affine[1] = c;
-        if (w != null) {
-            y = y.mul(w.reshape(new Shape(affine)));
+        if (w != null && b != null) {
+            return Kernels.dispatch(x, "group_norm", k -> k.call("group_norm", x, groups, w, b, eps),
+                    () -> Composed.groupNorm(x, groups, w, b, eps));
         }
-        if (b != null) {
-            y = y.add(b.reshape(new Shape(affine)));
+        NDArray y = Kernels.dispatch(x, "group_norm_plain", k -> k.call("group_norm_plain", x, groups, eps),
+                () -> Composed.groupNorm(x, groups, null, null, eps));
+        if (w == null && b == null) {
+            return y;
         }
-        return y;
+        return Composed.castLike(Composed.channelAffine(y, w, b), x);
     }
 
     /** {@code torch.nn.functional.gelu(x, approximate="tanh")}. */
     public static NDArray geluTanh(NDArray x) {
-        // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
-        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+        return Kernels.dispatch(x, "gelu_tanh", k -> k.call("gelu_tanh", x), () -> Composed.geluTanh(x));
     }
 
     /** {@code torch.nn.functional.gelu(x)} (exact, erf). */
@@ -104,66 +127,66 @@ public final class F {
         return x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
     }
 
-    /** {@code torch.softmax(x, axis)}, computed in float32. */
+    /** {@code torch.softmax(x, axis)}, computed in float32; the result is float32 for every input dtype. */
     public static NDArray softmax(NDArray x, int axis) {
-        return x.toType(DataType.FLOAT32, false).softmax(axis);
+        return Composed.softmax(x, axis);
     }
 
     /**
      * {@code torch.nn.functional.pad(x, pads, mode="replicate")}. {@code pads} is in torch order: last axis
-     * first, (left, right) per axis.
+     * first, (left, right) per axis; each at least 0.
      */
     public static NDArray padReplicate(NDArray x, long... pads) {
-        if (pads.length % 2 != 0 || pads.length / 2 > x.getShape().dimension()) {
-            throw new IllegalArgumentException("pads must be pairs for at most rank " + x.getShape().dimension());
-        }
-        NDArray y = x;
         int rank = x.getShape().dimension();
-        for (int p = 0; p < pads.length / 2; p++) {
-            int axis = rank - 1 - p;
-            long before = pads[2 * p];
-            long after = pads[2 * p + 1];
-            if (before == 0 && after == 0) {
-                continue;
-            }
-            long n = y.getShape().get(axis);
-            NDList parts = new NDList();
-            if (before > 0) {
-                parts.add(y.get(index(rank, axis, 0, 1)).repeat(axis, before));
-            }
-            parts.add(y);
-            if (after > 0) {
-                parts.add(y.get(index(rank, axis, n - 1, n)).repeat(axis, after));
-            }
-            y = NDArrays.concat(parts, axis);
+        if (pads.length % 2 != 0 || pads.length / 2 > rank) {
+            throw new IllegalArgumentException("pads must be pairs for at most rank " + rank);
         }
-        return y;
-    }
-
-    private static NDIndex index(int rank, int axis, long from, long to) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < rank; i++) {
-            if (i > 0) {
-                sb.append(',');
+        for (long p : pads) {
+            if (p < 0) {
+                throw new IllegalArgumentException("pads must be >= 0 but are " + java.util.Arrays.toString(pads));
             }
-            sb.append(i == axis ? from + ":" + to : ":");
         }
-        return new NDIndex(sb.toString());
+        int padded = pads.length / 2;
+        // torch's replicate mode pads the last 1, 2 or 3 axes of a tensor with 1 or 2 more leading axes
+        boolean kernelShape = padded >= 1 && padded <= 3 && rank >= padded + 1 && rank <= padded + 2;
+        if (!kernelShape || java.util.Arrays.stream(pads).allMatch(p -> p == 0)) {
+            return Composed.padReplicate(x, pads);
+        }
+        return Kernels.dispatch(x, "pad_replicate", k -> k.call("pad_replicate", x, pads.clone()),
+                () -> Composed.padReplicate(x, pads));
     }
 
     /**
-     * {@code torch.nn.functional.conv3d} for x [B, C, T, H, W], w [O, C/groups, kT, kH, kW].
+     * {@code torch.nn.functional.conv3d} for x [B, C, T, H, W], w [O, C/groups, kT, kH, kW]. With w in another
+     * dtype than x, the convolution runs in w's dtype and the result is returned in x's.
      *
      * @param stride (t, h, w)
      * @param padding (t, h, w) zero padding
      */
     public static NDArray conv3d(NDArray x, NDArray w, @Nullable NDArray b, Shape stride, Shape padding) {
-        return x.getNDArrayInternal().convolution(x, w, b, stride, padding, new Shape(1, 1, 1), 1).singletonOrThrow();
+        NDArray xc = castToWeight(x, w);
+        NDArray bc = b == null ? null : castToWeight(b, w);
+        NDArray y = xc.getNDArrayInternal().convolution(xc, w, bc, stride, padding, new Shape(1, 1, 1), 1)
+                .singletonOrThrow();
+        return xc == x ? y : Composed.castLike(y, x);
+    }
+
+    private static NDArray castToWeight(NDArray x, NDArray w) {
+        if (isBf16(x) == isBf16(w) && (isBf16(x) || x.getDataType() == w.getDataType())) {
+            return x;
+        }
+        return Composed.castLike(x, w);
     }
 
     /** {@code torch.nn.functional.interpolate(x, size, mode="nearest")} for x [B, C, T, H, W]. */
     public static NDArray interpolateNearest3d(NDArray x, long t, long h, long w) {
-        return x.getNDArrayInternal().interpolation(new long[] {t, h, w}, 0, false);
+        if (x.getShape().dimension() != 5) {
+            throw new IllegalArgumentException("interpolate nearest 3d: x must be [B, C, T, H, W] but has shape "
+                    + x.getShape());
+        }
+        return Kernels.dispatch(x, "upsample_nearest3d",
+                k -> k.call("upsample_nearest3d", x, new long[] {t, h, w}),
+                () -> Composed.interpolateNearest3d(x, t, h, w));
     }
 
     /** {@code torch.nn.functional.embedding(ids, table)}: ids INT64 [*], table [V, C] -> [*, C]. */
@@ -184,30 +207,35 @@ public final class F {
 
     /**
      * Rotary embedding on adjacent pairs ({@code x[2k], x[2k+1]}), the HunyuanVideo DiT layout: cos/sin are
-     * {@code repeat_interleave(2)} tables [N, D]; diffusers {@code apply_rotary_emb(use_real_unbind_dim=-1)}.
+     * {@code repeat_interleave(2)} tables [N, D]; diffusers {@code apply_rotary_emb(use_real_unbind_dim=-1)},
+     * which computes in float32 and returns x's dtype.
      *
      * @param x [B, H, N, D]
      */
     public static NDArray applyRotaryEmbInterleaved(NDArray x, NDArray cos, NDArray sin) {
-        Shape s = x.getShape();
-        NDArray pairs = x.reshape(s.get(0), s.get(1), s.get(2), s.get(3) / 2, 2);
-        NDArray real = pairs.get("..., 0");
-        NDArray imag = pairs.get("..., 1");
-        // x_rotated = stack([-imag, real], -1).flatten(3)
-        NDArray rotated = NDArrays.stack(new NDList(imag.neg(), real), -1).reshape(s);
-        return x.mul(cos).add(rotated.mul(sin));
+        return Composed.inFloat32(x, xf -> {
+            Shape s = xf.getShape();
+            NDArray pairs = xf.reshape(s.get(0), s.get(1), s.get(2), s.get(3) / 2, 2);
+            NDArray real = pairs.get("..., 0");
+            NDArray imag = pairs.get("..., 1");
+            // x_rotated = stack([-imag, real], -1).flatten(3)
+            NDArray rotated = NDArrays.stack(new NDList(imag.neg(), real), -1).reshape(s);
+            return xf.mul(cos).add(rotated.mul(sin));
+        });
     }
 
     /**
      * Rotary embedding with the {@code rotate_half} layout (pairs {@code x[k], x[k + D/2]}), the Llama layout:
-     * cos/sin are {@code cat(freqs, freqs)} tables broadcastable to x.
+     * cos/sin are {@code cat(freqs, freqs)} tables broadcastable to x. Computed in float32, returned in x's dtype.
      */
     public static NDArray applyRotaryEmbHalf(NDArray x, NDArray cos, NDArray sin) {
-        long d = x.getShape().get(-1);
-        NDArray x1 = x.get("..., :{}", d / 2);
-        NDArray x2 = x.get("..., {}:", d / 2);
-        NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
-        return x.mul(cos).add(rotated.mul(sin));
+        return Composed.inFloat32(x, xf -> {
+            long d = xf.getShape().get(xf.getShape().dimension() - 1); // Shape.get takes no negative index
+            NDArray x1 = xf.get("..., :{}", d / 2);
+            NDArray x2 = xf.get("..., {}:", d / 2);
+            NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
+            return xf.mul(cos).add(rotated.mul(sin));
+        });
     }
 
     /** Whether any element is NaN (for input validation before heavy work). */
@@ -216,22 +244,86 @@ public final class F {
     }
 
     /**
-     * The per-channel affine of {@code nn.GroupNorm} / {@code nn.BatchNorm}: {@code x * w[None, :, None, ...] +
-     * b[None, :, None, ...]} for x [B, C, *], w and b [C]. The weights are never the left operand and are not
-     * reshaped, so every result (and every view) lands in {@code x}'s manager and a capped weight manager stays
-     * untouched. Runs as an inference-mode batch norm with mean 0, variance 1 and eps 0, which torch evaluates as
-     * {@code x * w + b}.
-     *
-     * @param b the shift, or null for none
+     * {@code torch.chunk(x, chunks, axis)} for an axis divisible by {@code chunks}: equal parts in order. (DJL's
+     * {@code split(long, int)} is not this: see the class notes.)
      */
-    public static NDArray channelAffine(NDArray x, NDArray w, @Nullable NDArray b) {
-        Shape c = new Shape(x.getShape().get(1));
-        ai.djl.ndarray.NDManager m = x.getManager();
-        NDArray runningMean = m.zeros(c, x.getDataType());
-        NDArray runningVar = m.ones(c, x.getDataType());
-        NDArray shift = b != null ? b : m.zeros(c, x.getDataType());
-        // axis -1 is DJL's "torch default" (channels at dim 1); any other axis swaps and re-attaches the input
-        return x.getNDArrayInternal().batchNorm(x, runningMean, runningVar, w, shift, -1, 0f, 0f, false)
-                .singletonOrThrow();
+    public static NDList chunk(NDArray x, int chunks, int axis) {
+        long n = x.getShape().get(axis < 0 ? x.getShape().dimension() + axis : axis);
+        if (chunks <= 0 || n % chunks != 0) {
+            throw new IllegalArgumentException("chunk: axis size " + n + " not divisible into " + chunks + " chunks");
+        }
+        long size = n / chunks;
+        long[] at = new long[chunks - 1];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = size * (i + 1);
+        }
+        return chunks == 1 ? new NDList(x) : x.split(at, axis);
+    }
+
+    // ---- added by the ops layer (issue 3) ----
+
+    /**
+     * {@code torch.nn.functional.scaled_dot_product_attention(q, k, v, mask)} through
+     * {@link AttentionBackends#defaultBackend()} (fused when the kernel library is loaded, else chunked).
+     *
+     * @param q [B, H, Lq, D]
+     * @param k [B, H, Lk, D]
+     * @param v [B, H, Lk, D]
+     * @param mask null, BOOLEAN (true = attend) or additive float, broadcastable to [B, H, Lq, Lk]
+     * @return [B, H, Lq, D] in q's dtype
+     */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, @Nullable NDArray mask) {
+        return AttentionBackends.defaultBackend().attention(q, k, v, mask);
+    }
+
+    /** As {@link #attention(NDArray, NDArray, NDArray, NDArray)}, with {@code is_causal} (query i sees keys j <= i). */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, @Nullable NDArray mask, boolean causal) {
+        return AttentionBackends.defaultBackend().attention(q, k, v, mask, causal);
+    }
+
+    /** {@code torch.softmax(x, axis, dtype=torch.float32).to(x.dtype)}: float32 arithmetic, x's dtype out. */
+    public static NDArray softmaxSameDtype(NDArray x, int axis) {
+        return Kernels.dispatch(x, "softmax", k -> k.call("softmax", x, axis),
+                () -> Composed.castLike(Composed.softmax(x, axis), x));
+    }
+
+    /** Whether x holds bfloat16 (DJL reports such arrays as {@code DataType.UNKNOWN}; only the SDK makes them). */
+    public static boolean isBf16(NDArray x) {
+        return Kernels.isBf16(x);
+    }
+
+    /**
+     * {@code x.to(torch.bfloat16)}: x itself if already bf16.
+     *
+     * @throws UnsupportedOperationException if the kernel library is unavailable (bf16 has no composed path)
+     */
+    public static NDArray toBf16(NDArray x) {
+        return Kernels.toBf16(x);
+    }
+
+    /** {@code x.to(torch.float32)}: x itself if already float32. */
+    public static NDArray toFloat32(NDArray x) {
+        return x.toType(DataType.FLOAT32, false);
+    }
+
+    /** x in the compute dtype: {@link #toFloat32} or {@link #toBf16}. */
+    public static NDArray toCompute(NDArray x, ComputeDtype dtype) {
+        return dtype == ComputeDtype.BF16 ? toBf16(x) : toFloat32(x);
+    }
+
+    /** {@code torch.zeros_like(x)}, safe for bf16 (DJL's {@code zerosLike} aborts the JVM on bf16). */
+    public static NDArray zerosLike(NDArray x) {
+        if (!isBf16(x)) {
+            return x.zerosLike();
+        }
+        return Kernels.require(x, "zeros_like").call("zeros_like", x);
+    }
+
+    /** {@code torch.ones_like(x)}, safe for bf16 (DJL's {@code onesLike} aborts the JVM on bf16). */
+    public static NDArray onesLike(NDArray x) {
+        if (!isBf16(x)) {
+            return x.onesLike();
+        }
+        return Kernels.require(x, "ones_like").call("ones_like", x);
     }
 }

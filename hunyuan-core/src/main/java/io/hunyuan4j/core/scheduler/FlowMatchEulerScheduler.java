@@ -162,6 +162,12 @@ public final class FlowMatchEulerScheduler implements Scheduler {
         return y;
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public Scheduler withFlowShift(float shift) {
+        return new FlowMatchEulerScheduler(new SchedulerConfig(config.numTrainTimesteps(), shift));
+    }
+
     @Override
     public String toString() {
         return name() + parameters();

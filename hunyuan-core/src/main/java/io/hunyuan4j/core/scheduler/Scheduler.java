@@ -32,4 +32,13 @@ public interface Scheduler {
 
     /** The parameters that define this scheduler, for provenance. */
     Map<String, String> parameters();
+
+    /**
+     * The same sampler with another flow {@code shift} (a per-request override).
+     *
+     * @throws UnsupportedOperationException if this scheduler has no shift parameter
+     */
+    default Scheduler withFlowShift(float shift) {
+        throw new UnsupportedOperationException("scheduler " + name() + " has no flow shift to override");
+    }
 }

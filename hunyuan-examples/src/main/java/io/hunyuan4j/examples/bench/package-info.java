@@ -1,4 +1,4 @@
-/** Benchmark programs (apps: they print their results). */
+/** Benchmark programs: run by hand, print their measurements; not tests. */
 @NullMarked
 package io.hunyuan4j.examples.bench;
 

@@ -1,0 +1,111 @@
+package io.hunyuan4j.core.offload;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.hunyuan4j.core.weights.Parameter;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one class that moves weights onto and off the compute device. Model code never moves tensors: the
+ * pipeline (MODEL) or the model's block loop (BLOCK) asks for a group to be onloaded and closes the returned
+ * {@link Onloaded} when the group has run. Every byte placed is reported to the {@link DeviceMemoryAccountant}.
+ *
+ * <p>Weights are read from the memory-mapped checkpoint straight into a device-side manager, so the host keeps
+ * no second copy. DJL 0.35 exposes no CUDA streams, so the next group is onloaded synchronously; on CPU the
+ * "device" is host memory and the accounting shows what a GPU would hold.
+ */
+public final class Offloader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Offloader.class);
+
+    private final Device device;
+    private final Offload mode;
+    private final DeviceMemoryAccountant accountant;
+
+    public Offloader(Device device, Offload mode, DeviceMemoryAccountant accountant) {
+        this.device = device;
+        this.mode = mode;
+        this.accountant = accountant;
+    }
+
+    /** The mode. */
+    public Offload mode() {
+        return mode;
+    }
+
+    /** The accountant every placement is reported to. */
+    public DeviceMemoryAccountant accountant() {
+        return accountant;
+    }
+
+    /**
+     * Loads a group of parameters onto the device.
+     *
+     * @param component accounting label, e.g. {@code transformer}
+     * @param group the group's name, e.g. {@code transformer_blocks.3}
+     * @param params the group's parameters (bound LAZY or already released)
+     * @param parent the manager the group's device manager is created under
+     */
+    public Onloaded onload(String component, String group, List<Parameter> params, NDManager parent) {
+        long bytes = 0;
+        for (Parameter p : params) {
+            bytes += p.storedBytes();
+        }
+        accountant.place(component, bytes);
+        NDManager m = parent.newSubManager(device);
+        try {
+            for (Parameter p : params) {
+                p.loadInto(m);
+            }
+        } catch (RuntimeException e) {
+            params.forEach(Parameter::release);
+            m.close();
+            accountant.release(component, bytes);
+            throw e;
+        }
+        LOG.debug("onloaded {} {} ({} bytes)", component, group, bytes);
+        return new Onloaded(component, group, params, m, bytes);
+    }
+
+    /** A group resident on the device until closed. */
+    public final class Onloaded implements AutoCloseable {
+        private final String component;
+        private final String group;
+        private final List<Parameter> params;
+        private final NDManager manager;
+        private final long bytes;
+        private boolean closed;
+
+        private Onloaded(String component, String group, List<Parameter> params, NDManager manager, long bytes) {
+            this.component = component;
+            this.group = group;
+            this.params = List.copyOf(params);
+            this.manager = manager;
+            this.bytes = bytes;
+        }
+
+        /** Bytes placed. */
+        public long bytes() {
+            return bytes;
+        }
+
+        /** The group's name. */
+        public String group() {
+            return group;
+        }
+
+        /** Frees the group's device memory and returns its bytes to the accountant. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            params.forEach(Parameter::release);
+            manager.close();
+            accountant.release(component, bytes);
+        }
+    }
+}

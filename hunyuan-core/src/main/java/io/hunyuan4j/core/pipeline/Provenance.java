@@ -1,0 +1,49 @@
+package io.hunyuan4j.core.pipeline;
+
+import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.ops.ComputeDtype;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a {@link Video} was made: enough to repeat the run and to explain its cost.
+ *
+ * @param request the request as given
+ * @param model where the components came from: a model folder, or a description such as {@code tiny-random}
+ * @param scheduler the scheduler's name
+ * @param schedulerParameters its parameters after any per-request flow-shift override
+ * @param computeDtype the pipeline's compute precision
+ * @param offload the pipeline's offload mode
+ * @param seed the seed the noise came from, or null when the request supplied initial latents
+ * @param trueCfgApplied whether each step ran the DiT twice for true classifier-free guidance
+ * @param modelEvaluations DiT forward passes in total
+ * @param timings wall-clock time per stage, in stage order ({@code encodePrompt}, {@code prepareLatents},
+ *     {@code denoise}, {@code decode}, {@code postprocess})
+ */
+public record Provenance(GenerationRequest request, String model, String scheduler,
+        Map<String, String> schedulerParameters, ComputeDtype computeDtype, Offload offload, @Nullable Long seed,
+        boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings) {
+
+    public Provenance {
+        schedulerParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(schedulerParameters));
+        timings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
+    }
+
+    /** Sum of the stage timings. */
+    public Duration total() {
+        return timings.values().stream().reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /** A one-paragraph human-readable description (for logs and file metadata). */
+    public String describe() {
+        StringBuilder s = new StringBuilder();
+        s.append(request).append("; model=").append(model).append("; scheduler=").append(scheduler)
+                .append(schedulerParameters).append("; dtype=").append(computeDtype).append("; offload=")
+                .append(offload).append("; seed=").append(seed).append("; trueCfg=").append(trueCfgApplied)
+                .append("; evaluations=").append(modelEvaluations).append("; timings=");
+        timings.forEach((k, v) -> s.append(k).append('=').append(v.toMillis()).append("ms "));
+        return s.toString().trim();
+    }
+}

@@ -1,0 +1,518 @@
+package io.hunyuan4j.core.pipeline;
+
+import io.hunyuan4j.core.offload.Offload;
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
+import io.hunyuan4j.core.scheduler.Schedule;
+import io.hunyuan4j.core.scheduler.Scheduler;
+import io.hunyuan4j.core.scheduler.Velocity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Text-to-video with HunyuanVideo: prompt encoder, DiT, flow-matching scheduler and VAE decoder, composed
+ * through interfaces so this class does not depend on the text or VAE modules. {@link #generate} follows
+ * diffusers' {@code HunyuanVideoPipeline.__call__} stage for stage.
+ *
+ * <pre>{@code
+ * try (VideoPipeline pipe = VideoPipeline.fromPretrained(Path.of("HunyuanVideo"))) {
+ *     Video video = pipe.generate(GenerationRequest.of("A cat walks on the grass, realistic")
+ *             .withSize(320, 512).withFrames(61).withSteps(30).withSeed(42));
+ *     video.saveMp4(Path.of("cat.mp4"));
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> One instance may be shared: concurrent {@code generate} calls are serialised by a fair
+ * lock (each runs alone, in arrival order), because the components hold one set of weights and the DiT alone
+ * saturates the machine. {@link #close()} waits for a running call; a call after {@code close()} throws
+ * {@link IllegalStateException}.
+ *
+ * <p><b>Memory.</b> Each call works in its own engine manager, each denoising step in a sub-manager that is
+ * closed when the step ends, so only the current latents survive a step. The result is host memory.
+ *
+ * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/pipelines/hunyuan_video/pipeline_hunyuan_video.py">diffusers HunyuanVideoPipeline</a>
+ */
+public final class VideoPipeline implements AutoCloseable {
+
+    /** pipeline_hunyuan_video.py: {@code guidance = tensor([guidance_scale] * B) * 1000.0}. */
+    public static final float GUIDANCE_EMBED_SCALE = 1000f;
+
+    /** {@code shift} of the released HunyuanVideo {@code scheduler/scheduler_config.json}. */
+    public static final float DEFAULT_FLOW_SHIFT = 7.0f;
+
+    private static final Logger LOG = LoggerFactory.getLogger(VideoPipeline.class);
+
+    private final Denoiser transformer;
+    private final LatentDecoder vae;
+    private final Scheduler scheduler;
+    private final Device device;
+    private final ComputeDtype computeDtype;
+    private final Offload offload;
+    private final String model;
+    private final @Nullable Supplier<PromptEncoder> textEncoderLoader;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    // guarded by lock
+    private @Nullable PromptEncoder textEncoder;
+    private boolean closed;
+
+    private VideoPipeline(Builder b) {
+        this.transformer = b.transformer;
+        this.textEncoder = b.textEncoder;
+        this.vae = b.vae;
+        this.scheduler = b.scheduler;
+        this.device = b.device;
+        this.computeDtype = b.computeDtype;
+        this.offload = b.offload;
+        this.model = b.model;
+        this.textEncoderLoader = b.textEncoderLoader;
+    }
+
+    static {
+        io.hunyuan4j.core.runtime.Offline.ensure();
+    }
+
+    /**
+     * Starts a pipeline from loaded components; the pipeline takes ownership and closes them.
+     *
+     * @param transformer the DiT
+     * @param textEncoder the prompt encoder (Llama + CLIP)
+     * @param vae the latent decoder
+     */
+    public static Builder builder(Denoiser transformer, PromptEncoder textEncoder, LatentDecoder vae) {
+        return new Builder(transformer, textEncoder, vae);
+    }
+
+    /** Loads a diffusers-layout folder on the CPU in float32, without offload. */
+    public static VideoPipeline fromPretrained(Path modelDir) {
+        return fromPretrained(modelDir, ComponentOptions.defaults(), Offload.NONE);
+    }
+
+    /**
+     * Loads a diffusers-layout folder ({@code model_index.json}, {@code transformer/}, {@code vae/},
+     * {@code text_encoder/}, {@code text_encoder_2/}, {@code tokenizer/}, {@code tokenizer_2/},
+     * {@code scheduler/}). The text and VAE implementations are found with {@link java.util.ServiceLoader}
+     * ({@link PromptEncoderFactory}, {@link LatentDecoderFactory}): put hunyuan-text and hunyuan-vae on the
+     * class path.
+     *
+     * @throws IllegalArgumentException if the folder or one of its components is missing (named)
+     */
+    public static VideoPipeline fromPretrained(Path modelDir, ComponentOptions options, Offload offload) {
+        return pretrained(modelDir, options).offload(offload).build();
+    }
+
+    /**
+     * Loads the components of a diffusers-layout folder (as {@link #fromPretrained(Path, ComponentOptions,
+     * Offload)}) into a builder preset with the folder's scheduler, so settings can still change, e.g.
+     * {@code VideoPipeline.pretrained(dir, options).scheduler(heun).offload(Offload.MODEL).build()}. The
+     * loaded components are released by the built pipeline's {@link #close()}: call {@link Builder#build()}.
+     */
+    public static Builder pretrained(Path modelDir, ComponentOptions options) {
+        return PretrainedLoader.load(modelDir, options);
+    }
+
+    /**
+     * Generates one video (or image) with no progress listener and no cancellation.
+     *
+     * @see #generate(GenerationRequest, StepListener, CancellationToken)
+     */
+    public Video generate(GenerationRequest request) {
+        return generate(request, StepListener.NONE, CancellationToken.none());
+    }
+
+    /**
+     * Generates one video (or image, for one frame). Blocks while another call runs on this pipeline.
+     *
+     * @param listener called after every denoising step
+     * @param cancel checked, with the thread's interrupt flag, before every step and before decoding
+     * @throws IllegalArgumentException for a request this model cannot run (before any model work)
+     * @throws GenerationCancelledException if cancelled; engine memory is released and nothing is returned
+     * @throws HunyuanException if a stage fails in the engine (the message names the stage)
+     */
+    public Video generate(GenerationRequest request, StepListener listener, CancellationToken cancel) {
+        acquire(cancel);
+        StageTimer stages = new StageTimer();
+        try (NDManager call = NDManager.newBaseManager(device)) {
+            // 1. Check inputs
+            Scheduler sch = checkInputs(request);
+            boolean doTrueCfg = request.doTrueCfg();
+            // 3. Encode input prompt
+            Conditioning cond = stages.run("encodePrompt", () -> encodePrompt(request, doTrueCfg, call));
+            // 4. Prepare timesteps
+            Schedule schedule = sch.schedule(request.steps());
+            // 5. Prepare latent variables
+            long seed = request.seed() != null ? request.seed() : System.nanoTime();
+            NDArray latents = stages.run("prepareLatents", () -> prepareLatents(request, seed, call));
+            // 6. Prepare guidance condition
+            NDArray guidance = guidance(request, call);
+            // 7. Denoising loop
+            Denoising loop = new Denoising(sch, schedule, cond, guidance, listener, cancel);
+            NDArray denoised = stages.run("denoise", () -> loop.run(latents, call));
+            checkCancelled(cancel, schedule.size());
+            NDArray decoded = stages.run("decode", () -> decode(denoised));
+            float[] rgb = stages.run("postprocess", () -> postprocess(decoded));
+            Shape s = decoded.getShape(); // [B, 3, F, H, W]
+            Provenance provenance = new Provenance(request, model, sch.name(), sch.parameters(), computeDtype,
+                    offload, request.initialLatents() == null ? seed : null, doTrueCfg, loop.evaluations,
+                    stages.timings());
+            LOG.info("generated {} frames {}x{} in {} ms", s.get(2), s.get(3), s.get(4), provenance.total().toMillis());
+            return new Video((int) s.get(2), (int) s.get(3), (int) s.get(4), rgb, request.fps(), provenance);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code check_inputs}, plus the checks that need the model; returns the scheduler for this request. */
+    private Scheduler checkInputs(GenerationRequest r) {
+        if (closed) {
+            throw new IllegalStateException("this VideoPipeline is closed");
+        }
+        if (r.initialLatents() != null) {
+            long[] expected = latentShape(r);
+            long[] got = r.initialLatents().shape();
+            if (!Arrays.equals(expected, got)) {
+                throw new IllegalArgumentException("initialLatents shape must be " + Arrays.toString(expected)
+                        + " for " + r.height() + "x" + r.width() + "x" + r.frames() + " but is "
+                        + Arrays.toString(got));
+            }
+        }
+        checkEmbeds("promptEmbeds", r.promptEmbeds());
+        checkEmbeds("negativePromptEmbeds", r.negativePromptEmbeds());
+        boolean needsEncoder = r.promptEmbeds() == null || (r.doTrueCfg() && r.negativePromptEmbeds() == null);
+        if (needsEncoder && textEncoder == null && textEncoderLoader == null) {
+            throw new IllegalStateException("the prompt encoder was released after encoding (offload " + offload
+                    + ") and this pipeline cannot reload it; pass promptEmbeds, or build with textEncoderLoader(...)");
+        }
+        if (r.trueCfgScale() > 1 && !r.hasNegative()) {
+            // diffusers: do_true_cfg = true_cfg_scale > 1 and has_neg_prompt; it runs without true CFG
+            LOG.warn("trueCfgScale {} > 1 has no effect without a negative prompt; running without true CFG",
+                    r.trueCfgScale());
+        }
+        if (r.flowShift() == null) {
+            return scheduler;
+        }
+        try {
+            return scheduler.withFlowShift(r.flowShift());
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalArgumentException("flowShift " + r.flowShift() + " cannot be applied: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void checkEmbeds(String name, @Nullable PromptEmbeds e) {
+        if (e == null) {
+            return;
+        }
+        Shape embeds = e.promptEmbeds().getShape();
+        Shape mask = e.attentionMask().getShape();
+        Shape pooled = e.pooled().getShape();
+        if (embeds.dimension() != 3 || embeds.get(0) != 1 || mask.dimension() != 2 || mask.get(0) != 1
+                || mask.get(1) != embeds.get(1) || pooled.dimension() != 2 || pooled.get(0) != 1) {
+            throw new IllegalArgumentException(name + " must be promptEmbeds [1, L, D], attentionMask [1, L],"
+                    + " pooled [1, P] but are " + embeds + ", " + mask + ", " + pooled);
+        }
+    }
+
+    /** {@code encode_prompt} for the prompt and, with true CFG, the negative prompt. */
+    private Conditioning encodePrompt(GenerationRequest r, boolean doTrueCfg, NDManager call) {
+        PromptEmbeds positive = r.promptEmbeds() != null ? own(r.promptEmbeds(), call)
+                : encoder().encode(List.of(Objects.requireNonNull(r.prompt())), call);
+        PromptEmbeds negative = null;
+        if (doTrueCfg) {
+            negative = r.negativePromptEmbeds() != null ? own(r.negativePromptEmbeds(), call)
+                    : encoder().encode(List.of(Objects.requireNonNull(r.negativePrompt())), call);
+        }
+        if (offload != Offload.NONE && textEncoder != null) {
+            // model offload: the 8B MLLM must not stay resident next to the DiT
+            textEncoder.close();
+            textEncoder = null;
+            LOG.debug("offload {}: prompt encoder released", offload);
+        }
+        return new Conditioning(positive, negative, r.trueCfgScale());
+    }
+
+    private PromptEncoder encoder() {
+        if (textEncoder == null) {
+            textEncoder = Objects.requireNonNull(textEncoderLoader, "textEncoderLoader").get();
+        }
+        return textEncoder;
+    }
+
+    /** Copies caller-owned embeddings into the call's manager (float32, mask included, as the reference). */
+    private PromptEmbeds own(PromptEmbeds e, NDManager call) {
+        return new PromptEmbeds(toCall(e.promptEmbeds(), call), toCall(e.attentionMask(), call),
+                toCall(e.pooled(), call), e.truncatedTokens());
+    }
+
+    private NDArray toCall(NDArray a, NDManager call) {
+        NDArray c = a.toType(DataType.FLOAT32, true); // a copy: the caller keeps its arrays
+        c.attach(call);
+        return device.equals(c.getDevice()) ? c : c.toDevice(device, false);
+    }
+
+    /** [1, C, (F-1)/temporal + 1, H/spatial, W/spatial]. */
+    private long[] latentShape(GenerationRequest r) {
+        return new long[] {1, transformer.inChannels(), (r.frames() - 1) / vae.temporalCompression() + 1,
+            r.height() / vae.spatialCompression(), r.width() / vae.spatialCompression()};
+    }
+
+    /** {@code prepare_latents}: the caller's latents, or host-side Gaussian noise from the seed; float32. */
+    private NDArray prepareLatents(GenerationRequest r, long seed, NDManager call) {
+        Latents host = r.initialLatents() != null ? r.initialLatents() : GaussianNoise.sample(seed, latentShape(r));
+        return host.toArray(call);
+    }
+
+    /** {@code guidance = tensor([guidance_scale] * B) * 1000}, or null for a model without guidance embeds. */
+    private @Nullable NDArray guidance(GenerationRequest r, NDManager call) {
+        if (!transformer.guidanceEmbeds()) {
+            return null;
+        }
+        return call.create(new float[] {r.guidanceScale()}).mul(GUIDANCE_EMBED_SCALE);
+    }
+
+    /** {@code vae.decode(latents / scaling_factor)}: [B, 3, F, H, W] in about [-1, 1]. */
+    private NDArray decode(NDArray latents) {
+        return vae.decode(latents.div(vae.scalingFactor()));
+    }
+
+    /** {@code postprocess_video}: {@code clamp(x / 2 + 0.5, 0, 1)}, as [F, H, W, 3] of the first video. */
+    private static float[] postprocess(NDArray video) {
+        // [B, 3, F, H, W] -> [F, H, W, 3]
+        NDArray v = video.get(0).div(2f).add(0.5f).clip(0f, 1f).transpose(1, 2, 3, 0);
+        return v.toType(DataType.FLOAT32, false).toFloatArray();
+    }
+
+    private void acquire(CancellationToken cancel) {
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GenerationCancelledException("interrupted while waiting for another generation", 0);
+        }
+        if (cancel.isCancelled()) {
+            lock.unlock();
+            throw new GenerationCancelledException("cancelled before start", 0);
+        }
+    }
+
+    private static void checkCancelled(CancellationToken cancel, int completedSteps) {
+        if (cancel.isCancelled()) {
+            throw new GenerationCancelledException("cancelled after " + completedSteps + " steps", completedSteps);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new GenerationCancelledException("thread interrupted after " + completedSteps + " steps",
+                    completedSteps);
+        }
+    }
+
+    /** The scheduler requests use unless they override the shift. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The compute precision. */
+    public ComputeDtype computeDtype() {
+        return computeDtype;
+    }
+
+    /** The offload mode. */
+    public Offload offload() {
+        return offload;
+    }
+
+    /** The device. */
+    public Device device() {
+        return device;
+    }
+
+    /** Where the components came from (for provenance). */
+    public String model() {
+        return model;
+    }
+
+    /** Waits for a running generation, then releases every component. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (textEncoder != null) {
+                textEncoder.close();
+                textEncoder = null;
+            }
+            transformer.close();
+            vae.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The prompt conditioning of one call; {@code negative} is null without true CFG. */
+    private record Conditioning(PromptEmbeds positive, @Nullable PromptEmbeds negative, float trueCfgScale) { }
+
+    /** The denoising loop of one call (step 7 of {@code __call__}). */
+    private final class Denoising {
+        private final Scheduler sch;
+        private final Schedule schedule;
+        private final Conditioning cond;
+        private final @Nullable NDArray guidance;
+        private final StepListener listener;
+        private final CancellationToken cancel;
+        private int evaluations;
+
+        Denoising(Scheduler sch, Schedule schedule, Conditioning cond, @Nullable NDArray guidance,
+                StepListener listener, CancellationToken cancel) {
+            this.sch = sch;
+            this.schedule = schedule;
+            this.cond = cond;
+            this.guidance = guidance;
+            this.listener = listener;
+            this.cancel = cancel;
+        }
+
+        NDArray run(NDArray initial, NDManager call) {
+            NDArray latents = initial;
+            long t0 = System.nanoTime();
+            int n = schedule.size();
+            Velocity velocity = this::noisePred;
+            for (int i = 0; i < n; i++) {
+                checkCancelled(cancel, i);
+                try (NDManager step = call.newSubManager()) {
+                    latents.attach(step); // the previous latents die with this step
+                    NDArray next = sch.step(schedule, i, velocity, latents);
+                    next.attach(call);
+                    Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+                    Duration remaining = elapsed.dividedBy(i + 1).multipliedBy(n - i - 1);
+                    LOG.debug("step {}/{} t={} {} ms", i + 1, n, schedule.timestep(i), elapsed.toMillis());
+                    listener.onStep(new StepEvent(i, n, schedule.timestep(i), elapsed, remaining, next));
+                    latents = next;
+                }
+            }
+            return latents;
+        }
+
+        /** The transformer call(s) of one evaluation, with true CFG {@code neg + s * (pos - neg)}. */
+        private NDArray noisePred(NDArray sample, float t) {
+            // timestep = t.expand(latents.shape[0]).to(latents.dtype)
+            NDArray timestep = sample.getManager().create(new float[] {t});
+            NDArray noisePred = forward(sample, timestep, cond.positive());
+            if (cond.negative() != null) {
+                NDArray negNoisePred = forward(sample, timestep, cond.negative());
+                noisePred = negNoisePred.add(noisePred.sub(negNoisePred).mul(cond.trueCfgScale()));
+            }
+            return noisePred;
+        }
+
+        private NDArray forward(NDArray sample, NDArray timestep, PromptEmbeds e) {
+            evaluations++;
+            NDArray mask = e.attentionMask().toType(DataType.FLOAT32, false);
+            return transformer.forward(new DenoiserInput(sample, timestep, e.promptEmbeds(), mask, e.pooled(),
+                    guidance));
+        }
+    }
+
+    /**
+     * Configures a {@link VideoPipeline}; required components are {@link VideoPipeline#builder} arguments, the
+     * rest are optional settings with the reference's defaults.
+     */
+    public static final class Builder {
+        private final Denoiser transformer;
+        private final PromptEncoder textEncoder;
+        private final LatentDecoder vae;
+        private Scheduler scheduler = FlowMatchEulerScheduler.withShift(DEFAULT_FLOW_SHIFT);
+        private Device device = Device.cpu();
+        private ComputeDtype computeDtype = ComputeDtype.FLOAT32;
+        private Offload offload = Offload.NONE;
+        private String model = "in-memory components";
+        private @Nullable Supplier<PromptEncoder> textEncoderLoader;
+
+        private Builder(Denoiser transformer, PromptEncoder textEncoder, LatentDecoder vae) {
+            this.transformer = Objects.requireNonNull(transformer, "transformer");
+            this.textEncoder = Objects.requireNonNull(textEncoder, "textEncoder");
+            this.vae = Objects.requireNonNull(vae, "vae");
+        }
+
+        /** The sampler (default flow-match Euler with shift 7.0, as HunyuanVideo ships). */
+        public Builder scheduler(Scheduler s) {
+            this.scheduler = Objects.requireNonNull(s, "scheduler");
+            return this;
+        }
+
+        /** Where latents live (default CPU); the components must have been loaded for the same device. */
+        public Builder device(Device d) {
+            this.device = Objects.requireNonNull(d, "device");
+            return this;
+        }
+
+        /**
+         * The precision the components were loaded in, recorded in the provenance (default float32). Latents
+         * and scheduler steps stay float32 as in the reference.
+         */
+        public Builder computeDtype(ComputeDtype d) {
+            this.computeDtype = Objects.requireNonNull(d, "computeDtype");
+            return this;
+        }
+
+        /**
+         * The offload mode (default {@link Offload#NONE}). The pipeline itself implements {@code NONE} fully;
+         * with {@code MODEL} or {@code BLOCK} it releases the prompt encoder (the 8B MLLM) right after encoding
+         * and reloads it for the next prompt through {@link #textEncoderLoader} (set by
+         * {@link VideoPipeline#fromPretrained}). Moving DiT and VAE weights is the components' part (they are
+         * loaded with the mode); the mode is recorded in every result's provenance.
+         */
+        public Builder offload(Offload o) {
+            this.offload = Objects.requireNonNull(o, "offload");
+            return this;
+        }
+
+        /** Describes where the components came from, for provenance (e.g. the model folder). */
+        public Builder model(String description) {
+            this.model = Objects.requireNonNull(description, "model");
+            return this;
+        }
+
+        /**
+         * How to reload the prompt encoder after offload released it; without one, a pipeline with offload
+         * encodes text once and then accepts only precomputed embeddings.
+         */
+        public Builder textEncoderLoader(Supplier<PromptEncoder> loader) {
+            this.textEncoderLoader = Objects.requireNonNull(loader, "textEncoderLoader");
+            return this;
+        }
+
+        /**
+         * Checks that the components fit together and builds the pipeline.
+         *
+         * @throws IllegalArgumentException if the DiT's latent channels differ from the VAE's
+         */
+        public VideoPipeline build() {
+            if (transformer.inChannels() != vae.latentChannels()) {
+                throw new IllegalArgumentException("transformer in_channels " + transformer.inChannels()
+                        + " must equal vae latent_channels " + vae.latentChannels());
+            }
+            return new VideoPipeline(this);
+        }
+    }
+
+    /** Parameters for logs: the settings this pipeline was built with. */
+    @Override
+    public String toString() {
+        return "VideoPipeline[model=" + model + ", scheduler=" + scheduler + ", device=" + device + ", dtype="
+                + computeDtype + ", offload=" + offload + "]";
+    }
+}

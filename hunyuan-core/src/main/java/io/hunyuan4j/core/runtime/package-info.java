@@ -1,0 +1,4 @@
+@NullMarked
+package io.hunyuan4j.core.runtime;
+
+import org.jspecify.annotations.NullMarked;

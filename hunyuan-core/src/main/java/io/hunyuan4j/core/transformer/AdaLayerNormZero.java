@@ -1,0 +1,54 @@
+package io.hunyuan4j.core.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import io.hunyuan4j.core.nn.LayerNorm;
+import io.hunyuan4j.core.nn.Linear;
+import io.hunyuan4j.core.ops.F;
+import io.hunyuan4j.core.weights.StateDict;
+
+/**
+ * diffusers {@code AdaLayerNormZero(embedding_dim, norm_type="layer_norm")} (adaLN-Zero, no class embedding):
+ * six modulation vectors from {@code linear(silu(emb))}, the input normalised and modulated for attention.
+ *
+ * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/normalization.py">diffusers AdaLayerNormZero</a>
+ */
+public final class AdaLayerNormZero {
+
+    /** diffusers: {@code nn.LayerNorm(embedding_dim, elementwise_affine=False, eps=1e-6)}. */
+    static final float EPS = 1e-6f;
+
+    /**
+     * The tuple diffusers returns.
+     *
+     * @param hiddenStates {@code norm(x) * (1 + scale_msa) + shift_msa} [B, N, D]
+     * @param gateMsa [B, D]
+     * @param shiftMlp [B, D]
+     * @param scaleMlp [B, D]
+     * @param gateMlp [B, D]
+     */
+    public record Output(NDArray hiddenStates, NDArray gateMsa, NDArray shiftMlp, NDArray scaleMlp,
+            NDArray gateMlp) { }
+
+    private final Linear linear;
+    private final LayerNorm norm = LayerNorm.noAffine(EPS);
+
+    /** Binds {@code linear [6 D, D]}. */
+    public AdaLayerNormZero(StateDict w, int embeddingDim) {
+        this.linear = new Linear(w.child("linear"), embeddingDim, 6L * embeddingDim);
+    }
+
+    /**
+     * @param x [B, N, D]
+     * @param emb [B, D]
+     */
+    public Output forward(NDArray x, NDArray emb) {
+        NDArray e = linear.forward(F.silu(emb));
+        // chunk order: shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
+        NDList c = F.chunk(e, 6, 1);
+        NDArray shiftMsa = c.get(0);
+        NDArray scaleMsa = c.get(1);
+        NDArray normed = norm.forward(x).mul(scaleMsa.expandDims(1).add(1f)).add(shiftMsa.expandDims(1));
+        return new Output(normed, c.get(2), c.get(3), c.get(4), c.get(5));
+    }
+}

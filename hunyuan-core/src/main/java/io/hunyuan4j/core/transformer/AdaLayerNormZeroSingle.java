@@ -1,0 +1,45 @@
+package io.hunyuan4j.core.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import io.hunyuan4j.core.nn.LayerNorm;
+import io.hunyuan4j.core.nn.Linear;
+import io.hunyuan4j.core.ops.F;
+import io.hunyuan4j.core.weights.StateDict;
+
+/**
+ * diffusers {@code AdaLayerNormZeroSingle(embedding_dim, norm_type="layer_norm")}: three modulation vectors
+ * (shift, scale, gate) for a single-stream block.
+ *
+ * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/normalization.py">diffusers AdaLayerNormZeroSingle</a>
+ */
+public final class AdaLayerNormZeroSingle {
+
+    /**
+     * The tuple diffusers returns.
+     *
+     * @param hiddenStates {@code norm(x) * (1 + scale_msa) + shift_msa} [B, N, D]
+     * @param gateMsa [B, D]
+     */
+    public record Output(NDArray hiddenStates, NDArray gateMsa) { }
+
+    private final Linear linear;
+    private final LayerNorm norm = LayerNorm.noAffine(AdaLayerNormZero.EPS);
+
+    /** Binds {@code linear [3 D, D]}. */
+    public AdaLayerNormZeroSingle(StateDict w, int embeddingDim) {
+        this.linear = new Linear(w.child("linear"), embeddingDim, 3L * embeddingDim);
+    }
+
+    /**
+     * @param x [B, N, D]
+     * @param emb [B, D]
+     */
+    public Output forward(NDArray x, NDArray emb) {
+        NDArray e = linear.forward(F.silu(emb));
+        // chunk order: shift_msa, scale_msa, gate_msa
+        NDList c = F.chunk(e, 3, 1);
+        NDArray normed = norm.forward(x).mul(c.get(1).expandDims(1).add(1f)).add(c.get(0).expandDims(1));
+        return new Output(normed, c.get(2));
+    }
+}

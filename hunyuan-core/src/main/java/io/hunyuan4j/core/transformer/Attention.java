@@ -1,0 +1,191 @@
+package io.hunyuan4j.core.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import io.hunyuan4j.core.nn.Linear;
+import io.hunyuan4j.core.nn.RmsNorm;
+import io.hunyuan4j.core.ops.AttentionBackend;
+import io.hunyuan4j.core.ops.F;
+import io.hunyuan4j.core.weights.StateDict;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * diffusers {@code Attention} in the three configurations HunyuanVideo builds, with its two processors:
+ * <ul>
+ *   <li>token refiner: plain self-attention with biases and {@code to_out}, no q/k norm
+ *       ({@code AttnProcessor2_0}, {@link #forward(NDArray, NDArray)});</li>
+ *   <li>dual-stream block: separate latent ({@code to_q/k/v}) and text ({@code add_q/k/v_proj}) projections,
+ *       per-head RMSNorm of q and k, joint attention, {@code to_out.0} and {@code to_add_out}
+ *       ({@code HunyuanVideoAttnProcessor2_0});</li>
+ *   <li>single-stream block ({@code pre_only}): one projection over [latent ; text], per-head RMSNorm, no
+ *       output projection.</li>
+ * </ul>
+ * RoPE is applied after the q/k norm and to latent tokens only.
+ *
+ * <p>Shapes: B batch, N latent tokens, L text tokens, H heads, D head dim, C = H x D.
+ *
+ * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/transformers/transformer_hunyuan_video.py">diffusers HunyuanVideoAttnProcessor2_0</a>
+ * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/attention_processor.py">diffusers Attention, AttnProcessor2_0</a>
+ */
+public final class Attention {
+
+    /** diffusers passes {@code eps=1e-6} to the q/k RMSNorms. */
+    static final float QK_NORM_EPS = 1e-6f;
+
+    /**
+     * The constructor arguments that vary between HunyuanVideo's attentions.
+     *
+     * @param heads H
+     * @param headDim D
+     * @param qkNorm per-head RMSNorm on q and k ({@code qk_norm="rms_norm"})
+     * @param addedKvProj text projections {@code add_{q,k,v}_proj} and {@code to_add_out} (dual-stream)
+     * @param preOnly no {@code to_out} (single-stream)
+     */
+    public record Spec(int heads, int headDim, boolean qkNorm, boolean addedKvProj, boolean preOnly) {
+        /** H x D. */
+        public int innerDim() {
+            return heads * headDim;
+        }
+    }
+
+    private final Spec spec;
+    private final AttentionBackend backend;
+    private final Linear toQ;
+    private final Linear toK;
+    private final Linear toV;
+    private final @Nullable RmsNorm normQ;
+    private final @Nullable RmsNorm normK;
+    private final @Nullable Linear addQProj;
+    private final @Nullable Linear addKProj;
+    private final @Nullable Linear addVProj;
+    private final @Nullable RmsNorm normAddedQ;
+    private final @Nullable RmsNorm normAddedK;
+    private final @Nullable Linear toOut;
+    private final @Nullable Linear toAddOut;
+
+    /** Binds the projections (all with bias) and norms {@code spec} asks for. */
+    public Attention(StateDict w, Spec spec, AttentionBackend backend) {
+        this.spec = spec;
+        this.backend = backend;
+        int c = spec.innerDim();
+        int d = spec.headDim();
+        this.toQ = new Linear(w.child("to_q"), c, c);
+        this.toK = new Linear(w.child("to_k"), c, c);
+        this.toV = new Linear(w.child("to_v"), c, c);
+        this.normQ = spec.qkNorm() ? new RmsNorm(w.child("norm_q"), d, QK_NORM_EPS) : null;
+        this.normK = spec.qkNorm() ? new RmsNorm(w.child("norm_k"), d, QK_NORM_EPS) : null;
+        boolean added = spec.addedKvProj();
+        this.addQProj = added ? new Linear(w.child("add_q_proj"), c, c) : null;
+        this.addKProj = added ? new Linear(w.child("add_k_proj"), c, c) : null;
+        this.addVProj = added ? new Linear(w.child("add_v_proj"), c, c) : null;
+        this.normAddedQ = added && spec.qkNorm() ? new RmsNorm(w.child("norm_added_q"), d, QK_NORM_EPS) : null;
+        this.normAddedK = added && spec.qkNorm() ? new RmsNorm(w.child("norm_added_k"), d, QK_NORM_EPS) : null;
+        this.toOut = spec.preOnly() ? null : new Linear(w.child("to_out").child("0"), c, c);
+        this.toAddOut = added ? new Linear(w.child("to_add_out"), c, c) : null;
+    }
+
+    /**
+     * Self-attention ({@code AttnProcessor2_0}), the token refiner's.
+     *
+     * @param hiddenStates [B, L, C]
+     * @param attentionMask BOOLEAN [B, 1, L, L] (true = may attend) or null
+     * @return [B, L, C]
+     */
+    public NDArray forward(NDArray hiddenStates, @Nullable NDArray attentionMask) {
+        NDArray query = heads(toQ.forward(hiddenStates), normQ);
+        NDArray key = heads(toK.forward(hiddenStates), normK);
+        NDArray value = heads(toV.forward(hiddenStates), null);
+        NDArray out = merge(backend.attention(query, key, value, attentionMask));
+        Linear o = toOut;
+        return o == null ? out : o.forward(out);
+    }
+
+    /**
+     * Joint attention over [latent ; text] ({@code HunyuanVideoAttnProcessor2_0}), with the text padding masked
+     * as keys.
+     *
+     * @param hiddenStates latent tokens [B, N, C]
+     * @param encoderHiddenStates text tokens [B, L, C]
+     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L]
+     * @param imageRotaryEmb RoPE table for the N latent tokens
+     * @return the attention outputs of both streams, projected unless {@code pre_only}
+     */
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray attentionMask,
+            RotaryEmbedding imageRotaryEmb) {
+        long textLen = encoderHiddenStates.getShape().get(1);
+        NDArray query;
+        NDArray key;
+        NDArray value;
+        if (addQProj == null) {
+            // single-stream: one projection over the concatenation   [B, N + L, C]
+            NDArray joint = NDArrays.concat(new NDList(hiddenStates, encoderHiddenStates), 1);
+            // 1.-2. QKV projections and QK normalization   [B, H, N + L, D]
+            query = heads(toQ.forward(joint), normQ);
+            key = heads(toK.forward(joint), normK);
+            value = heads(toV.forward(joint), null);
+            // 3. RoPE on the latent tokens only
+            query = ropeLatentPart(query, textLen, imageRotaryEmb);
+            key = ropeLatentPart(key, textLen, imageRotaryEmb);
+        } else {
+            // 1.-3. latent QKV, QK normalization, RoPE   [B, H, N, D]
+            query = rope(heads(toQ.forward(hiddenStates), normQ), imageRotaryEmb);
+            key = rope(heads(toK.forward(hiddenStates), normK), imageRotaryEmb);
+            value = heads(toV.forward(hiddenStates), null);
+            // 4. Encoder condition QKV projection and normalization   [B, H, L, D]
+            NDArray encoderQuery = heads(addQProj.forward(encoderHiddenStates), normAddedQ);
+            NDArray encoderKey = heads(nonNull(addKProj).forward(encoderHiddenStates), normAddedK);
+            NDArray encoderValue = heads(nonNull(addVProj).forward(encoderHiddenStates), null);
+            query = NDArrays.concat(new NDList(query, encoderQuery), 2);
+            key = NDArrays.concat(new NDList(key, encoderKey), 2);
+            value = NDArrays.concat(new NDList(value, encoderValue), 2);
+        }
+        // 5. Attention   [B, H, N + L, D] -> [B, N + L, C]
+        NDArray out = merge(backend.attention(query, key, value, attentionMask));
+        // 6. Output projection
+        long total = out.getShape().get(1);
+        NDArray latentOut = out.get(new NDIndex(":, :{}", total - textLen));
+        NDArray textOut = out.get(new NDIndex(":, {}:", total - textLen));
+        Linear o = toOut;
+        Linear ao = toAddOut;
+        return new Streams(o == null ? latentOut : o.forward(latentOut), ao == null ? textOut : ao.forward(textOut));
+    }
+
+    /** [B, T, C] -> [B, H, T, D], with the per-head norm (on D) where the module has one. */
+    private NDArray heads(NDArray x, @Nullable RmsNorm norm) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        NDArray h = x.reshape(b, t, spec.heads(), spec.headDim());
+        if (norm != null) {
+            h = norm.forward(h);
+        }
+        return h.transpose(0, 2, 1, 3);
+    }
+
+    /** [B, H, T, D] -> [B, T, C]. */
+    private static NDArray merge(NDArray x) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(2);
+        return x.transpose(0, 2, 1, 3).reshape(b, t, -1);
+    }
+
+    private static NDArray rope(NDArray x, RotaryEmbedding r) {
+        return F.applyRotaryEmbInterleaved(x, r.cos(), r.sin());
+    }
+
+    /** Rotates x[:, :, :-textLen] and keeps the text tail as is. */
+    private static NDArray ropeLatentPart(NDArray x, long textLen, RotaryEmbedding r) {
+        long total = x.getShape().get(2);
+        NDArray latent = x.get(new NDIndex(":, :, :{}", total - textLen));
+        NDArray text = x.get(new NDIndex(":, :, {}:", total - textLen));
+        return NDArrays.concat(new NDList(rope(latent, r), text), 2);
+    }
+
+    private static Linear nonNull(@Nullable Linear l) {
+        if (l == null) {
+            throw new IllegalStateException("added projection missing");
+        }
+        return l;
+    }
+}

@@ -1,0 +1,354 @@
+package io.hunyuan4j.core.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.nn.Conv3d;
+import io.hunyuan4j.core.nn.Linear;
+import io.hunyuan4j.core.ops.AttentionBackend;
+import io.hunyuan4j.core.ops.ChunkedAttention;
+import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.pipeline.Denoiser;
+import io.hunyuan4j.core.pipeline.DenoiserInput;
+import io.hunyuan4j.core.weights.Checkpoints;
+import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.Parameter;
+import io.hunyuan4j.core.weights.StateDict;
+import io.hunyuan4j.core.weights.TensorLoader;
+import io.hunyuan4j.core.weights.TensorSource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * diffusers {@code HunyuanVideoTransformer3DModel}, text-to-video variant (guidance embeds, no image condition):
+ * the HunyuanVideo DiT. Latent tokens and refined text tokens pass {@code num_layers} dual-stream blocks, then
+ * {@code num_single_layers} single-stream blocks, with full 3D attention, 3D RoPE on latent tokens, and
+ * AdaLN modulation by timestep + guidance + pooled text.
+ *
+ * <p>Weights are bound by their diffusers names from a {@link StateDict}; every block of a forward pass runs in
+ * its own {@link NDManager} scope, so only the activations crossing block boundaries stay alive.
+ *
+ * <pre>{@code
+ * try (HunyuanVideoTransformer3D dit = HunyuanVideoTransformer3D.load(dir.resolve("transformer"),
+ *         ComponentOptions.defaults())) {
+ *     NDArray velocity = dit.forward(new DenoiserInput(latents, t, promptEmbeds, mask, pooled, guidance));
+ * }
+ * }</pre>
+ *
+ * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/transformers/transformer_hunyuan_video.py">diffusers HunyuanVideoTransformer3DModel</a>
+ */
+public final class HunyuanVideoTransformer3D implements Denoiser {
+
+    /** diffusers: {@code AdaLayerNormContinuous(inner_dim, inner_dim, elementwise_affine=False, eps=1e-6)}. */
+    static final float NORM_OUT_EPS = 1e-6f;
+
+    private final TransformerConfig config;
+    private final PatchEmbed xEmbedder;
+    private final TokenRefiner contextEmbedder;
+    private final ConditionEmbedding timeTextEmbed;
+    private final RotaryPosEmbed rope;
+    private final List<TransformerBlock> transformerBlocks;
+    private final List<SingleTransformerBlock> singleTransformerBlocks;
+    private final AdaLayerNormContinuous normOut;
+    private final Linear projOut;
+    private final List<Parameter> parameters;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    /**
+     * Builds the module tree and binds every weight of {@code w}.
+     *
+     * @param w the checkpoint view at the transformer's root (names like {@code x_embedder.proj.weight})
+     * @param backend the attention implementation
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException listing every missing, unexpected and
+     *     mis-shaped tensor
+     */
+    public HunyuanVideoTransformer3D(TransformerConfig config, StateDict w, AttentionBackend backend) {
+        this(config, w, backend, true);
+    }
+
+    private HunyuanVideoTransformer3D(TransformerConfig config, StateDict w, AttentionBackend backend,
+            boolean strict) {
+        this.config = config;
+        int innerDim = config.innerDim();
+        // 1. Latent and condition embedders
+        this.xEmbedder = new PatchEmbed(w.child("x_embedder"),
+                new Conv3d.Size3(config.patchSizeT(), config.patchSize(), config.patchSize()), config.inChannels(),
+                innerDim);
+        this.contextEmbedder = new TokenRefiner(w.child("context_embedder"), config.textEmbedDim(),
+                config.numAttentionHeads(), config.attentionHeadDim(), config.numRefinerLayers(), backend);
+        this.timeTextEmbed = new ConditionEmbedding(w.child("time_text_embed"), innerDim,
+                config.pooledProjectionDim(), config.guidanceEmbeds());
+        // 2. RoPE
+        this.rope = new RotaryPosEmbed(config.patchSize(), config.patchSizeT(), config.ropeAxesDim(),
+                config.ropeTheta());
+        // 3. Dual stream transformer blocks
+        List<TransformerBlock> dual = new ArrayList<>();
+        for (int i = 0; i < config.numLayers(); i++) {
+            dual.add(new TransformerBlock(w.child("transformer_blocks", i), config, backend));
+        }
+        this.transformerBlocks = List.copyOf(dual);
+        // 4. Single stream transformer blocks
+        List<SingleTransformerBlock> single = new ArrayList<>();
+        for (int i = 0; i < config.numSingleLayers(); i++) {
+            single.add(new SingleTransformerBlock(w.child("single_transformer_blocks", i), config, backend));
+        }
+        this.singleTransformerBlocks = List.copyOf(single);
+        // 5. Output projection
+        this.normOut = new AdaLayerNormContinuous(w.child("norm_out"), innerDim, innerDim, NORM_OUT_EPS);
+        this.projOut = new Linear(w.child("proj_out"), innerDim, config.projOutChannels());
+        if (strict) {
+            w.requireAllConsumed();
+        }
+        this.parameters = w.boundParameters();
+    }
+
+    /**
+     * The state-dict names and shapes a config implies, in binding order: what a {@code transformer/} checkpoint
+     * for it must hold exactly. Nothing is allocated.
+     */
+    public static Map<String, Shape> expectedShapes(TransformerConfig config) {
+        StateDict w = StateDict.shapeOnly(Map.of(), "expected");
+        HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention(), false);
+        Map<String, Shape> out = new LinkedHashMap<>();
+        for (Parameter p : model.parameters) {
+            out.put(p.name(), p.shape());
+        }
+        return out;
+    }
+
+    /**
+     * Loads a diffusers {@code transformer/} folder: {@code config.json} and its safetensors (single file or
+     * sharded), bound strictly by name and shape, into a weight manager this model owns.
+     *
+     * @throws UnsupportedOperationException for {@link ComputeDtype#BF16} (not available yet)
+     * @throws io.hunyuan4j.core.config.ConfigException for an unsupported or invalid config
+     */
+    public static HunyuanVideoTransformer3D load(Path dir, ComponentOptions options) {
+        if (options.computeDtype() != ComputeDtype.FLOAT32) {
+            throw new UnsupportedOperationException("transformer compute dtype " + options.computeDtype()
+                    + " is not available yet (it needs bf16 kernels from the ops layer); supported: [FLOAT32]");
+        }
+        TransformerConfig config = TransformerConfig.fromJson(JsonConfig.read(dir.resolve("config.json")));
+        NDManager weights = NDManager.newBaseManager(options.device());
+        weights.setName("transformer-weights");
+        TensorSource source = null;
+        try {
+            source = Checkpoints.open(dir);
+            StateDict w = StateDict.load(source, weights, options.loadMode(), TensorLoader.float32(), dir.toString());
+            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention());
+            if (options.loadMode() == LoadMode.EAGER) {
+                source.close(); // loaded arrays stay valid
+                weights.cap(); // any activation attached here by mistake now throws
+            } else {
+                model.owned.add(source);
+            }
+            model.owned.add(weights);
+            return model;
+        } catch (RuntimeException e) {
+            if (source != null) {
+                source.close();
+            }
+            weights.close();
+            throw e;
+        }
+    }
+
+    /** The config the model was built from. */
+    public TransformerConfig config() {
+        return config;
+    }
+
+    /** Every bound weight, in binding order. */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray forward(DenoiserInput input) {
+        return forward(input, IntermediateListener.NONE);
+    }
+
+    /**
+     * The diffusers forward pass, reporting intermediates under the reference's module names.
+     *
+     * @param input latents [B, C, F, H, W], timestep [B], text [B, L, text_embed_dim], mask [B, L] (valid tokens
+     *     first, then trailing padding), pooled [B, pooled_projection_dim], guidance [B] (x1000)
+     * @param listener receives {@code rope_cos}, {@code rope_sin}, {@code time_text_embed*}, {@code x_embedder},
+     *     {@code context_embedder*}, {@code transformer_blocks.<i>.(hidden|encoder_hidden)_states},
+     *     {@code single_transformer_blocks.<i>.*}, {@code norm_out}, {@code proj_out}
+     * @return the velocity [B, out_channels, F, H, W] float32, in {@code input.hiddenStates()}' manager
+     * @throws IllegalArgumentException for bad input, before any heavy computation
+     */
+    public NDArray forward(DenoiserInput input, IntermediateListener listener) {
+        NDArray x = input.hiddenStates();
+        try (NDManager call = x.getManager().newSubManager()) {
+            // checks create small temporaries: lend the inputs to the call scope first so those die with it
+            InputChecks.tempAttachDistinct(call, input);
+            float[][] hostMask = InputChecks.check(input, config);
+            Shape s = x.getShape();
+            // 1. RoPE
+            RotaryEmbedding imageRotaryEmb = rope.forward(call, s.get(2), s.get(3), s.get(4));
+            listener.onIntermediate("rope_cos", imageRotaryEmb.cos());
+            listener.onIntermediate("rope_sin", imageRotaryEmb.sin());
+
+            // 2. Conditional embeddings
+            NDArray temb = timeTextEmbed.forward(input.timestep(), input.pooledProjections(), input.guidance(),
+                    listener.prefixed("time_text_embed"));
+            listener.onIntermediate("time_text_embed", temb);
+            NDArray hiddenStates = xEmbedder.forward(x);
+            listener.onIntermediate("x_embedder", hiddenStates);
+            NDArray maskFloat = input.encoderAttentionMask().toType(DataType.FLOAT32, false);
+            NDArray encoderHiddenStates = contextEmbedder.forward(input.encoderHiddenStates(), input.timestep(),
+                    maskFloat, hostMask, listener.prefixed("context_embedder"));
+            listener.onIntermediate("context_embedder", encoderHiddenStates);
+
+            // 3. Attention mask preparation: [B, 1, 1, N + L] key mask from the mask's sum
+            NDArray attentionMask = jointAttentionMask(call, hostMask, hiddenStates.getShape().get(1));
+
+            // 4. Transformer blocks
+            Streams streams = new Streams(hiddenStates, encoderHiddenStates);
+            NDArray[] shared = {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin()};
+            for (int i = 0; i < transformerBlocks.size(); i++) {
+                TransformerBlock block = transformerBlocks.get(i);
+                streams = inScope(call, streams, shared, listener.prefixed("transformer_blocks." + i),
+                        (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb));
+            }
+            for (int i = 0; i < singleTransformerBlocks.size(); i++) {
+                SingleTransformerBlock block = singleTransformerBlocks.get(i);
+                streams = inScope(call, streams, shared, listener.prefixed("single_transformer_blocks." + i),
+                        (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb));
+            }
+
+            // 5. Output projection
+            NDArray normed = normOut.forward(streams.hiddenStates(), temb);
+            listener.onIntermediate("norm_out", normed);
+            NDArray projected = projOut.forward(normed);
+            listener.onIntermediate("proj_out", projected);
+            return call.ret(unpatchify(projected, s));
+        }
+    }
+
+    /**
+     * Tokens back to a latent video; {@code proj_out} channels are ordered (C_out, p_t, p, p).
+     *
+     * @param projected [B, N, C_out * p_t * p * p]
+     * @param latentShape the input's [B, C, F, H, W]
+     * @return [B, C_out, F, H, W]
+     */
+    private NDArray unpatchify(NDArray projected, Shape latentShape) {
+        long batchSize = latentShape.get(0);
+        int p = config.patchSize();
+        int pt = config.patchSizeT();
+        long postPatchNumFrames = latentShape.get(2) / pt;
+        long postPatchHeight = latentShape.get(3) / p;
+        long postPatchWidth = latentShape.get(4) / p;
+        // [B, N, C*pt*p*p] -> [B, F', H', W', C, pt, p, p] -> [B, C, F', pt, H', p, W', p] -> [B, C, F, H, W]
+        return projected
+                .reshape(batchSize, postPatchNumFrames, postPatchHeight, postPatchWidth, -1, pt, p, p)
+                .transpose(0, 4, 1, 5, 2, 6, 3, 7)
+                .reshape(batchSize, config.outChannels(), postPatchNumFrames * pt, postPatchHeight * p,
+                        postPatchWidth * p);
+    }
+
+    /** One block step on both streams. */
+    @FunctionalInterface
+    private interface BlockStep {
+        Streams apply(NDArray hiddenStates, NDArray encoderHiddenStates);
+    }
+
+    /**
+     * Runs one block in its own manager: the previous block's outputs die with it, the shared tensors are lent
+     * to it, and only the new outputs survive into {@code call}.
+     */
+    private static Streams inScope(NDManager call, Streams in, NDArray[] shared, IntermediateListener listener,
+            BlockStep step) {
+        try (NDManager scope = call.newSubManager()) {
+            scope.attachAll(in.hiddenStates(), in.encoderHiddenStates());
+            scope.tempAttachAll(shared);
+            Streams out = step.apply(in.hiddenStates(), in.encoderHiddenStates());
+            listener.onIntermediate("hidden_states", out.hiddenStates());
+            listener.onIntermediate("encoder_hidden_states", out.encoderHiddenStates());
+            out.hiddenStates().attach(call);
+            out.encoderHiddenStates().attach(call);
+            return out;
+        }
+    }
+
+    /**
+     * diffusers' step 3: all latent tokens valid, then the first {@code sum(mask[b])} text tokens (the mask is
+     * assumed, and checked, to have trailing padding).
+     *
+     * @return BOOLEAN [B, 1, 1, N + L]
+     */
+    static NDArray jointAttentionMask(NDManager manager, float[][] hostMask, long latentSequenceLength) {
+        int b = hostMask.length;
+        int l = hostMask[0].length;
+        int n = (int) latentSequenceLength;
+        boolean[] m = new boolean[b * (n + l)];
+        for (int i = 0; i < b; i++) {
+            int effective = 0;
+            for (float v : hostMask[i]) {
+                effective += (int) v;
+            }
+            for (int j = 0; j < n + l; j++) {
+                m[i * (n + l) + j] = j < n + effective;
+            }
+        }
+        return manager.create(m, new Shape(b, 1, 1, n + l));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int inChannels() {
+        return config.inChannels();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int patchSize() {
+        return config.patchSize();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int patchSizeT() {
+        return config.patchSizeT();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean guidanceEmbeds() {
+        return config.guidanceEmbeds();
+    }
+
+    /** Releases every resident weight, and the weight manager and file mappings this model owns. */
+    @Override
+    public void close() {
+        for (Parameter param : parameters) {
+            if (param.isLoaded()) {
+                param.release();
+            }
+        }
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing transformer resources failed", e);
+            }
+        }
+        owned.clear();
+    }
+
+    /** For messages. */
+    @Override
+    public String toString() {
+        return "HunyuanVideoTransformer3D" + config;
+    }
+}

@@ -1,0 +1,51 @@
+package io.hunyuan4j.core.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import io.hunyuan4j.core.offload.MemoryPlanner;
+import java.util.function.UnaryOperator;
+
+/**
+ * Applies a token-wise function in chunks along the token axis, so the wide intermediate of a feed-forward
+ * ([tokens, mlp width], 4x the stream) exists for one chunk at a time. The function must treat tokens
+ * independently (linear, activation, norm over channels); the result equals the unchunked one.
+ */
+final class TokenChunks {
+
+    /** Tokens per chunk; the memory planner assumes the same. */
+    static final int CHUNK = MemoryPlanner.FF_CHUNK_TOKENS;
+
+    private TokenChunks() {}
+
+    /**
+     * @param x [B, N, C]
+     * @param f maps [B, n, C] to [B, n, C']
+     * @return [B, N, C'], in {@code x}'s manager
+     */
+    static NDArray map(NDArray x, UnaryOperator<NDArray> f) {
+        long n = x.getShape().get(1);
+        if (n <= CHUNK) {
+            return f.apply(x);
+        }
+        NDManager out = x.getManager();
+        try (NDManager scope = out.newSubManager()) {
+            NDList parts = new NDList();
+            for (long s = 0; s < n; s += CHUNK) {
+                long e = Math.min(n, s + CHUNK);
+                try (NDManager chunk = scope.newSubManager()) {
+                    NDArray xc = x.get(new NDIndex(":, {}:{}", s, e));
+                    xc.attach(chunk);
+                    NDArray y = f.apply(xc);
+                    y.attach(scope);
+                    parts.add(y);
+                }
+            }
+            NDArray joined = NDArrays.concat(parts, 1);
+            joined.attach(out);
+            return joined;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+class Kernels(Module):
+  __parameters__ = []
+  __buffers__ = []
+  training : bool
+  def forward(self: __torch__.Kernels,
+    x: Tensor) -> Tensor:
+    return x
+  def sdpa(self: __torch__.Kernels,
+    q: Tensor,
+    k: Tensor,
+    v: Tensor) -> Tensor:
+    return torch.scaled_dot_product_attention(q, k, v, None, 0., False)
+  def sdpa_causal(self: __torch__.Kernels,
+    q: Tensor,
+    k: Tensor,
+    v: Tensor) -> Tensor:
+    return torch.scaled_dot_product_attention(q, k, v, None, 0., True)
+  def sdpa_mask(self: __torch__.Kernels,
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    mask: Tensor) -> Tensor:
+    if torch.eq(ops.prim.dtype(mask), 11):
+      m = mask
+    else:
+      if torch.eq(ops.prim.dtype(mask), ops.prim.dtype(q)):
+        m = mask
+      else:
+        m = torch.to(torch.clamp(mask, -3.38e38, 3.38e38), ops.prim.dtype(q))
+    return torch.scaled_dot_product_attention(q, k, v, m, 0., False)
+  def sdpa_mask_causal(self: __torch__.Kernels,
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    mask: Tensor) -> Tensor:
+    causal = torch.tril(torch.ones([torch.size(q, 2), torch.size(k, 2)], dtype=11, layout=None, device=ops.prim.device(q), pin_memory=None))
+    if torch.eq(ops.prim.dtype(mask), 11):
+      m = torch.logical_and(mask, causal)
+    else:
+      filled = torch.masked_fill(torch.clamp(mask, -3.38e38, 3.38e38), torch.logical_not(causal), -inf)
+      m = torch.to(filled, ops.prim.dtype(q))
+    return torch.scaled_dot_product_attention(q, k, v, m, 0., False)
+  def rms_norm(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    eps: Tensor) -> Tensor:
+    y = torch.rms_norm(x, [torch.size(x, -1)], None, float(eps))
+    return torch.to(torch.mul(y, w), ops.prim.dtype(x))
+  def rms_norm_plain(self: __torch__.Kernels,
+    x: Tensor,
+    eps: Tensor) -> Tensor:
+    return torch.rms_norm(x, [torch.size(x, -1)], None, float(eps))
+  def layer_norm(self: __torch__.Kernels,
+    x: Tensor,
+    eps: Tensor) -> Tensor:
+    return torch.layer_norm(x, [torch.size(x, -1)], None, None, float(eps), False)
+  def layer_norm_affine(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor,
+    eps: Tensor) -> Tensor:
+    dt = ops.prim.dtype(x)
+    return torch.layer_norm(x, [torch.size(x, -1)], torch.to(w, dt), torch.to(b, dt), float(eps), False)
+  def group_norm(self: __torch__.Kernels,
+    x: Tensor,
+    groups: Tensor,
+    w: Tensor,
+    b: Tensor,
+    eps: Tensor) -> Tensor:
+    dt = ops.prim.dtype(x)
+    return torch.group_norm(x, int(groups), torch.to(w, dt), torch.to(b, dt), float(eps), False)
+  def group_norm_plain(self: __torch__.Kernels,
+    x: Tensor,
+    groups: Tensor,
+    eps: Tensor) -> Tensor:
+    return torch.group_norm(x, int(groups), None, None, float(eps), False)
+  def gelu_tanh(self: __torch__.Kernels,
+    x: Tensor) -> Tensor:
+    return torch.gelu(x, approximate="tanh")
+  def pad_replicate(self: __torch__.Kernels,
+    x: Tensor,
+    pads: Tensor) -> Tensor:
+    p = annotate(List[int], [])
+    for i in range(torch.size(pads, 0)):
+      _0 = torch.append(p, int(torch.select(pads, 0, i)))
+    return torch.pad(x, p, "replicate")
+  def upsample_nearest3d(self: __torch__.Kernels,
+    x: Tensor,
+    size: Tensor) -> Tensor:
+    s = [int(torch.select(size, 0, 0)), int(torch.select(size, 0, 1)), int(torch.select(size, 0, 2))]
+    return torch.upsample_nearest3d(x, s, None)
+  def linear(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor) -> Tensor:
+    dt = ops.prim.dtype(w)
+    y = torch.linear(torch.to(x, dt), w, torch.to(b, dt))
+    return torch.to(y, ops.prim.dtype(x))
+  def linear_nobias(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor) -> Tensor:
+    y = torch.linear(torch.to(x, ops.prim.dtype(w)), w)
+    return torch.to(y, ops.prim.dtype(x))
+  def softmax(self: __torch__.Kernels,
+    x: Tensor,
+    dim: Tensor) -> Tensor:
+    return torch.to(torch.softmax(x, int(dim), 6), ops.prim.dtype(x))
+  def to_bf16(self: __torch__.Kernels,
+    x: Tensor) -> Tensor:
+    return torch.to(x, 15)
+  def to_f32(self: __torch__.Kernels,
+    x: Tensor) -> Tensor:
+    return torch.to(x, 6)
+  def bf16_bits_to_bf16(self: __torch__.Kernels,
+    x: Tensor) -> Tensor:
+    return torch.view_copy(x, dtype=15)
+  def zeros_like(self: __torch__.Kernels,
+    x: Tensor) -> Tensor:
+    return torch.zeros_like(x)
+  def ones_like(self: __torch__.Kernels,
+    x: Tensor) -> Tensor:
+    return torch.ones_like(x)

@@ -1,0 +1,98 @@
+package io.hunyuan4j.core.offload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hunyuan4j.core.golden.GoldenCheck;
+import io.hunyuan4j.core.offload.MemoryPlanner.MemoryPlan;
+import io.hunyuan4j.core.offload.MemoryPlanner.PlanRequest;
+import io.hunyuan4j.core.ops.ComputeDtype;
+import org.junit.jupiter.api.Test;
+
+class MemoryPlannerTest {
+
+    private static final long GIB = 1L << 30;
+
+    private static MemoryPlanner planner() {
+        return MemoryPlanner.fromManifests(GoldenCheck.fixturesDir().resolve("manifests"));
+    }
+
+    @Test
+    void manifestsHaveThePublishedParameterCounts() {
+        var dir = GoldenCheck.fixturesDir().resolve("manifests");
+        assertEquals(12_821_012_544L, Manifest.read(dir, "transformer").parameters());
+        assertEquals(1264, Manifest.read(dir, "transformer").tensors().size());
+        assertEquals(246_478_803L, Manifest.read(dir, "vae").parameters());
+        assertEquals(7_505_186_816L, Manifest.read(dir, "text_encoder").parameters());
+        assertEquals(123_060_480L, Manifest.read(dir, "text_encoder_2").parameters());
+    }
+
+    @Test
+    void blockOffloadFits720pIn6GiB() {
+        MemoryPlan plan = planner().plan(new PlanRequest(720, 1280, 129, Offload.BLOCK, ComputeDtype.BF16, 6 * GIB));
+        assertTrue(plan.fits(), plan.summaryLine());
+        assertEquals("denoise.transformer", plan.peakStage());
+        assertTrue(plan.summaryLine().endsWith("fits=true"), plan.summaryLine());
+    }
+
+    @Test
+    void noOffloadHoldsEveryWeightAndDoesNotFit() {
+        MemoryPlan none = planner().plan(new PlanRequest(720, 1280, 129, Offload.NONE, ComputeDtype.BF16, 6 * GIB));
+        MemoryPlan model = planner().plan(new PlanRequest(720, 1280, 129, Offload.MODEL, ComputeDtype.BF16, 6 * GIB));
+        assertFalse(none.fits());
+        // every bf16 weight of the four components is resident: 2 bytes x (12.82 + 7.51 + 0.25 + 0.12) G params
+        long weights = 2L * (12_821_012_544L + 7_505_186_816L + 246_478_803L + 123_060_480L);
+        assertTrue(none.peakBytes() > weights, none.summaryLine());
+        assertTrue(model.peakBytes() < none.peakBytes());
+        assertTrue(model.peakBytes() > 2L * 12_821_012_544L, model.summaryLine());
+    }
+
+    @Test
+    void peakGrowsWithFramesAndFloat32CostsMore() {
+        MemoryPlanner p = planner();
+        long f33 = p.plan(new PlanRequest(544, 960, 33, Offload.BLOCK, ComputeDtype.BF16, 6 * GIB)).peakBytes();
+        long f129 = p.plan(new PlanRequest(544, 960, 129, Offload.BLOCK, ComputeDtype.BF16, 6 * GIB)).peakBytes();
+        long fp32 = p.plan(new PlanRequest(544, 960, 129, Offload.BLOCK, ComputeDtype.FLOAT32, 6 * GIB)).peakBytes();
+        assertTrue(f33 < f129 && f129 < fp32, f33 + " " + f129 + " " + fp32);
+    }
+
+    @Test
+    void budgetBelowTheLargestBlockNamesIt() {
+        var e = assertThrows(IllegalArgumentException.class, () -> planner().plan(
+                new PlanRequest(720, 1280, 129, Offload.BLOCK, ComputeDtype.BF16, 256L << 20)));
+        assertTrue(e.getMessage().contains("transformer.transformer_blocks."), e.getMessage());
+        assertTrue(e.getMessage().contains("largest single block"), e.getMessage());
+    }
+
+    @Test
+    void badRequestsAreRejected() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new PlanRequest(720, 1280, 128, Offload.BLOCK, ComputeDtype.BF16, GIB));
+        assertThrows(IllegalArgumentException.class,
+                () -> new PlanRequest(721, 1280, 129, Offload.BLOCK, ComputeDtype.BF16, GIB));
+        var e = assertThrows(IllegalArgumentException.class, () -> Offload.parse("gpu"));
+        assertTrue(e.getMessage().contains("none, model or block"));
+        assertEquals(6 * GIB, Bytes.parse("6GiB"));
+        assertEquals(1_500_000_000L, Bytes.parse("1.5GB"));
+        assertThrows(IllegalArgumentException.class, () -> Bytes.parse("six gigs"));
+    }
+
+    @Test
+    void accountantTracksPeaksAndEnforcesTheBudget() {
+        DeviceMemoryAccountant acc = new DeviceMemoryAccountant(100);
+        acc.stage("a");
+        acc.place("x", 60);
+        acc.release("x", 60);
+        acc.stage("b");
+        acc.place("y", 30);
+        acc.place("x", 50);
+        assertEquals(80, acc.currentBytes());
+        assertEquals(80, acc.peakBytes());
+        assertEquals("b", acc.peakStage());
+        assertEquals(60L, acc.peakByComponent().get("x"));
+        assertThrows(DeviceBudgetExceededException.class, () -> acc.place("z", 21));
+        assertThrows(IllegalStateException.class, () -> acc.release("y", 31));
+    }
+}

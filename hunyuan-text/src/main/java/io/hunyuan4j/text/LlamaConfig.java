@@ -1,0 +1,106 @@
+package io.hunyuan4j.text;
+
+import io.hunyuan4j.core.config.ConfigException;
+import io.hunyuan4j.core.config.JsonConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * transformers {@code LlamaConfig}, the keys HunyuanVideo's {@code text_encoder/config.json} uses, with
+ * transformers' defaults.
+ *
+ * @param vocabSize {@code vocab_size}
+ * @param hiddenSize {@code hidden_size}
+ * @param intermediateSize {@code intermediate_size}
+ * @param numHiddenLayers {@code num_hidden_layers}
+ * @param numAttentionHeads {@code num_attention_heads}
+ * @param numKeyValueHeads {@code num_key_value_heads} (grouped-query attention)
+ * @param headDim {@code head_dim}, default {@code hidden_size / num_attention_heads}
+ * @param rmsNormEps {@code rms_norm_eps}
+ * @param ropeTheta {@code rope_theta}
+ * @param ropeScaling {@code rope_scaling}, null for plain RoPE
+ * @param attentionBias {@code attention_bias}
+ * @param mlpBias {@code mlp_bias}
+ * @param maxPositionEmbeddings {@code max_position_embeddings}
+ * @see <a href="https://github.com/huggingface/transformers/blob/v4.47.0/src/transformers/models/llama/configuration_llama.py">transformers LlamaConfig</a>
+ */
+public record LlamaConfig(int vocabSize, int hiddenSize, int intermediateSize, int numHiddenLayers,
+        int numAttentionHeads, int numKeyValueHeads, int headDim, float rmsNormEps, double ropeTheta,
+        @Nullable RopeScaling ropeScaling, boolean attentionBias, boolean mlpBias, int maxPositionEmbeddings) {
+
+    /**
+     * The llama3 frequency rescaling ({@code rope_scaling} with {@code rope_type: "llama3"}).
+     *
+     * @param factor {@code factor}
+     * @param lowFreqFactor {@code low_freq_factor}
+     * @param highFreqFactor {@code high_freq_factor}
+     * @param originalMaxPositionEmbeddings {@code original_max_position_embeddings}
+     */
+    public record RopeScaling(double factor, double lowFreqFactor, double highFreqFactor,
+            int originalMaxPositionEmbeddings) {
+
+        public RopeScaling {
+            if (!(factor > 0) || !(highFreqFactor > lowFreqFactor) || originalMaxPositionEmbeddings <= 0) {
+                throw new IllegalArgumentException("rope_scaling needs factor > 0, high_freq_factor > low_freq_factor"
+                        + " and original_max_position_embeddings > 0 but is " + this);
+            }
+        }
+    }
+
+    public LlamaConfig {
+        if (vocabSize <= 0 || hiddenSize <= 0 || intermediateSize <= 0 || numHiddenLayers <= 0 || headDim <= 0) {
+            throw new IllegalArgumentException("vocab_size, hidden_size, intermediate_size, num_hidden_layers and"
+                    + " head_dim must be positive but are " + vocabSize + ", " + hiddenSize + ", " + intermediateSize
+                    + ", " + numHiddenLayers + ", " + headDim);
+        }
+        if (numAttentionHeads <= 0 || numKeyValueHeads <= 0 || numAttentionHeads % numKeyValueHeads != 0) {
+            throw new IllegalArgumentException("num_attention_heads (" + numAttentionHeads
+                    + ") must be a positive multiple of num_key_value_heads (" + numKeyValueHeads + ")");
+        }
+        if (headDim % 2 != 0) {
+            throw new IllegalArgumentException("head_dim must be even for rotary embeddings but is " + headDim);
+        }
+    }
+
+    /** Query heads per key/value head ({@code num_key_value_groups}). */
+    public int numKeyValueGroups() {
+        return numAttentionHeads / numKeyValueHeads;
+    }
+
+    /** Number of entries of {@code output_hidden_states}: embeddings, one per layer but the last, the final norm. */
+    public int numHiddenStates() {
+        return numHiddenLayers + 1;
+    }
+
+    /**
+     * Reads {@code config.json}.
+     *
+     * @throws ConfigException on a wrong type, an unsupported activation or rope type
+     */
+    public static LlamaConfig fromJson(JsonConfig j) {
+        int hidden = j.getInt("hidden_size", 4096);
+        int heads = j.getInt("num_attention_heads", 32);
+        String act = j.getString("hidden_act", "silu");
+        j.require("silu".equals(act), "hidden_act", "must be \"silu\" (SwiGLU); got \"" + act + "\"");
+        RopeScaling scaling = null;
+        if (j.has("rope_scaling")) {
+            JsonConfig r = j.object("rope_scaling");
+            String type = r.has("rope_type") ? r.getString("rope_type") : r.getString("type", "default");
+            if ("llama3".equals(type)) {
+                scaling = new RopeScaling(r.getDouble("factor", 8.0), r.getDouble("low_freq_factor", 1.0),
+                        r.getDouble("high_freq_factor", 4.0), r.getInt("original_max_position_embeddings", 8192));
+            } else if (!"default".equals(type)) {
+                throw new ConfigException(j.source() + ": rope_scaling type \"" + type
+                        + "\" is not supported; supported: default, llama3");
+            }
+        } else {
+            j.getStringOrNull("rope_scaling");
+        }
+        LlamaConfig c = new LlamaConfig(j.getInt("vocab_size", 32000), hidden, j.getInt("intermediate_size", 11008),
+                j.getInt("num_hidden_layers", 32), heads, j.getInt("num_key_value_heads", heads),
+                j.getInt("head_dim", hidden / Math.max(1, heads)), j.getFloat("rms_norm_eps", 1e-6f),
+                j.getDouble("rope_theta", 10000.0), scaling, j.getBoolean("attention_bias", false),
+                j.getBoolean("mlp_bias", false), j.getInt("max_position_embeddings", 2048));
+        j.logUnread();
+        return c;
+    }
+}

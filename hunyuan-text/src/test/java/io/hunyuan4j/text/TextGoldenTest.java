@@ -1,0 +1,45 @@
+package io.hunyuan4j.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hunyuan4j.core.golden.ComponentResult;
+import io.hunyuan4j.core.golden.GoldenCheck;
+import io.hunyuan4j.core.golden.GoldenOptions;
+import io.hunyuan4j.core.ops.ComputeDtype;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TextGoldenTest {
+
+    @Test
+    void llamaMatchesFixture() {
+        ComponentResult r = new GoldenCheck(List.of(new TextLlamaGolden()))
+                .check(GoldenCheck.fixturesDir().resolve("text_llama"), GoldenOptions.float32());
+        System.out.println(r.line());
+        assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
+        assertTrue(r.maxRelErr() <= 1e-4, r.line());
+    }
+
+    @Test
+    void clipMatchesFixture() {
+        ComponentResult r = new GoldenCheck(List.of(new TextClipGolden()))
+                .check(GoldenCheck.fixturesDir().resolve("text_clip"), GoldenOptions.float32());
+        System.out.println(r.line());
+        assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
+        assertTrue(r.maxRelErr() <= 1e-4, r.line());
+    }
+
+    @Test
+    void bothAreDiscoveredThroughServiceLoader() {
+        assertTrue(GoldenCheck.discover().implemented().containsAll(List.of("text_llama", "text_clip")));
+    }
+
+    @Test
+    void bf16FailsClearly() {
+        ComponentResult r = new GoldenCheck(List.of(new TextLlamaGolden()))
+                .check(GoldenCheck.fixturesDir().resolve("text_llama"), new GoldenOptions(ComputeDtype.BF16));
+        assertEquals(ComponentResult.Status.FAIL, r.status());
+        assertTrue(r.line().contains("BF16 is not available in hunyuan-text"), r.line());
+    }
+}
