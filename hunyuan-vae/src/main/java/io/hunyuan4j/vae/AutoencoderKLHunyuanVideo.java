@@ -161,8 +161,8 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
     private static void requireSupported(ComponentOptions options) {
         if (options.computeDtype() != ComputeDtype.FLOAT32) {
             throw new UnsupportedOperationException("compute dtype " + options.computeDtype()
-                    + " is not available for the VAE: the ops layer of this build has no bf16 kernels (DJL 0.35"
-                    + " aborts on BFLOAT16 arrays); supported: [FLOAT32]");
+                    + " is not available for the VAE yet (its blocks, tile blending and output assembly are float32"
+                    + " only); supported: [FLOAT32]");
         }
     }
 
