@@ -1,0 +1,560 @@
+package io.hunyuan4j.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.ops.AttentionBackend;
+import io.hunyuan4j.core.ops.ChunkedAttention;
+import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.ops.F;
+import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.pipeline.LatentDecoder;
+import io.hunyuan4j.core.weights.Checkpoints;
+import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.Parameter;
+import io.hunyuan4j.core.weights.StateDict;
+import io.hunyuan4j.core.weights.TensorLoader;
+import io.hunyuan4j.core.weights.TensorSource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * HunyuanVideo's causal video VAE: video [B, 3, T, H, W] to a diagonal Gaussian over latents
+ * [B, L, (T-1)/4+1, H/8, W/8] and back, with the reference's frame-wise and spatial tiling. Weights are bound
+ * strictly by their diffusers names ({@code encoder.*}, {@code decoder.*}, {@code quant_conv.*},
+ * {@code post_quant_conv.*}) from a diffusers {@code vae/} folder.
+ *
+ * <pre>{@code
+ * try (var vae = AutoencoderKLHunyuanVideo.load(Path.of("HunyuanVideo/vae"), ComponentOptions.defaults())) {
+ *     NDArray video = vae.decode(latents.div(vae.scalingFactor()));            // frame-wise tiling by default
+ *     NDArray big = vae.decode(latents, VaeTiling.enableTiling());              // + 256 px spatial tiles
+ * }
+ * }</pre>
+ *
+ * <p>Tiling is chosen per call with an immutable {@link VaeTiling} instead of diffusers' mutable
+ * {@code enable_tiling()} flags; {@link #decode(NDArray)} uses the tiling given at load (diffusers' defaults
+ * unless told otherwise). Every stage runs in its own memory scope; a tile's activations are freed before the
+ * next tile is decoded, and only the previous tile (row) is kept for blending.
+ *
+ * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/autoencoders/autoencoder_kl_hunyuan_video.py#L609">diffusers AutoencoderKLHunyuanVideo</a>
+ */
+public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
+
+    private final VaeConfig config;
+    private final Encoder3D encoder;
+    private final Decoder3D decoder;
+    private final Parameter quantConvWeight;
+    private final Parameter quantConvBias;
+    private final Parameter postQuantConvWeight;
+    private final Parameter postQuantConvBias;
+    private final VaeTiling tiling;
+    private final @Nullable NDManager weightManager;
+    private final @Nullable TensorSource ownedSource;
+
+    /**
+     * Binds every module and checks the whole checkpoint.
+     *
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException listing missing, unexpected and mis-shaped
+     *     tensors
+     */
+    AutoencoderKLHunyuanVideo(VaeConfig config, StateDict w, VaeTiling tiling, AttentionBackend backend,
+            @Nullable NDManager weightManager, @Nullable TensorSource ownedSource) {
+        tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
+        this.config = config;
+        this.encoder = new Encoder3D(w.child("encoder"), config, backend);
+        this.decoder = new Decoder3D(w.child("decoder"), config, backend);
+        int l = config.latentChannels();
+        this.quantConvWeight = w.take("quant_conv.weight", 2 * l, 2 * l, 1, 1, 1);
+        this.quantConvBias = w.take("quant_conv.bias", 2 * l);
+        this.postQuantConvWeight = w.take("post_quant_conv.weight", l, l, 1, 1, 1);
+        this.postQuantConvBias = w.take("post_quant_conv.bias", l);
+        w.requireAllConsumed();
+        this.tiling = tiling;
+        this.weightManager = weightManager;
+        this.ownedSource = ownedSource;
+    }
+
+    /** Loads a diffusers {@code vae/} folder with diffusers' default tiling (frame-wise only). */
+    public static AutoencoderKLHunyuanVideo load(Path vaeDir, ComponentOptions options) {
+        return load(vaeDir, options, VaeTiling.defaults());
+    }
+
+    /**
+     * Loads a diffusers {@code vae/} folder: {@code config.json} plus {@code diffusion_pytorch_model.safetensors}
+     * or a sharded checkpoint with its {@code .index.json}.
+     *
+     * @param tiling what {@link #decode(NDArray)} (the pipeline's decode) uses
+     * @throws io.hunyuan4j.core.config.ConfigException for a bad config
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if the names or shapes differ from the config's
+     * @throws UnsupportedOperationException for a compute dtype this build cannot run
+     */
+    public static AutoencoderKLHunyuanVideo load(Path vaeDir, ComponentOptions options, VaeTiling tiling) {
+        VaeConfig config = VaeConfig.fromJson(JsonConfig.read(vaeDir.resolve("config.json")));
+        requireSupported(options);
+        TensorSource source = Checkpoints.open(vaeDir);
+        try {
+            return create(config, source, options, tiling, source);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Builds from tensors the caller owns (and closes after this VAE), e.g. a golden fixture's weights or
+     * generated ones.
+     */
+    public static AutoencoderKLHunyuanVideo fromWeights(VaeConfig config, TensorSource weights,
+            ComponentOptions options, VaeTiling tiling) {
+        requireSupported(options);
+        return create(config, weights, options, tiling, null);
+    }
+
+    private static AutoencoderKLHunyuanVideo create(VaeConfig config, TensorSource source, ComponentOptions options,
+            VaeTiling tiling, @Nullable TensorSource owned) {
+        NDManager weights = NDManager.newBaseManager(options.device());
+        weights.setName("vae-weights");
+        try {
+            StateDict w = StateDict.load(source, weights, options.loadMode(), TensorLoader.float32(), "vae/");
+            AutoencoderKLHunyuanVideo vae = new AutoencoderKLHunyuanVideo(config, w, tiling, new ChunkedAttention(),
+                    weights, owned);
+            if (options.loadMode() == LoadMode.EAGER) {
+                weights.cap(); // every weight is resident: any stray attachment now fails loudly (STYLE P6)
+            }
+            return vae;
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The state-dict names and shapes a config implies, in binding order (for manifests, generated weights and
+     * memory planning).
+     */
+    public static Map<String, Shape> parameterShapes(VaeConfig config) {
+        StateDict probe = StateDict.shapeOnly(Map.of(), "vae/ (probe)");
+        new Encoder3D(probe.child("encoder"), config, new ChunkedAttention());
+        new Decoder3D(probe.child("decoder"), config, new ChunkedAttention());
+        int l = config.latentChannels();
+        probe.take("quant_conv.weight", 2 * l, 2 * l, 1, 1, 1);
+        probe.take("quant_conv.bias", 2 * l);
+        probe.take("post_quant_conv.weight", l, l, 1, 1, 1);
+        probe.take("post_quant_conv.bias", l);
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (Parameter p : probe.boundParameters()) {
+            shapes.put(p.name(), p.shape());
+        }
+        return shapes;
+    }
+
+    private static void requireSupported(ComponentOptions options) {
+        if (options.computeDtype() != ComputeDtype.FLOAT32) {
+            throw new UnsupportedOperationException("compute dtype " + options.computeDtype()
+                    + " is not available for the VAE yet (its blocks, tile blending and output assembly are float32"
+                    + " only); supported: [FLOAT32]");
+        }
+    }
+
+    /** The config it was built from. */
+    public VaeConfig config() {
+        return config;
+    }
+
+    /** The tiling {@link #decode(NDArray)} and {@link #encode(NDArray)} use. */
+    public VaeTiling tiling() {
+        return tiling;
+    }
+
+    // ------------------------------------------------------------------------------------------------ encode
+
+    /** Encodes with the tiling given at load. */
+    public DiagonalGaussianDistribution encode(NDArray video) {
+        return encode(video, tiling);
+    }
+
+    /**
+     * Encodes a video into the latent posterior.
+     *
+     * @param video [B, in_channels, 4k+1, 8m, 8n] in [-1, 1], float32
+     * @param tiling frame-wise and/or spatial tiling for this call
+     * @return the posterior over [B, L, k+1, m, n], its arrays in the video's manager
+     * @throws IllegalArgumentException for a bad shape, before any computation
+     */
+    public DiagonalGaussianDistribution encode(NDArray video, VaeTiling tiling) {
+        requireVideo(video);
+        tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
+        return new DiagonalGaussianDistribution(Scope.apply(video, x -> encodeMoments(x, tiling)));
+    }
+
+    /** diffusers {@code _encode}: the moments [B, 2 L, T', H', W']. */
+    private NDArray encodeMoments(NDArray x, VaeTiling t) {
+        Shape s = x.getShape();
+        if (t.useFramewiseEncoding() && s.get(2) > t.tileSampleMinNumFrames()) {
+            return temporalTiledEncode(x, t);
+        }
+        if (t.useTiling() && (s.get(4) > t.tileSampleMinWidth() || s.get(3) > t.tileSampleMinHeight())) {
+            return tiledEncode(x, t);
+        }
+        return encodePlain(x);
+    }
+
+    private NDArray encodePlain(NDArray x) {
+        NDArray h = Scope.apply(x, encoder::forward);
+        return Scope.consume(h, y -> F.conv3d(y, quantConvWeight.array(), quantConvBias.array(), new Shape(1, 1, 1),
+                new Shape(0, 0, 0)));
+    }
+
+    /** diffusers {@code tiled_encode}: overlapping spatial tiles, blended in latent space. */
+    private NDArray tiledEncode(NDArray x, VaeTiling t) {
+        int r = config.spatialCompressionRatio();
+        long tileLatentMinHeight = t.tileSampleMinHeight() / r;
+        long tileLatentMinWidth = t.tileSampleMinWidth() / r;
+        long tileLatentStrideHeight = t.tileSampleStrideHeight() / r;
+        long tileLatentStrideWidth = t.tileSampleStrideWidth() / r;
+        SpatialPlan plan = new SpatialPlan(t.tileSampleMinHeight(), t.tileSampleMinWidth(), t.tileSampleStrideHeight(),
+                t.tileSampleStrideWidth(), tileLatentMinHeight - tileLatentStrideHeight,
+                tileLatentMinWidth - tileLatentStrideWidth, tileLatentStrideHeight, tileLatentStrideWidth,
+                x.getShape().get(3) / r, x.getShape().get(4) / r);
+        return spatialTiles(x, plan, this::encodePlain);
+    }
+
+    /** diffusers {@code _temporal_tiled_encode}: chunks of {@code tile + 1} frames, blended over latent frames. */
+    private NDArray temporalTiledEncode(NDArray x, VaeTiling t) {
+        Shape s = x.getShape();
+        long numFrames = s.get(2);
+        int tr = config.temporalCompressionRatio();
+        long latentNumFrames = (numFrames - 1) / tr + 1;
+        long tileLatentMinNumFrames = t.tileSampleMinNumFrames() / tr;
+        long tileLatentStrideNumFrames = t.tileSampleStrideNumFrames() / tr;
+        long blendNumFrames = tileLatentMinNumFrames - tileLatentStrideNumFrames;
+        boolean spatial = t.useTiling() && (s.get(3) > t.tileSampleMinHeight() || s.get(4) > t.tileSampleMinWidth());
+
+        try (NDManager work = NDManager.subManagerOf(x)) {
+            work.tempAttachAll(x);
+            NDList resultRow = new NDList();
+            NDArray previous = null;
+            for (long i = 0; i < numFrames; i += t.tileSampleStrideNumFrames()) {
+                long end = Math.min(numFrames, i + t.tileSampleMinNumFrames() + 1);
+                if (i > 0 && end - i == 1) {
+                    break; // one frame encodes to one latent frame, which the reference then drops
+                }
+                NDArray chunk = x.get(frames(i, end));
+                NDArray tile = Scope.consume(chunk, c -> spatial ? tiledEncode(c, t) : encodePlain(c));
+                if (i > 0) {
+                    tile = tile.get(frames(1, tile.getShape().get(2)));
+                    tile = Blend.blend(previous, tile, Blend.T, blendNumFrames);
+                    resultRow.add(tile.get(frames(0, Math.min(tileLatentStrideNumFrames, tile.getShape().get(2)))));
+                } else {
+                    resultRow.add(tile.get(frames(0, Math.min(tileLatentStrideNumFrames + 1,
+                            tile.getShape().get(2)))));
+                }
+                previous = tile;
+            }
+            NDArray enc = NDArrays.concat(resultRow, 2);
+            return work.ret(enc.get(frames(0, Math.min(latentNumFrames, enc.getShape().get(2)))));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ decode
+
+    /** {@inheritDoc} Uses the tiling given at load. */
+    @Override
+    public NDArray decode(NDArray latents) {
+        return decode(latents, tiling);
+    }
+
+    /**
+     * Decodes latents (NOT divided by the scaling factor here: the pipeline does that, as in diffusers).
+     *
+     * @param latents [B, latent_channels, T', H', W'], float32
+     * @param tiling frame-wise and/or spatial tiling for this call
+     * @return video [B, out_channels, (T'-1)*4+1, 8 H', 8 W'], in the latents' manager
+     * @throws IllegalArgumentException for a bad shape, before any computation
+     */
+    public NDArray decode(NDArray latents, VaeTiling tiling) {
+        requireLatents(latents);
+        tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
+        return Scope.apply(latents, z -> decodeDispatch(z, tiling));
+    }
+
+    /** diffusers {@code _decode}: frame-wise first, then spatial tiling, else the whole latent. */
+    private NDArray decodeDispatch(NDArray z, VaeTiling t) {
+        Shape s = z.getShape();
+        int r = config.spatialCompressionRatio();
+        if (t.useFramewiseDecoding() && s.get(2) > t.tileSampleMinNumFrames() / config.temporalCompressionRatio()) {
+            return temporalTiledDecode(z, t);
+        }
+        if (t.useTiling() && (s.get(4) > t.tileSampleMinWidth() / r || s.get(3) > t.tileSampleMinHeight() / r)) {
+            return tiledDecode(z, t);
+        }
+        return decodePlain(z);
+    }
+
+    private NDArray decodePlain(NDArray z) {
+        NDArray h = Scope.apply(z, x -> F.conv3d(x, postQuantConvWeight.array(), postQuantConvBias.array(),
+                new Shape(1, 1, 1), new Shape(0, 0, 0)));
+        return Scope.consume(h, decoder::forward);
+    }
+
+    /** diffusers {@code tiled_decode}: overlapping latent tiles, blended in pixel space. */
+    private NDArray tiledDecode(NDArray z, VaeTiling t) {
+        int r = config.spatialCompressionRatio();
+        SpatialPlan plan = new SpatialPlan(t.tileSampleMinHeight() / r, t.tileSampleMinWidth() / r,
+                t.tileSampleStrideHeight() / r, t.tileSampleStrideWidth() / r,
+                t.tileSampleMinHeight() - t.tileSampleStrideHeight(),
+                t.tileSampleMinWidth() - t.tileSampleStrideWidth(), t.tileSampleStrideHeight(),
+                t.tileSampleStrideWidth(), z.getShape().get(3) * r, z.getShape().get(4) * r);
+        return spatialTiles(z, plan, this::decodePlain);
+    }
+
+    /**
+     * diffusers {@code _temporal_tiled_decode}: chunks of {@code tile/4 + 1} latent frames with stride
+     * {@code stride/4}; each decoded chunk after the first loses its first frame and is blended over
+     * {@code tile - stride} frames into the previous one. Chunks are written straight into the output, and only
+     * the previous chunk is kept, so memory is set by the chunk, not by the video.
+     */
+    private NDArray temporalTiledDecode(NDArray z, VaeTiling t) {
+        Shape s = z.getShape();
+        long numFrames = s.get(2);
+        int tr = config.temporalCompressionRatio();
+        int r = config.spatialCompressionRatio();
+        long numSampleFrames = (numFrames - 1) * tr + 1;
+        long tileLatentMinNumFrames = t.tileSampleMinNumFrames() / tr;
+        long tileLatentStrideNumFrames = t.tileSampleStrideNumFrames() / tr;
+        long blendNumFrames = t.tileSampleMinNumFrames() - t.tileSampleStrideNumFrames();
+        boolean spatial = t.useTiling()
+                && (s.get(4) > t.tileSampleMinWidth() / r || s.get(3) > t.tileSampleMinHeight() / r);
+
+        // the reference concatenates the kept frames of every chunk and crops to numSampleFrames
+        long total = 0;
+        for (long i = 0; i < numFrames; i += tileLatentStrideNumFrames) {
+            long decodedFrames = (Math.min(numFrames, i + tileLatentMinNumFrames + 1) - i - 1) * tr + 1;
+            long kept = i > 0 ? decodedFrames - 1 : decodedFrames;
+            total += Math.min(kept, i > 0 ? t.tileSampleStrideNumFrames() : t.tileSampleStrideNumFrames() + 1);
+        }
+        long outFrames = Math.min(total, numSampleFrames);
+        NDArray dec = z.getManager().zeros(new Shape(s.get(0), config.outChannels(), outFrames, s.get(3) * r,
+                s.get(4) * r));
+
+        try (NDManager work = NDManager.subManagerOf(z)) {
+            NDManager previousManager = null;
+            NDArray previous = null;
+            long offset = 0;
+            for (long i = 0; i < numFrames; i += tileLatentStrideNumFrames) {
+                long end = Math.min(numFrames, i + tileLatentMinNumFrames + 1);
+                if (i > 0 && end - i == 1) {
+                    break; // one latent frame decodes to one video frame, which the reference then drops
+                }
+                NDManager tileManager = work.newSubManager();
+                NDArray chunk = z.get(frames(i, end));
+                chunk.attach(tileManager);
+                NDArray decoded = Scope.consume(chunk, c -> spatial ? tiledDecode(c, t) : decodePlain(c));
+                long expected = (end - i - 1) * tr + 1;
+                if (decoded.getShape().get(2) != expected) {
+                    throw new IllegalStateException("decoded chunk has " + decoded.getShape().get(2)
+                            + " frames, expected " + expected);
+                }
+                if (i > 0) {
+                    decoded = decoded.get(frames(1, expected));
+                    decoded = Blend.blend(previous, decoded, Blend.T, blendNumFrames);
+                }
+                long kept = Math.min(decoded.getShape().get(2),
+                        i > 0 ? t.tileSampleStrideNumFrames() : t.tileSampleStrideNumFrames() + 1);
+                long written = Math.min(kept, outFrames - offset);
+                if (written > 0) {
+                    dec.set(frames(offset, offset + written), decoded.get(frames(0, written)));
+                }
+                offset += kept;
+                if (previousManager != null) {
+                    previousManager.close(); // the chunk before the previous one is no longer needed
+                }
+                previousManager = tileManager;
+                previous = decoded;
+            }
+        }
+        return dec;
+    }
+
+    // ------------------------------------------------------------------------------------------------ forward
+
+    /**
+     * diffusers {@code forward(sample, sample_posterior=False)}: decode the posterior's mode.
+     *
+     * @param sample video [B, in_channels, 4k+1, 8m, 8n]
+     * @return the reconstruction, in the sample's manager
+     */
+    public NDArray forward(NDArray sample, VaeTiling tiling) {
+        return Scope.apply(sample, x -> decode(encode(x, tiling).mode(), tiling));
+    }
+
+    /**
+     * diffusers {@code forward(sample, sample_posterior=True, generator=...)}: decode a latent drawn from the
+     * posterior with a host-side generator.
+     */
+    public NDArray forward(NDArray sample, VaeTiling tiling, RandomGenerator generator) {
+        return Scope.apply(sample, x -> decode(encode(x, tiling).sample(generator), tiling));
+    }
+
+    // ------------------------------------------------------------------------------------------------ tiles
+
+    /**
+     * Sizes of one spatial tiling pass, each in the unit of its side (input or output).
+     *
+     * @param tileH input rows per tile
+     * @param tileW input columns per tile
+     * @param strideH input rows between tiles
+     * @param strideW input columns between tiles
+     * @param blendH output rows blended between vertical neighbours
+     * @param blendW output columns blended between horizontal neighbours
+     * @param keepH output rows kept per tile
+     * @param keepW output columns kept per tile
+     * @param outH output height (crop)
+     * @param outW output width (crop)
+     */
+    private record SpatialPlan(long tileH, long tileW, long strideH, long strideW, long blendH, long blendW,
+            long keepH, long keepW, long outH, long outW) { }
+
+    /**
+     * The shared loop of {@code tiled_encode} and {@code tiled_decode}: run {@code tileFn} on overlapping tiles
+     * row by row, blend each with the tile above ({@code blend_v}) and to its left ({@code blend_h}), keep the
+     * top-left {@code keep} of each, concatenate and crop. Only the previous row of tiles stays alive.
+     */
+    private NDArray spatialTiles(NDArray x, SpatialPlan p, UnaryOperator<NDArray> tileFn) {
+        long height = x.getShape().get(3);
+        long width = x.getShape().get(4);
+        try (NDManager work = NDManager.subManagerOf(x)) {
+            NDList resultRows = new NDList();
+            NDManager previousRowManager = null;
+            List<NDArray> previousRow = List.of();
+            for (long i = 0; i < height; i += p.strideH()) {
+                NDManager rowManager = work.newSubManager();
+                List<NDArray> row = new ArrayList<>();
+                NDList resultRow = new NDList();
+                for (long j = 0; j < width; j += p.strideW()) {
+                    NDArray slice = x.get(new NDIndex(":, :, :, {}:{}, {}:{}", i, Math.min(height, i + p.tileH()),
+                            j, Math.min(width, j + p.tileW())));
+                    slice.attach(rowManager);
+                    NDArray tile = Scope.consume(slice, tileFn);
+                    // blend the above tile and the left tile to the current tile
+                    if (!previousRow.isEmpty()) {
+                        tile = Blend.blend(previousRow.get(row.size()), tile, Blend.V, p.blendH());
+                    }
+                    if (!row.isEmpty()) {
+                        tile = Blend.blend(row.get(row.size() - 1), tile, Blend.H, p.blendW());
+                    }
+                    row.add(tile);
+                    resultRow.add(tile.get(new NDIndex(":, :, :, :{}, :{}", p.keepH(), p.keepW())));
+                }
+                NDArray joined = resultRow.size() == 1 ? resultRow.get(0) : NDArrays.concat(resultRow, 4);
+                joined.attach(work);
+                resultRows.add(joined);
+                if (previousRowManager != null) {
+                    previousRowManager.close(); // the row before the previous one is no longer needed
+                }
+                previousRowManager = rowManager;
+                previousRow = row;
+            }
+            NDArray joined = resultRows.size() == 1 ? resultRows.get(0) : NDArrays.concat(resultRows, 3);
+            return work.ret(joined.get(new NDIndex(":, :, :, :{}, :{}", p.outH(), p.outW())));
+        }
+    }
+
+    private static NDIndex frames(long from, long to) {
+        return new NDIndex(":, :, {}:{}", from, to);
+    }
+
+    // ------------------------------------------------------------------------------------------------ checks
+
+    private void requireVideo(NDArray video) {
+        Shape s = video.getShape();
+        if (s.dimension() != 5) {
+            throw new IllegalArgumentException("video: rank " + s.dimension() + " (shape " + s
+                    + ") must be 5: [batch, channels, frames, height, width]");
+        }
+        if (s.get(1) != config.inChannels()) {
+            throw new IllegalArgumentException("video: channel count " + s.get(1) + " (shape " + s
+                    + ") must equal in_channels " + config.inChannels());
+        }
+        int tr = config.temporalCompressionRatio();
+        if (s.get(2) < 1 || (s.get(2) - 1) % tr != 0) {
+            throw new IllegalArgumentException("video: frame count " + s.get(2) + " (shape " + s + ") must be "
+                    + tr + "k+1 (temporal_compression_ratio " + tr + ")");
+        }
+        int r = config.spatialCompressionRatio();
+        if (s.get(3) < 1 || s.get(3) % r != 0 || s.get(4) < 1 || s.get(4) % r != 0) {
+            throw new IllegalArgumentException("video: height " + s.get(3) + " and width " + s.get(4) + " (shape "
+                    + s + ") must be positive multiples of spatial_compression_ratio " + r);
+        }
+    }
+
+    private void requireLatents(NDArray latents) {
+        Shape s = latents.getShape();
+        if (s.dimension() != 5) {
+            throw new IllegalArgumentException("latents: rank " + s.dimension() + " (shape " + s
+                    + ") must be 5: [batch, latent_channels, frames, height, width]");
+        }
+        if (s.get(1) != config.latentChannels()) {
+            throw new IllegalArgumentException("latents: channel count " + s.get(1) + " (shape " + s
+                    + ") must equal latent_channels " + config.latentChannels());
+        }
+        if (s.get(0) < 1 || s.get(2) < 1 || s.get(3) < 1 || s.get(4) < 1) {
+            throw new IllegalArgumentException("latents: shape " + s + " must have every axis >= 1");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ SPI
+
+    /** {@inheritDoc} */
+    @Override
+    public float scalingFactor() {
+        return config.scalingFactor();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int latentChannels() {
+        return config.latentChannels();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int temporalCompression() {
+        return config.temporalCompressionRatio();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int spatialCompression() {
+        return config.spatialCompressionRatio();
+    }
+
+    /** Number of arrays in the weight manager (resident weights), for leak checks. */
+    int residentWeightArrays() {
+        NDManager m = weightManager;
+        return m == null ? 0 : m.getManagedArrays().size();
+    }
+
+    /** Frees the weights and, when loaded from a folder, the checkpoint mapping. */
+    @Override
+    public void close() {
+        NDManager m = weightManager;
+        if (m != null) {
+            m.close();
+        }
+        TensorSource s = ownedSource;
+        if (s != null) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.hunyuan4j.vae;
+
+import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.pipeline.LatentDecoder;
+import io.hunyuan4j.core.pipeline.LatentDecoderFactory;
+import java.nio.file.Path;
+
+/**
+ * The {@link LatentDecoderFactory} service of this module: loads {@link AutoencoderKLHunyuanVideo} from a
+ * diffusers {@code vae/} folder with diffusers' default tiling, so core finds it with {@link java.util.ServiceLoader}.
+ */
+public final class AutoencoderKLHunyuanVideoFactory implements LatentDecoderFactory {
+
+    /** {@inheritDoc} */
+    @Override
+    public LatentDecoder load(Path vaeDir, ComponentOptions options) {
+        return AutoencoderKLHunyuanVideo.load(vaeDir, options);
+    }
+}
