@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.weights.Parameter;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +70,31 @@ public final class Offloader {
         return new Onloaded(component, group, params, m, bytes);
     }
 
+    /**
+     * Onloads {@code group} of {@code owner} when {@code offloader} is set; otherwise a no-op scope, so a
+     * forward pass brackets its blocks the same way with and without offload.
+     */
+    public static Scope scope(@Nullable Offloader offloader, Offloadable owner, String group,
+            NDManager parent) {
+        if (offloader == null) {
+            return () -> { };
+        }
+        List<Parameter> params = owner.parameterGroups().get(group);
+        if (params == null) {
+            throw new IllegalArgumentException(owner.component() + " has no parameter group '" + group + "'");
+        }
+        return offloader.onload(owner.component(), group, params, parent);
+    }
+
     /** A group resident on the device until closed. */
-    public final class Onloaded implements AutoCloseable {
+    /** A resource scope whose close does not throw checked exceptions. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    public final class Onloaded implements Scope {
         private final String component;
         private final String group;
         private final List<Parameter> params;

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.nn.Conv3d;
 import io.hunyuan4j.core.nn.Linear;
+import io.hunyuan4j.core.offload.Offloadable;
+import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * diffusers {@code HunyuanVideoTransformer3DModel}, text-to-video variant (guidance embeds, no image condition):
@@ -43,7 +46,7 @@ import java.util.Map;
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/transformers/transformer_hunyuan_video.py">diffusers HunyuanVideoTransformer3DModel</a>
  */
-public final class HunyuanVideoTransformer3D implements Denoiser {
+public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
 
     /** diffusers: {@code AdaLayerNormContinuous(inner_dim, inner_dim, elementwise_affine=False, eps=1e-6)}. */
     static final float NORM_OUT_EPS = 1e-6f;
@@ -59,6 +62,8 @@ public final class HunyuanVideoTransformer3D implements Denoiser {
     private final Linear projOut;
     private final List<Parameter> parameters;
     private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Map<String, List<Parameter>> groups;
+    private volatile @Nullable Offloader blockOffloader;
 
     /**
      * Builds the module tree and binds every weight of {@code w}.
@@ -106,6 +111,39 @@ public final class HunyuanVideoTransformer3D implements Denoiser {
             w.requireAllConsumed();
         }
         this.parameters = w.boundParameters();
+        this.groups = groupParameters(parameters);
+    }
+
+    /** Onload units: the refiner, each dual and single block; everything else is {@link #SHARED}. */
+    private static Map<String, List<Parameter>> groupParameters(List<Parameter> parameters) {
+        Map<String, List<Parameter>> g = new LinkedHashMap<>();
+        g.put(SHARED, new ArrayList<>());
+        java.util.regex.Pattern unit = java.util.regex.Pattern.compile(
+                "^(context_embedder|transformer_blocks\\.\\d+|single_transformer_blocks\\.\\d+)\\.");
+        for (Parameter p : parameters) {
+            var m = unit.matcher(p.name());
+            g.computeIfAbsent(m.find() ? m.group(1) : SHARED, k -> new ArrayList<>()).add(p);
+        }
+        g.replaceAll((k, v) -> List.copyOf(v));
+        return java.util.Collections.unmodifiableMap(g);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String component() {
+        return "transformer";
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Map<String, List<Parameter>> parameterGroups() {
+        return groups;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void blockOffload(@Nullable Offloader offloader) {
+        this.blockOffloader = offloader;
     }
 
     /**
@@ -188,7 +226,9 @@ public final class HunyuanVideoTransformer3D implements Denoiser {
      */
     public NDArray forward(DenoiserInput input, IntermediateListener listener) {
         NDArray x = input.hiddenStates();
-        try (NDManager call = x.getManager().newSubManager()) {
+        Offloader off = blockOffloader;
+        try (NDManager call = x.getManager().newSubManager();
+                Offloader.Scope sharedWeights = Offloader.scope(off, this, SHARED, call)) {
             // checks create small temporaries: lend the inputs to the call scope first so those die with it
             InputChecks.tempAttachDistinct(call, input);
             float[][] hostMask = InputChecks.check(input, config);
@@ -205,8 +245,11 @@ public final class HunyuanVideoTransformer3D implements Denoiser {
             NDArray hiddenStates = xEmbedder.forward(x);
             listener.onIntermediate("x_embedder", hiddenStates);
             NDArray maskFloat = input.encoderAttentionMask().toType(DataType.FLOAT32, false);
-            NDArray encoderHiddenStates = contextEmbedder.forward(input.encoderHiddenStates(), input.timestep(),
-                    maskFloat, hostMask, listener.prefixed("context_embedder"));
+            NDArray encoderHiddenStates;
+            try (Offloader.Scope refiner = Offloader.scope(off, this, "context_embedder", call)) {
+                encoderHiddenStates = contextEmbedder.forward(input.encoderHiddenStates(), input.timestep(),
+                        maskFloat, hostMask, listener.prefixed("context_embedder"));
+            }
             listener.onIntermediate("context_embedder", encoderHiddenStates);
 
             // 3. Attention mask preparation: [B, 1, 1, N + L] key mask from the mask's sum
@@ -217,13 +260,17 @@ public final class HunyuanVideoTransformer3D implements Denoiser {
             NDArray[] shared = {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin()};
             for (int i = 0; i < transformerBlocks.size(); i++) {
                 TransformerBlock block = transformerBlocks.get(i);
-                streams = inScope(call, streams, shared, listener.prefixed("transformer_blocks." + i),
-                        (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb));
+                try (Offloader.Scope weights = Offloader.scope(off, this, "transformer_blocks." + i, call)) {
+                    streams = inScope(call, streams, shared, listener.prefixed("transformer_blocks." + i),
+                            (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb));
+                }
             }
             for (int i = 0; i < singleTransformerBlocks.size(); i++) {
                 SingleTransformerBlock block = singleTransformerBlocks.get(i);
-                streams = inScope(call, streams, shared, listener.prefixed("single_transformer_blocks." + i),
-                        (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb));
+                try (Offloader.Scope weights = Offloader.scope(off, this, "single_transformer_blocks." + i, call)) {
+                    streams = inScope(call, streams, shared, listener.prefixed("single_transformer_blocks." + i),
+                            (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb));
+                }
             }
 
             // 5. Output projection
