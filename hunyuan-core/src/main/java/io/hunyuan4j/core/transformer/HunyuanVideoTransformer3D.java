@@ -393,6 +393,38 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
         owned.clear();
     }
 
+    /**
+     * Builds the DiT from tensors the caller owns and closes after this model (a golden fixture's weights, or
+     * generated in-memory ones), bound strictly by name and shape into a weight manager this model owns. With
+     * {@link LoadMode#LAZY} nothing is read until a forward pass (or the offloader) asks for a block, so the
+     * offloader can release and reload blocks from {@code weights}.
+     *
+     * @param where names the weights in messages, e.g. {@code tiny/transformer}
+     * @throws UnsupportedOperationException for a compute dtype this build cannot run
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if names or shapes differ from the config's
+     */
+    public static HunyuanVideoTransformer3D fromWeights(TransformerConfig config, TensorSource weights,
+            ComponentOptions options, String where) {
+        if (options.computeDtype() != ComputeDtype.FLOAT32) {
+            throw new UnsupportedOperationException("transformer compute dtype " + options.computeDtype()
+                    + " is not available for fromWeights; supported: [FLOAT32]");
+        }
+        NDManager manager = NDManager.newBaseManager(options.device());
+        manager.setName("transformer-weights");
+        try {
+            StateDict w = StateDict.load(weights, manager, options.loadMode(), TensorLoader.float32(), where);
+            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention());
+            if (options.loadMode() == LoadMode.EAGER) {
+                manager.cap(); // any activation attached here by mistake now throws
+            }
+            model.owned.add(manager);
+            return model;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
     /** For messages. */
     @Override
     public String toString() {
