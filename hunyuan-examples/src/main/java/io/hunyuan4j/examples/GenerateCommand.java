@@ -35,9 +35,9 @@ final class GenerateCommand {
             + " [--height H --width W --frames F --steps N --guidance G --true-cfg G --shift S --seed N --fps N"
             + " --scheduler euler|heun --dtype fp32|bf16 --offload none|model|block] --out FILE.mp4|FILE.png";
 
-    static final String TINY_NOTE = "note: no --model given, so the embedded tiny model ran: random weights, so"
-            + " the output is noise-like by design. For real videos download a diffusers-layout HunyuanVideo"
-            + " (e.g. hunyuanvideo-community/HunyuanVideo) and pass --model DIR.";
+    static final String TINY_NOTE = "note: no --model given, so the embedded tiny model runs: it has RANDOM"
+            + " weights, so the output is noise-like by design. For real videos download a diffusers-layout"
+            + " HunyuanVideo folder (e.g. hunyuanvideo-community/HunyuanVideo) and pass --model DIR.";
 
     private GenerateCommand() {}
 
@@ -63,6 +63,9 @@ final class GenerateCommand {
         CancellationToken cancel = new CancellationToken();
         Thread hook = new Thread(cancel::cancel, "hunyuan4j-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (model == null) {
+            out.println(TINY_NOTE);
+        }
         try (VideoPipeline pipe = load(model, dtype, offload, scheduler)) {
             Video video = pipe.generate(request, new ProgressBar(err), cancel);
             if (ext.equals("png")) {
@@ -74,9 +77,6 @@ final class GenerateCommand {
                     video.frameCount(), video.frameCount() == 1 ? "" : "s", video.height(), video.width(),
                     video.fps(), video.provenance().seed(), video.provenance().scheduler(),
                     video.provenance().total().toMillis() / 1000.0);
-            if (model == null) {
-                out.println(TINY_NOTE);
-            }
             return 0;
         } catch (GenerationCancelledException e) {
             err.println("cancelled: " + e.getMessage() + "; nothing written");

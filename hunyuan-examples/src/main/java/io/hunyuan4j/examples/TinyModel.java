@@ -1,12 +1,57 @@
 package io.hunyuan4j.examples;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.pipeline.PromptEncoder;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
+import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
+import io.hunyuan4j.core.scheduler.SchedulerConfig;
+import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
+import io.hunyuan4j.core.transformer.TransformerConfig;
+import io.hunyuan4j.core.weights.DType;
+import io.hunyuan4j.core.weights.InMemoryTensors;
+import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.Parameter;
+import io.hunyuan4j.core.weights.StateDict;
+import io.hunyuan4j.core.weights.TensorLoader;
+import io.hunyuan4j.text.ClipConfig;
+import io.hunyuan4j.text.ClipTextEncoder;
+import io.hunyuan4j.text.HunyuanPromptEncoder;
+import io.hunyuan4j.text.LlamaConfig;
+import io.hunyuan4j.text.LlamaTextEncoder;
+import io.hunyuan4j.text.PromptTemplate;
+import io.hunyuan4j.text.TextTokenizer;
+import io.hunyuan4j.text.TinyTokenizers;
+import io.hunyuan4j.vae.AutoencoderKLHunyuanVideo;
+import io.hunyuan4j.vae.VaeConfig;
+import io.hunyuan4j.vae.VaeTiling;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The embedded tiny default model: a random-weight HunyuanVideo (tiny DiT, tiny VAE, tiny Llama and CLIP
  * encoders with SDK-written tokenizers) built in memory, with no files and no downloads. It exercises the
  * whole path (text -> DiT -> VAE -> MP4) in seconds; its output is noise-like by design.
+ *
+ * <p>Every component is the real implementation, bound strictly by the diffusers/transformers names from
+ * {@link InMemoryTensors} filled from a fixed seed ({@link #SEED}), so two runs with the same request give the
+ * same frames. The configs are kept as the {@code config.json} texts a diffusers folder would hold
+ * ({@link #config(String)}), so the same model can be written to disk and loaded with
+ * {@link VideoPipeline#fromPretrained}.
+ *
+ * <ul>
+ *   <li>DiT: the diffusers unit-test config (2 heads of 10, one dual, one single and one refiner block,
+ *       patch 1, RoPE (2, 4, 4)), text dim 16, pooled dim 8;</li>
+ *   <li>VAE: channels (8, 16, 16, 16), one layer per block, 4 groups, 4 latent channels (8x spatial, 4x
+ *       temporal compression, as the real VAE);</li>
+ *   <li>Llama: hidden 16, 3 layers (the pipeline takes {@code hidden_states[-3]}); CLIP: hidden 8, 2 layers;
+ *       both with {@link TinyTokenizers}' byte-level tokenizers, built in memory.</li>
+ * </ul>
  */
 public final class TinyModel {
 
@@ -20,12 +65,199 @@ public final class TinyModel {
     public static final float FLOW_SHIFT = VideoPipeline.DEFAULT_FLOW_SHIFT;
     /** What provenance calls it. */
     public static final String NAME = "tiny-random (embedded, random weights)";
+    /** Seed of the random weights (each component draws from {@code SEED + its index in COMPONENTS}). */
+    public static final long SEED = 2024;
+
+    /** The weight-holding components, by their diffusers folder names. */
+    static final List<String> COMPONENTS = List.of("transformer", "vae", "text_encoder", "text_encoder_2");
+
+    private static final String TRANSFORMER_CONFIG = """
+            {"_class_name": "HunyuanVideoTransformer3DModel", "in_channels": 4, "out_channels": 4,
+             "num_attention_heads": 2, "attention_head_dim": 10, "num_layers": 1, "num_single_layers": 1,
+             "num_refiner_layers": 1, "mlp_ratio": 4.0, "patch_size": 1, "patch_size_t": 1,
+             "qk_norm": "rms_norm", "guidance_embeds": true, "text_embed_dim": 16, "pooled_projection_dim": 8,
+             "rope_theta": 256.0, "rope_axes_dim": [2, 4, 4], "image_condition_type": null}
+            """;
+    private static final String VAE_CONFIG = """
+            {"_class_name": "AutoencoderKLHunyuanVideo", "in_channels": 3, "out_channels": 3,
+             "latent_channels": 4,
+             "down_block_types": ["HunyuanVideoDownBlock3D", "HunyuanVideoDownBlock3D",
+                                  "HunyuanVideoDownBlock3D", "HunyuanVideoDownBlock3D"],
+             "up_block_types": ["HunyuanVideoUpBlock3D", "HunyuanVideoUpBlock3D",
+                                "HunyuanVideoUpBlock3D", "HunyuanVideoUpBlock3D"],
+             "block_out_channels": [8, 16, 16, 16], "layers_per_block": 1, "act_fn": "silu",
+             "norm_num_groups": 4, "scaling_factor": 0.476986, "spatial_compression_ratio": 8,
+             "temporal_compression_ratio": 4, "mid_block_add_attention": true}
+            """;
+    private static final String TEXT_ENCODER_CONFIG = """
+            {"architectures": ["LlamaModel"], "model_type": "llama", "vocab_size": %d, "hidden_size": 16,
+             "intermediate_size": 32, "num_hidden_layers": 3, "num_attention_heads": 2, "num_key_value_heads": 1,
+             "head_dim": 8, "hidden_act": "silu", "rms_norm_eps": 1e-05, "rope_theta": 500000.0,
+             "rope_scaling": null, "max_position_embeddings": 2048, "attention_bias": false, "mlp_bias": false}
+            """.formatted(TinyTokenizers.LLAMA_VOCAB_SIZE);
+    private static final String TEXT_ENCODER_2_CONFIG = """
+            {"architectures": ["CLIPTextModel"], "model_type": "clip_text_model", "vocab_size": %d,
+             "hidden_size": 8, "intermediate_size": 16, "num_hidden_layers": 2, "num_attention_heads": 2,
+             "max_position_embeddings": 77, "hidden_act": "quick_gelu", "layer_norm_eps": 1e-05,
+             "bos_token_id": 0, "eos_token_id": 2, "pad_token_id": 1}
+            """.formatted(TinyTokenizers.CLIP_VOCAB_SIZE);
+    private static final String SCHEDULER_CONFIG = """
+            {"_class_name": "FlowMatchEulerDiscreteScheduler", "num_train_timesteps": 1000, "shift": %s,
+             "use_dynamic_shifting": false}
+            """.formatted(Float.toString(FLOW_SHIFT));
 
     private TinyModel() {}
 
-    /** A builder over freshly built tiny components. */
+    /**
+     * A builder over freshly built tiny components (preset: flow-match Euler with shift {@link #FLOW_SHIFT},
+     * provenance {@link #NAME}); change settings on it, then {@code build()}. The DiT is bound
+     * {@link LoadMode#LAZY} from its in-memory tensors, whatever {@code options.loadMode()} says, so block
+     * offload can release and reload its blocks (the first step loads it); the VAE and text encoders are bound
+     * eagerly. With model or block offload the prompt encoder is rebuilt (in milliseconds) for each prompt.
+     *
+     * @param options device and compute dtype of every component
+     * @throws IllegalArgumentException for {@link LoadMode#SHAPE_ONLY}, which cannot run
+     * @throws UnsupportedOperationException for a compute dtype a component cannot run
+     */
     public static VideoPipeline.Builder builder(ComponentOptions options) {
-        throw new UnsupportedOperationException("the tiny model needs the DiT, VAE and text encoders, not in this"
-                + " build");
+        if (options.loadMode() == LoadMode.SHAPE_ONLY) {
+            throw new IllegalArgumentException("loadMode SHAPE_ONLY cannot generate; the tiny model supports"
+                    + " EAGER and LAZY");
+        }
+        PromptEncoder text = promptEncoder(options);
+        HunyuanVideoTransformer3D dit = null;
+        try {
+            dit = HunyuanVideoTransformer3D.fromWeights(transformerConfig(), weights("transformer"),
+                    new ComponentOptions(options.device(), options.computeDtype(), LoadMode.LAZY),
+                    "tiny/transformer (in memory)");
+            AutoencoderKLHunyuanVideo vae = AutoencoderKLHunyuanVideo.fromWeights(vaeConfig(), weights("vae"),
+                    new ComponentOptions(options.device(), options.computeDtype(), LoadMode.EAGER),
+                    VaeTiling.defaults());
+            return VideoPipeline.builder(dit, text, vae)
+                    .scheduler(new FlowMatchEulerScheduler(SchedulerConfig.fromJson(config("scheduler"))))
+                    .device(options.device()).computeDtype(options.computeDtype()).model(NAME)
+                    .textEncoderLoader(() -> promptEncoder(options));
+        } catch (RuntimeException e) {
+            text.close();
+            if (dit != null) {
+                dit.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The {@code config.json} of a component, as a diffusers folder holds it: {@code transformer},
+     * {@code vae}, {@code text_encoder}, {@code text_encoder_2} or {@code scheduler}
+     * ({@code scheduler_config.json}).
+     */
+    static JsonConfig config(String component) {
+        return JsonConfig.parse("tiny/" + component + "/config.json", configJson(component));
+    }
+
+    /** The text of {@link #config(String)}. */
+    static String configJson(String component) {
+        return switch (component) {
+            case "transformer" -> TRANSFORMER_CONFIG;
+            case "vae" -> VAE_CONFIG;
+            case "text_encoder" -> TEXT_ENCODER_CONFIG;
+            case "text_encoder_2" -> TEXT_ENCODER_2_CONFIG;
+            case "scheduler" -> SCHEDULER_CONFIG;
+            default -> throw new IllegalArgumentException("component '" + component + "' is not one of "
+                    + COMPONENTS + " or scheduler");
+        };
+    }
+
+    static TransformerConfig transformerConfig() {
+        return TransformerConfig.fromJson(config("transformer"));
+    }
+
+    static VaeConfig vaeConfig() {
+        return VaeConfig.fromJson(config("vae"));
+    }
+
+    static LlamaConfig llamaConfig() {
+        return LlamaConfig.fromJson(config("text_encoder"));
+    }
+
+    static ClipConfig clipConfig() {
+        return ClipConfig.fromJson(config("text_encoder_2"));
+    }
+
+    /**
+     * The seeded random weights of one component, named and shaped as its checkpoint: norm weights 1, other
+     * vectors (biases) N(0, 0.05^2), matrices, kernels and embeddings N(0, s^2) with
+     * {@code s = clamp(1/sqrt(fan_in), 0.02, 0.2)} (the golden fixtures' scale, so activations stay O(1)).
+     */
+    static InMemoryTensors weights(String component) {
+        Map<String, Shape> shapes = switch (component) {
+            case "transformer" -> HunyuanVideoTransformer3D.expectedShapes(transformerConfig());
+            case "vae" -> AutoencoderKLHunyuanVideo.parameterShapes(vaeConfig());
+            case "text_encoder" -> bound(w -> new LlamaTextEncoder(w, llamaConfig(), new ChunkedAttention(), false));
+            case "text_encoder_2" -> bound(w -> new ClipTextEncoder(w, clipConfig(), new ChunkedAttention()));
+            default -> throw new IllegalArgumentException("component '" + component + "' has no weights; one of "
+                    + COMPONENTS);
+        };
+        InMemoryTensors.Builder b = InMemoryTensors.builder().label("tiny/" + component)
+                .seed(SEED + COMPONENTS.indexOf(component));
+        for (Map.Entry<String, Shape> e : shapes.entrySet()) {
+            String name = e.getKey();
+            long[] shape = e.getValue().getShape();
+            if (shape.length == 1 && name.contains("norm") && name.endsWith("weight")) {
+                b.constant(name, 1f, DType.F32, shape);
+            } else if (shape.length == 1) {
+                b.normal(name, 0.05f, DType.F32, shape);
+            } else {
+                long fanIn = e.getValue().size() / shape[0];
+                float s = (float) Math.min(0.2, Math.max(0.02, 1 / Math.sqrt(fanIn)));
+                b.normal(name, s, DType.F32, shape);
+            }
+        }
+        return b.build();
+    }
+
+    /** Names and shapes a text encoder binds, from a shape-only probe (nothing is allocated). */
+    private static Map<String, Shape> bound(java.util.function.Consumer<StateDict> module) {
+        StateDict probe = StateDict.shapeOnly(Map.of(), "tiny (probe)");
+        module.accept(probe);
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (Parameter p : probe.boundParameters()) {
+            shapes.put(p.name(), p.shape());
+        }
+        return shapes;
+    }
+
+    /** Llama + CLIP with the in-memory tiny tokenizers; everything it opened is closed with it. */
+    private static HunyuanPromptEncoder promptEncoder(ComponentOptions options) {
+        HunyuanPromptEncoder.requireSupported(options.computeDtype());
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            TextTokenizer tokenizer = TinyTokenizers.llama();
+            opened.add(tokenizer);
+            TextTokenizer tokenizer2 = TinyTokenizers.clip();
+            opened.add(tokenizer2);
+            NDManager manager = NDManager.newBaseManager(options.device());
+            manager.setName("tiny-text-weights");
+            opened.add(manager);
+            StateDict w1 = StateDict.load(weights("text_encoder"), manager, LoadMode.EAGER, TensorLoader.float32(),
+                    "tiny/text_encoder (in memory)");
+            LlamaTextEncoder llama = new LlamaTextEncoder(w1, llamaConfig(), new ChunkedAttention(), false);
+            w1.requireAllConsumed();
+            StateDict w2 = StateDict.load(weights("text_encoder_2"), manager, LoadMode.EAGER,
+                    TensorLoader.float32(), "tiny/text_encoder_2 (in memory)");
+            ClipTextEncoder clip = new ClipTextEncoder(w2, clipConfig(), new ChunkedAttention());
+            w2.requireAllConsumed();
+            return new HunyuanPromptEncoder(llama, tokenizer, clip, tokenizer2, PromptTemplate.hunyuanVideo(),
+                    opened);
+        } catch (RuntimeException e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
     }
 }

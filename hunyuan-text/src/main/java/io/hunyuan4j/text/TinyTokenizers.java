@@ -34,6 +34,11 @@ public final class TinyTokenizers {
     /** {@code <|endoftext|>} of the tiny CLIP tokenizer (the largest id). */
     public static final int CLIP_EOS_ID = 519;
 
+    /** The tiny Llama tokenizer's pad token (its {@code tokenizer_config.json} {@code pad_token}). */
+    static final String LLAMA_PAD_TOKEN = "<pad>";
+    /** The tiny CLIP tokenizer's pad token, CLIP's end token as in the released CLIP tokenizers. */
+    static final String CLIP_PAD_TOKEN = "<|endoftext|>";
+
     /** Merges of the tiny Llama tokenizer (byte-level symbols; {@code Ġ} is the space byte). */
     static final List<String> LLAMA_MERGES = List.of("Ġ t", "h e", "Ġt he", "i n", "Ġ a", "e r", "o n", "Ġ c", "a t");
     private static final List<String> LLAMA_SPECIALS = List.of("<|begin_of_text|>", "<|end_of_text|>",
@@ -56,6 +61,32 @@ public final class TinyTokenizers {
 
     /** Writes a Llama 3 style {@code tokenizer.json} and {@code tokenizer_config.json} into {@code dir}. */
     public static void writeLlama(Path dir) {
+        JsonObject config = new JsonObject();
+        config.addProperty("tokenizer_class", "PreTrainedTokenizerFast");
+        config.addProperty("pad_token", LLAMA_PAD_TOKEN);
+        config.addProperty("padding_side", "right");
+        writeFile(dir.resolve("tokenizer.json"), llamaJson());
+        writeFile(dir.resolve("tokenizer_config.json"), GSON.toJson(config));
+    }
+
+    /**
+     * The tiny Llama tokenizer built in memory (no files): the same tokenizer {@link #writeLlama} writes and
+     * {@link TextTokenizer#load} reads back. The caller closes it.
+     */
+    public static TextTokenizer llama() {
+        return TextTokenizer.fromJson(llamaJson(), "tiny Llama tokenizer (in memory)", LLAMA_PAD_TOKEN);
+    }
+
+    /**
+     * The tiny CLIP tokenizer built in memory (no files): the same tokenizer {@link #writeClip} writes and
+     * {@link TextTokenizer#load} reads back. The caller closes it.
+     */
+    public static TextTokenizer clip() {
+        return TextTokenizer.fromJson(clipJson(), "tiny CLIP tokenizer (in memory)", CLIP_PAD_TOKEN);
+    }
+
+    /** The tiny Llama tokenizer's {@code tokenizer.json} text. */
+    public static String llamaJson() {
         JsonObject vocab = byteVocab(false);
         for (String m : LLAMA_MERGES) {
             vocab.addProperty(m.replace(" ", ""), vocab.size());
@@ -102,21 +133,20 @@ public final class TinyTokenizers {
         LLAMA_MERGES.forEach(merges::add);
         model.add("merges", merges);
         root.add("model", model);
-        JsonObject config = new JsonObject();
-        config.addProperty("tokenizer_class", "PreTrainedTokenizerFast");
-        config.addProperty("pad_token", "<pad>");
-        config.addProperty("padding_side", "right");
-        writeFile(dir.resolve("tokenizer.json"), GSON.toJson(root));
-        writeFile(dir.resolve("tokenizer_config.json"), GSON.toJson(config));
+        return GSON.toJson(root);
     }
 
     /** Writes a CLIP {@code tokenizer.json} (converted from the tiny vocab and merges) into {@code dir}. */
     public static void writeClip(Path dir) {
-        String json = ClipTokenizerJson.build(clipVocab(), CLIP_MERGES, ClipTokenizerJson.Specials.defaults(),
-                "tiny CLIP vocab");
-        writeFile(dir.resolve("tokenizer.json"), json);
+        writeFile(dir.resolve("tokenizer.json"), clipJson());
         writeFile(dir.resolve("tokenizer_config.json"), "{\"tokenizer_class\": \"CLIPTokenizer\","
-                + " \"pad_token\": \"<|endoftext|>\"}");
+                + " \"pad_token\": \"" + CLIP_PAD_TOKEN + "\"}");
+    }
+
+    /** The tiny CLIP tokenizer's {@code tokenizer.json} text (converted from the tiny vocab and merges). */
+    public static String clipJson() {
+        return ClipTokenizerJson.build(clipVocab(), CLIP_MERGES, ClipTokenizerJson.Specials.defaults(),
+                "tiny CLIP vocab");
     }
 
     /** Writes the tiny CLIP tokenizer as the slow tokenizer's {@code vocab.json} + {@code merges.txt}. */

@@ -41,6 +41,22 @@ class TextTokenizerTest {
     }
 
     @Test
+    void inMemoryTinyTokenizersEqualTheWrittenOnes() {
+        TinyTokenizers.write(tmp);
+        String text = "a cat 猫 walks on the grass 🐈";
+        try (TextTokenizer llamaMem = TinyTokenizers.llama(); TextTokenizer llamaFile = TextTokenizer.load(tmp.resolve("tokenizer"));
+                TextTokenizer clipMem = TinyTokenizers.clip();
+                TextTokenizer clipFile = TextTokenizer.load(tmp.resolve("tokenizer_2"))) {
+            assertArrayEquals(llamaFile.encode(text), llamaMem.encode(text));
+            assertEquals(TinyTokenizers.LLAMA_PAD_ID, llamaMem.padId());
+            assertArrayEquals(llamaFile.prefixTokens(), llamaMem.prefixTokens());
+            assertArrayEquals(clipFile.encode(text), clipMem.encode(text));
+            assertEquals(TinyTokenizers.CLIP_EOS_ID, clipMem.padId());
+            assertEquals(TinyTokenizers.CLIP_EOS_ID, clipMem.encode(text)[clipMem.encode(text).length - 1]);
+        }
+    }
+
+    @Test
     void clipFromTokenizerJsonAndFromVocabMergesAgree() {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
