@@ -43,7 +43,9 @@ class GoldenCheckCommandTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text + err);
-        assertTrue(text.lines().anyMatch(l -> l.startsWith("scheduler PASS max_rel_err=")), text);
+        for (String c : IMPLEMENTED) {
+            assertTrue(text.lines().anyMatch(l -> l.startsWith(c + " PASS max_rel_err=")), c + ": " + text);
+        }
         assertTrue(text.lines().anyMatch(l -> l.startsWith("golden-check: ")), text);
     }
 

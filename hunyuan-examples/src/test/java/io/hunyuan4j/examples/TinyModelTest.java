@@ -1,0 +1,205 @@
+package io.hunyuan4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.pipeline.GenerationRequest;
+import io.hunyuan4j.core.pipeline.Video;
+import io.hunyuan4j.core.pipeline.VideoPipeline;
+import io.hunyuan4j.core.weights.InMemoryTensors;
+import io.hunyuan4j.core.weights.SafetensorsWriter;
+import io.hunyuan4j.text.TinyTokenizers;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.jcodec.common.Codec;
+import org.jcodec.common.DemuxerTrack;
+import org.jcodec.common.DemuxerTrackMeta;
+import org.jcodec.common.io.NIOUtils;
+import org.jcodec.common.io.SeekableByteChannel;
+import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded tiny model through the CLI and the Java API, and the same model as a diffusers-layout folder. */
+class TinyModelTest {
+
+    private record Run(int code, String out, String err) { }
+
+    private static Run cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] a = new String[args.length + 1];
+        a[0] = "generate";
+        System.arraycopy(args, 0, a, 1, args.length);
+        int code = Cli.run(a, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void generateWithoutModelWritesAnH264Mp4WithTheRequestedFramesAndSize(@TempDir Path dir) throws IOException {
+        Path mp4 = dir.resolve("cat.mp4");
+        Run r = cli("--prompt", "a cat", "--height", "48", "--width", "80", "--frames", "5", "--steps", "2",
+                "--seed", "7", "--out", mp4.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("RANDOM weights, so the output is noise-like"), r.out());
+        assertTrue(r.out().contains("--model DIR"), r.out());
+        assertTrue(r.out().contains("wrote " + mp4 + ": 5 frames 48x80"), r.out());
+        assertTrue(r.err().contains("denoising"), "progress bar on stderr: " + r.err());
+        try (SeekableByteChannel ch = NIOUtils.readableChannel(mp4.toFile())) {
+            List<DemuxerTrack> tracks = MP4Demuxer.createMP4Demuxer(ch).getVideoTracks();
+            assertEquals(1, tracks.size());
+            DemuxerTrackMeta meta = tracks.get(0).getMeta();
+            assertEquals(Codec.H264, meta.getCodec());
+            assertEquals(5, meta.getTotalFrames());
+            assertEquals(80, meta.getVideoCodecMeta().getSize().getWidth());
+            assertEquals(48, meta.getVideoCodecMeta().getSize().getHeight());
+            int packets = 0;
+            while (tracks.get(0).nextFrame() != null) {
+                packets++;
+            }
+            assertEquals(5, packets);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(mp4), files.toList(), "only the MP4, no temporary file left");
+        }
+    }
+
+    @Test
+    void oneFrameOrPngOutputWritesAPng(@TempDir Path dir) throws IOException {
+        Path explicit = dir.resolve("one.png");
+        Run a = cli("--prompt", "a cat", "--frames", "1", "--steps", "1", "--seed", "3", "--out", explicit.toString());
+        assertEquals(0, a.code(), a.out() + a.err());
+        Path implicit = dir.resolve("two.PNG");
+        Run b = cli("--prompt", "a cat", "--steps", "1", "--seed", "3", "--width", "32", "--out",
+                implicit.toString());
+        assertEquals(0, b.code(), b.out() + b.err());
+        BufferedImage one = ImageIO.read(explicit.toFile());
+        assertEquals(TinyModel.DEFAULT_SIZE, one.getWidth());
+        assertEquals(TinyModel.DEFAULT_SIZE, one.getHeight());
+        BufferedImage two = ImageIO.read(implicit.toFile());
+        assertEquals(32, two.getWidth());
+        assertEquals(TinyModel.DEFAULT_SIZE, two.getHeight());
+        assertTrue(distinctColours(one) > 100, "a noise-like image, not a flat one: " + distinctColours(one));
+    }
+
+    private static long distinctColours(BufferedImage img) {
+        java.util.Set<Integer> c = new java.util.HashSet<>();
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                c.add(img.getRGB(x, y));
+            }
+        }
+        return c.size();
+    }
+
+    private static final GenerationRequest REQUEST = GenerationRequest.of("a red fox in the snow")
+            .withSize(32, 48).withFrames(5).withSteps(2).withSeed(11);
+
+    private static float[][] frames(Video v) {
+        float[][] f = new float[v.frameCount()][];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = v.frame(i);
+        }
+        return f;
+    }
+
+    private static float[][] tinyFrames(GenerationRequest request, Offload offload) {
+        try (VideoPipeline pipe = TinyModel.builder(ComponentOptions.defaults()).offload(offload).build()) {
+            return frames(pipe.generate(request));
+        }
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalFramesAcrossPipelines() {
+        float[][] a = tinyFrames(REQUEST, Offload.NONE);
+        float[][] b = tinyFrames(REQUEST, Offload.NONE);
+        assertEquals(5, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertArrayEquals(a[i], b[i], "frame " + i);
+        }
+        float[][] other = tinyFrames(REQUEST.withSeed(12), Offload.NONE);
+        assertFalse(java.util.Arrays.equals(a[0], other[0]), "another seed, other frames");
+        float[][] otherPrompt = tinyFrames(REQUEST.withPrompt("a blue whale"), Offload.NONE);
+        assertFalse(java.util.Arrays.equals(a[0], otherPrompt[0]), "the prompt conditions the output");
+    }
+
+    @Test
+    void modelOffloadRebuildsThePromptEncoderAndChangesNothing() {
+        float[][] plain = tinyFrames(REQUEST, Offload.NONE);
+        try (VideoPipeline pipe = TinyModel.builder(ComponentOptions.defaults()).offload(Offload.MODEL).build()) {
+            float[][] first = frames(pipe.generate(REQUEST));
+            float[][] second = frames(pipe.generate(REQUEST)); // the encoder was released after the first prompt
+            for (int i = 0; i < plain.length; i++) {
+                assertArrayEquals(plain[i], first[i], "frame " + i);
+                assertArrayEquals(plain[i], second[i], "frame " + i);
+            }
+        }
+    }
+
+    /** The tiny model written as a downloaded HunyuanVideo folder looks (diffusers layout, sharded DiT). */
+    static Path writeDiffusersFolder(Path dir) throws IOException {
+        Files.writeString(dir.resolve("model_index.json"), """
+                {"_class_name": "HunyuanVideoPipeline", "_diffusers_version": "0.32.0",
+                 "scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"],
+                 "text_encoder": ["transformers", "LlamaModel"], "text_encoder_2": ["transformers", "CLIPTextModel"],
+                 "tokenizer": ["transformers", "PreTrainedTokenizerFast"], "tokenizer_2": ["transformers", "CLIPTokenizer"],
+                 "transformer": ["diffusers", "HunyuanVideoTransformer3DModel"],
+                 "vae": ["diffusers", "AutoencoderKLHunyuanVideo"]}
+                """);
+        for (String c : TinyModel.COMPONENTS) {
+            Path folder = Files.createDirectories(dir.resolve(c));
+            Files.writeString(folder.resolve("config.json"), TinyModel.configJson(c));
+            InMemoryTensors weights = TinyModel.weights(c);
+            SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt").addAll(weights);
+            switch (c) {
+                // the DiT sharded as the released checkpoint is, with a small shard size to get several shards
+                case "transformer" -> w.writeSharded(folder, "diffusion_pytorch_model", w.totalBytes() / 3);
+                case "vae" -> w.write(folder.resolve("diffusion_pytorch_model.safetensors"));
+                default -> w.write(folder.resolve("model.safetensors"));
+            }
+        }
+        Files.createDirectories(dir.resolve("scheduler"));
+        Files.writeString(dir.resolve("scheduler/scheduler_config.json"), TinyModel.configJson("scheduler"));
+        TinyTokenizers.write(dir); // tokenizer/ and tokenizer_2/
+        return dir;
+    }
+
+    @Test
+    void diffusersFolderLoadsInOneLineAndGeneratesTheTinyModelsFrames(@TempDir Path dir) throws IOException {
+        Path model = writeDiffusersFolder(dir);
+        try (Stream<Path> shards = Files.list(model.resolve("transformer"))) {
+            assertTrue(shards.filter(p -> p.toString().endsWith(".safetensors")).count() >= 3);
+        }
+        assertTrue(Files.isRegularFile(model.resolve("transformer/diffusion_pytorch_model.safetensors.index.json")));
+        float[][] loaded;
+        try (VideoPipeline pipe = VideoPipeline.fromPretrained(model)) {
+            Video v = pipe.generate(REQUEST);
+            assertEquals(model.toAbsolutePath().normalize().toString(), v.provenance().model());
+            loaded = frames(v);
+        }
+        float[][] embedded = tinyFrames(REQUEST, Offload.NONE);
+        for (int i = 0; i < embedded.length; i++) {
+            assertArrayEquals(embedded[i], loaded[i], "frame " + i + ": folder and in-memory model must agree");
+        }
+        // and through the CLI's --model
+        Path mp4 = dir.resolve("out.mp4");
+        Run r = cli("--model", model.toString(), "--prompt", "a cat", "--height", "32", "--width", "32", "--frames",
+                "5", "--steps", "2", "--out", mp4.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertFalse(r.out().contains("RANDOM weights"), r.out());
+        assertTrue(Files.size(mp4) > 0);
+    }
+}
