@@ -2,6 +2,7 @@ package io.hunyuan4j.core.offload;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.weights.Parameter;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -24,11 +25,28 @@ public final class Offloader {
     private final Device device;
     private final Offload mode;
     private final DeviceMemoryAccountant accountant;
+    private final long elementBytes;
 
-    public Offloader(Device device, Offload mode, DeviceMemoryAccountant accountant) {
+    /**
+     * @param device where onloaded weights go
+     * @param mode the offload mode (for reports; callers decide what to onload)
+     * @param computeDtype the dtype weights take on the device, which sets their size
+     * @param accountant where placements are counted
+     */
+    public Offloader(Device device, Offload mode, ComputeDtype computeDtype, DeviceMemoryAccountant accountant) {
         this.device = device;
         this.mode = mode;
         this.accountant = accountant;
+        this.elementBytes = computeDtype == ComputeDtype.BF16 ? 2 : 4;
+    }
+
+    /** Device bytes of {@code params} in the compute dtype. */
+    public long bytesOf(List<Parameter> params) {
+        long n = 0;
+        for (Parameter p : params) {
+            n += p.shape().size();
+        }
+        return n * elementBytes;
     }
 
     /** The mode. */
@@ -50,11 +68,8 @@ public final class Offloader {
      * @param parent the manager the group's device manager is created under
      */
     public Onloaded onload(String component, String group, List<Parameter> params, NDManager parent) {
-        long bytes = 0;
-        for (Parameter p : params) {
-            bytes += p.storedBytes();
-        }
-        accountant.place(component, bytes);
+        long bytes = bytesOf(params);
+        accountant.place(component, bytes); // throws before any read if the budget would be exceeded
         NDManager m = parent.newSubManager(device);
         try {
             for (Parameter p : params) {

@@ -21,14 +21,17 @@ import org.jspecify.annotations.Nullable;
  * @param modelEvaluations DiT forward passes in total
  * @param timings wall-clock time per stage, in stage order ({@code encodePrompt}, {@code prepareLatents},
  *     {@code denoise}, {@code decode}, {@code postprocess})
+ * @param devicePeakBytes peak weight bytes the offloader placed on the device, per component, and under
+ *     {@code "total"} the peak of all components together
  */
 public record Provenance(GenerationRequest request, String model, String scheduler,
         Map<String, String> schedulerParameters, ComputeDtype computeDtype, Offload offload, @Nullable Long seed,
-        boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings) {
+        boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings, Map<String, Long> devicePeakBytes) {
 
     public Provenance {
         schedulerParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(schedulerParameters));
         timings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
+        devicePeakBytes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(devicePeakBytes));
     }
 
     /** Sum of the stage timings. */
@@ -42,7 +45,8 @@ public record Provenance(GenerationRequest request, String model, String schedul
         s.append(request).append("; model=").append(model).append("; scheduler=").append(scheduler)
                 .append(schedulerParameters).append("; dtype=").append(computeDtype).append("; offload=")
                 .append(offload).append("; seed=").append(seed).append("; trueCfg=").append(trueCfgApplied)
-                .append("; evaluations=").append(modelEvaluations).append("; timings=");
+                .append("; evaluations=").append(modelEvaluations).append("; devicePeakBytes=")
+                .append(devicePeakBytes).append("; timings=");
         timings.forEach((k, v) -> s.append(k).append('=').append(v.toMillis()).append("ms "));
         return s.toString().trim();
     }

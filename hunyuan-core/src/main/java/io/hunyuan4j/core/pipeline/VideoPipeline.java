@@ -1,6 +1,10 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.offload.DeviceMemoryAccountant;
 import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.offload.Offloadable;
+import io.hunyuan4j.core.offload.Offloader;
+import io.hunyuan4j.core.weights.LoadMode;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -61,6 +66,7 @@ public final class VideoPipeline implements AutoCloseable {
     private final Device device;
     private final ComputeDtype computeDtype;
     private final Offload offload;
+    private final long memoryBudget;
     private final String model;
     private final @Nullable Supplier<PromptEncoder> textEncoderLoader;
     private final ReentrantLock lock = new ReentrantLock(true);
@@ -76,6 +82,7 @@ public final class VideoPipeline implements AutoCloseable {
         this.device = b.device;
         this.computeDtype = b.computeDtype;
         this.offload = b.offload;
+        this.memoryBudget = b.memoryBudget;
         this.model = b.model;
         this.textEncoderLoader = b.textEncoderLoader;
     }
@@ -110,7 +117,10 @@ public final class VideoPipeline implements AutoCloseable {
      * @throws IllegalArgumentException if the folder or one of its components is missing (named)
      */
     public static VideoPipeline fromPretrained(Path modelDir, ComponentOptions options, Offload offload) {
-        return pretrained(modelDir, options).offload(offload).build();
+        // offloaded weights are re-read from the mapped checkpoint, so they must be bound LAZY
+        ComponentOptions o = offload == Offload.NONE ? options
+                : new ComponentOptions(options.device(), options.computeDtype(), LoadMode.LAZY);
+        return pretrained(modelDir, o).offload(offload).build();
     }
 
     /**
@@ -159,19 +169,64 @@ public final class VideoPipeline implements AutoCloseable {
             NDArray guidance = guidance(request, call);
             // 7. Denoising loop
             Denoising loop = new Denoising(sch, schedule, cond, guidance, listener, cancel);
-            NDArray denoised = stages.run("denoise", () -> loop.run(latents, call));
+            DeviceMemoryAccountant accountant = new DeviceMemoryAccountant(memoryBudget);
+            NDArray denoised = stages.run("denoise", () -> denoiseOffloaded(loop, latents, call, accountant));
             checkCancelled(cancel, schedule.size());
             NDArray decoded = stages.run("decode", () -> decode(denoised));
             float[] rgb = stages.run("postprocess", () -> postprocess(decoded));
             Shape s = decoded.getShape(); // [B, 3, F, H, W]
             Provenance provenance = new Provenance(request, model, sch.name(), sch.parameters(), computeDtype,
                     offload, request.initialLatents() == null ? seed : null, doTrueCfg, loop.evaluations,
-                    stages.timings());
+                    stages.timings(), devicePeaks(accountant));
             LOG.info("generated {} frames {}x{} in {} ms", s.get(2), s.get(3), s.get(4), provenance.total().toMillis());
             return new Video((int) s.get(2), (int) s.get(3), (int) s.get(4), rgb, request.fps(), provenance);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The denoising loop with the DiT's weights placed per the offload mode: NONE keeps them resident (and
+     * only counts them), MODEL onloads the whole DiT for the loop, BLOCK lets the DiT onload one block at a
+     * time. All placements go through one {@link Offloader} and its accountant.
+     */
+    private NDArray denoiseOffloaded(Denoising loop, NDArray latents, NDManager call, DeviceMemoryAccountant acc) {
+        if (!(transformer instanceof Offloadable dit)) {
+            return loop.run(latents, call);
+        }
+        Offloader offloader = new Offloader(device, offload, computeDtype, acc);
+        acc.stage("denoise");
+        switch (offload) {
+            case NONE -> {
+                long bytes = offloader.bytesOf(dit.allParameters());
+                acc.place(dit.component(), bytes);
+                try {
+                    return loop.run(latents, call);
+                } finally {
+                    acc.release(dit.component(), bytes);
+                }
+            }
+            case MODEL -> {
+                try (Offloader.Scope all = offloader.onload(dit.component(), "all", dit.allParameters(), call)) {
+                    return loop.run(latents, call);
+                }
+            }
+            case BLOCK -> {
+                dit.blockOffload(offloader);
+                try {
+                    return loop.run(latents, call);
+                } finally {
+                    dit.blockOffload(null);
+                }
+            }
+            default -> throw new IllegalStateException("offload " + offload);
+        }
+    }
+
+    private static Map<String, Long> devicePeaks(DeviceMemoryAccountant acc) {
+        Map<String, Long> peaks = new java.util.LinkedHashMap<>(acc.peakByComponent());
+        peaks.put("total", acc.peakBytes());
+        return peaks;
     }
 
     /** {@code check_inputs}, plus the checks that need the model; returns the scheduler for this request. */
@@ -438,6 +493,7 @@ public final class VideoPipeline implements AutoCloseable {
         private Device device = Device.cpu();
         private ComputeDtype computeDtype = ComputeDtype.FLOAT32;
         private Offload offload = Offload.NONE;
+        private long memoryBudget = Long.MAX_VALUE;
         private String model = "in-memory components";
         private @Nullable Supplier<PromptEncoder> textEncoderLoader;
 
@@ -469,14 +525,28 @@ public final class VideoPipeline implements AutoCloseable {
         }
 
         /**
-         * The offload mode (default {@link Offload#NONE}). The pipeline itself implements {@code NONE} fully;
-         * with {@code MODEL} or {@code BLOCK} it releases the prompt encoder (the 8B MLLM) right after encoding
-         * and reloads it for the next prompt through {@link #textEncoderLoader} (set by
-         * {@link VideoPipeline#fromPretrained}). Moving DiT and VAE weights is the components' part (they are
-         * loaded with the mode); the mode is recorded in every result's provenance.
+         * The offload mode (default {@link Offload#NONE}). With {@code MODEL} or {@code BLOCK} the prompt
+         * encoder (the 8B MLLM) is released right after encoding and reloaded for the next prompt through
+         * {@link #textEncoderLoader} (set by {@link VideoPipeline#fromPretrained}); the DiT's weights are
+         * onloaded for the denoising loop only ({@code MODEL}) or one block at a time ({@code BLOCK}), which
+         * needs a DiT bound LAZY so released weights can be re-read from the checkpoint. Device placements are
+         * counted and reported in each result's provenance.
          */
         public Builder offload(Offload o) {
             this.offload = Objects.requireNonNull(o, "offload");
+            return this;
+        }
+
+        /**
+         * The most weight bytes the offloader may place on the device at once (default: unbounded). A
+         * placement past it fails with {@link io.hunyuan4j.core.offload.DeviceBudgetExceededException} before
+         * the weights are read.
+         */
+        public Builder memoryBudget(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memoryBudget must be > 0 bytes but is " + bytes);
+            }
+            this.memoryBudget = bytes;
             return this;
         }
 
@@ -505,7 +575,33 @@ public final class VideoPipeline implements AutoCloseable {
                 throw new IllegalArgumentException("transformer in_channels " + transformer.inChannels()
                         + " must equal vae latent_channels " + vae.latentChannels());
             }
+            if (transformer instanceof Offloadable dit && offload != Offload.NONE) {
+                checkBudget(dit);
+            }
             return new VideoPipeline(this);
+        }
+
+        /** The budget must hold the DiT (MODEL) or its shared weights plus its largest block (BLOCK). */
+        private void checkBudget(Offloadable dit) {
+            Offloader sizes = new Offloader(device, offload, computeDtype, new DeviceMemoryAccountant());
+            var groups = dit.parameterGroups();
+            long shared = sizes.bytesOf(groups.getOrDefault(Offloadable.SHARED, List.of()));
+            if (offload == Offload.MODEL) {
+                long all = sizes.bytesOf(dit.allParameters());
+                if (all > memoryBudget) {
+                    throw new IllegalArgumentException("memoryBudget " + memoryBudget + " bytes is smaller than the "
+                            + dit.component() + " (" + all + " bytes) that offload MODEL places at once");
+                }
+                return;
+            }
+            for (var g : groups.entrySet()) {
+                long need = shared + (g.getKey().equals(Offloadable.SHARED) ? 0 : sizes.bytesOf(g.getValue()));
+                if (need > memoryBudget) {
+                    throw new IllegalArgumentException("memoryBudget " + memoryBudget + " bytes is smaller than block "
+                            + dit.component() + "." + g.getKey() + " (" + sizes.bytesOf(g.getValue())
+                            + " bytes, plus " + shared + " bytes of weights shared by every block)");
+                }
+            }
         }
     }
 
