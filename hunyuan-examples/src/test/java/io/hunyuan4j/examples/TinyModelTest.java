@@ -136,15 +136,16 @@ class TinyModelTest {
         assertFalse(java.util.Arrays.equals(a[0], otherPrompt[0]), "the prompt conditions the output");
     }
 
-    @Test
-    void modelOffloadRebuildsThePromptEncoderAndChangesNothing() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Offload.class, names = {"MODEL", "BLOCK"})
+    void offloadRebuildsThePromptEncoderReloadsTheLazyDitAndChangesNothing(Offload offload) {
         float[][] plain = tinyFrames(REQUEST, Offload.NONE);
-        try (VideoPipeline pipe = TinyModel.builder(ComponentOptions.defaults()).offload(Offload.MODEL).build()) {
+        try (VideoPipeline pipe = TinyModel.builder(ComponentOptions.defaults()).offload(offload).build()) {
             float[][] first = frames(pipe.generate(REQUEST));
             float[][] second = frames(pipe.generate(REQUEST)); // the encoder was released after the first prompt
             for (int i = 0; i < plain.length; i++) {
-                assertArrayEquals(plain[i], first[i], "frame " + i);
-                assertArrayEquals(plain[i], second[i], "frame " + i);
+                assertArrayEquals(plain[i], first[i], offload + " frame " + i);
+                assertArrayEquals(plain[i], second[i], offload + " frame " + i);
             }
         }
     }
