@@ -99,13 +99,18 @@ public final class ClipTextEncoder {
                 rows.add(last.get(i).get(poolIndex(ids, i * (int) l, (int) l)));
             }
             NDArray pooled = NDArrays.stack(rows, 0);
-            List<NDArray> kept = outputHiddenStates ? states : List.of();
-            for (NDArray a : kept) {
-                a.attach(manager);
+            // float32 at the boundary whatever the compute dtype (bf16 weights make bf16 activations)
+            List<NDArray> kept = new ArrayList<>();
+            for (NDArray a : outputHiddenStates ? states : List.<NDArray>of()) {
+                NDArray f = F.toFloat32(a);
+                f.attach(manager);
+                kept.add(f);
             }
-            last.attach(manager);
-            pooled.attach(manager);
-            return new Output(List.copyOf(kept), last, pooled);
+            NDArray lastOut = F.toFloat32(last);
+            NDArray pooledOut = F.toFloat32(pooled);
+            lastOut.attach(manager);
+            pooledOut.attach(manager);
+            return new Output(List.copyOf(kept), lastOut, pooledOut);
         }
     }
 

@@ -43,8 +43,9 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
     /** diffusers {@code _get_clip_prompt_embeds(max_sequence_length=77)}. */
     public static final int CLIP_MAX_SEQUENCE_LENGTH = 77;
     /**
-     * Above this many bytes of float32 Llama weights, {@link LoadMode#EAGER} is refused: the encoder must
-     * stream ({@link LoadMode#LAZY}). The real 8B encoder is 30 GB in float32.
+     * Above this many bytes of resident Llama weights (4 per element in float32, 2 in bf16), {@link LoadMode#EAGER}
+     * is refused: the encoder must stream ({@link LoadMode#LAZY}). The real 8B encoder is 30 GB in float32, 15 GB
+     * in bf16.
      */
     public static final long EAGER_LIMIT_BYTES = 8L << 30;
 
@@ -98,7 +99,6 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
      * @throws TokenizerException for a missing or malformed tokenizer file
      */
     public static HunyuanPromptEncoder load(Path modelDir, ComponentOptions options) {
-        requireSupported(options.computeDtype());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             LlamaConfig llamaConfig = LlamaConfig.fromJson(JsonConfig.read(modelDir.resolve("text_encoder/config.json")));
@@ -115,17 +115,20 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
             opened.add(clipSource);
             LoadMode mode = options.loadMode();
             if (mode == LoadMode.EAGER) {
-                requireEagerFits(llamaSource.names().stream().mapToLong(n -> llamaSource.info(n).shape().size() * 4).sum());
+                long bytesPerElement = options.computeDtype() == ComputeDtype.BF16 ? 2 : 4;
+                requireEagerFits(llamaSource.names().stream()
+                        .mapToLong(n -> llamaSource.info(n).shape().size() * bytesPerElement).sum());
             }
             // The Llama weights are bound lazily either way; EAGER then loads them resident once bound.
             LoadMode llamaMode = mode == LoadMode.SHAPE_ONLY ? LoadMode.SHAPE_ONLY : LoadMode.LAZY;
-            StateDict w1 = StateDict.load(llamaSource, weights, llamaMode, TensorLoader.float32(), "text_encoder/");
+            TensorLoader loader = options.computeDtype().loader();
+            StateDict w1 = StateDict.load(llamaSource, weights, llamaMode, loader, "text_encoder/");
             LlamaTextEncoder llama = new LlamaTextEncoder(w1, llamaConfig, new ChunkedAttention(), mode == LoadMode.LAZY);
             w1.requireAllConsumed();
             if (mode == LoadMode.EAGER) {
                 llama.parameters().forEach(Parameter::array);
             }
-            StateDict w2 = StateDict.load(clipSource, weights, mode, TensorLoader.float32(), "text_encoder_2/");
+            StateDict w2 = StateDict.load(clipSource, weights, mode, loader, "text_encoder_2/");
             ClipTextEncoder clip = new ClipTextEncoder(w2, clipConfig, new ChunkedAttention());
             w2.requireAllConsumed();
             LOG.info("text encoders bound from {} (Llama {} layers, {}; CLIP {} layers)", modelDir,
@@ -137,24 +140,12 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
         }
     }
 
-    /** Refuses an eager load of more than {@link #EAGER_LIMIT_BYTES} of float32 Llama weights. */
-    static void requireEagerFits(long float32Bytes) {
-        if (float32Bytes > EAGER_LIMIT_BYTES) {
-            throw new IllegalArgumentException("loadMode EAGER would hold " + (float32Bytes >> 20) + " MiB of float32"
+    /** Refuses an eager load of more than {@link #EAGER_LIMIT_BYTES} of resident Llama weights. */
+    static void requireEagerFits(long residentBytes) {
+        if (residentBytes > EAGER_LIMIT_BYTES) {
+            throw new IllegalArgumentException("loadMode EAGER would hold " + (residentBytes >> 20) + " MiB of"
                     + " Llama weights (limit " + (EAGER_LIMIT_BYTES >> 20) + " MiB); use LoadMode.LAZY, which"
                     + " streams text_encoder/ layer by layer");
-        }
-    }
-
-    /**
-     * Fails unless hunyuan-text can compute in {@code dtype}.
-     *
-     * @throws UnsupportedOperationException for BF16, which needs the ops layer's bf16 kernels
-     */
-    public static void requireSupported(ComputeDtype dtype) {
-        if (dtype != ComputeDtype.FLOAT32) {
-            throw new UnsupportedOperationException("compute dtype " + dtype + " is not available in hunyuan-text yet:"
-                    + " bf16 needs the ops layer's bf16 kernels (DJL 0.35 cannot create BFLOAT16 arrays); use FLOAT32");
         }
     }
 

@@ -20,6 +20,10 @@ import java.util.List;
  * checkpoint when the forward pass reaches it and released right after, as is the embedding table; only one
  * layer is resident at a time, so the 8B encoder never holds its 30 GB of float32 weights at once.
  *
+ * <p><b>Precision.</b> The encoder computes in its weights' dtype: loaded with {@code ComputeDtype.BF16.loader()}
+ * the embeddings, and so every activation, are bf16 (norm statistics, RoPE and attention softmax in float32, as
+ * transformers does); the returned hidden states are float32 either way.
+ *
  * @see <a href="https://github.com/huggingface/transformers/blob/v4.47.0/src/transformers/models/llama/modeling_llama.py">transformers LlamaModel</a>
  */
 public final class LlamaTextEncoder {
@@ -109,9 +113,12 @@ public final class LlamaTextEncoder {
                 releaseIfStreaming(List.of(norm));
                 states.add(normed);
             }
-            List<NDArray> out = keepAll ? states : List.of(states.get(states.size() - 1));
-            for (NDArray a : out) {
-                a.attach(manager);
+            // float32 at the boundary whatever the compute dtype (bf16 weights make bf16 activations)
+            List<NDArray> out = new ArrayList<>();
+            for (NDArray a : keepAll ? states : List.of(states.get(states.size() - 1))) {
+                NDArray f = F.toFloat32(a);
+                f.attach(manager);
+                out.add(f);
             }
             return out;
         }

@@ -8,7 +8,6 @@ import io.hunyuan4j.core.golden.GoldenOptions;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.StateDict;
-import io.hunyuan4j.core.weights.TensorLoader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,9 +23,9 @@ public final class TextClipGolden implements GoldenComponent {
     /** {@inheritDoc} */
     @Override
     public Map<String, NDArray> run(GoldenFixture fx, NDManager manager, GoldenOptions options) {
-        HunyuanPromptEncoder.requireSupported(options.computeDtype());
         ClipConfig config = ClipConfig.fromJson(fx.config());
-        StateDict w = StateDict.load(fx.weights(), manager, LoadMode.EAGER, TensorLoader.float32(), "text_clip/");
+        StateDict w = StateDict.load(fx.weights(), manager, LoadMode.EAGER, options.computeDtype().loader(),
+                "text_clip/");
         ClipTextEncoder encoder = new ClipTextEncoder(w, config, new ChunkedAttention());
         w.requireAllConsumed();
         ClipTextEncoder.Output o = encoder.forward(fx.input("input_ids", manager), true);

@@ -8,7 +8,6 @@ import io.hunyuan4j.core.golden.GoldenOptions;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.StateDict;
-import io.hunyuan4j.core.weights.TensorLoader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,9 @@ public final class TextLlamaGolden implements GoldenComponent {
     /** {@inheritDoc} */
     @Override
     public Map<String, NDArray> run(GoldenFixture fx, NDManager manager, GoldenOptions options) {
-        HunyuanPromptEncoder.requireSupported(options.computeDtype());
         LlamaConfig config = LlamaConfig.fromJson(fx.config());
-        StateDict w = StateDict.load(fx.weights(), manager, LoadMode.EAGER, TensorLoader.float32(), "text_llama/");
+        StateDict w = StateDict.load(fx.weights(), manager, LoadMode.EAGER, options.computeDtype().loader(),
+                "text_llama/");
         LlamaTextEncoder encoder = new LlamaTextEncoder(w, config, new ChunkedAttention(), false);
         w.requireAllConsumed();
         NDArray ids = fx.input("input_ids", manager);

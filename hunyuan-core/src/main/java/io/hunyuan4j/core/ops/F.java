@@ -326,4 +326,15 @@ public final class F {
         }
         return Kernels.require(x, "ones_like").call("ones_like", x);
     }
+
+    // ---- added for the models' bf16 path ----
+
+    /**
+     * {@code x.to(like.dtype)}: x in {@code like}'s dtype (bf16 through the kernel library), x itself when the
+     * dtypes already agree. The reference's {@code .to(dtype=other.dtype)} pattern, safe for bf16 (DJL reports
+     * bf16 as {@code UNKNOWN}, so {@code x.toType(like.getDataType())} would abort the JVM).
+     */
+    public static NDArray castLike(NDArray x, NDArray like) {
+        return Composed.castLike(x, like);
+    }
 }

@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.transformer;
 
 import ai.djl.ndarray.NDArray;
+import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.StateDict;
 
 /**
@@ -30,7 +31,8 @@ public final class CombinedTimestepTextProjEmbeddings {
      * @return [B, embedding_dim]
      */
     public NDArray forward(NDArray timestep, NDArray pooledProjection) {
-        NDArray timestepsEmb = timestepEmbedder.forward(timeProj.forward(timestep)); // (N, D)
+        // timesteps_proj.to(dtype=pooled_projection.dtype)
+        NDArray timestepsEmb = timestepEmbedder.forward(F.castLike(timeProj.forward(timestep), pooledProjection));
         NDArray pooledProjections = textEmbedder.forward(pooledProjection);
         return timestepsEmb.add(pooledProjections);
     }

@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.transformer;
 
 import ai.djl.ndarray.NDArray;
+import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.StateDict;
 import org.jspecify.annotations.Nullable;
 
@@ -52,7 +53,8 @@ public final class ConditionEmbedding {
             IntermediateListener listener) {
         NDArray timestepsProj = timeProj.forward(timestep);
         listener.onIntermediate("time_proj.timestep", timestepsProj);
-        NDArray timestepsEmb = timestepEmbedder.forward(timestepsProj); // (N, D)
+        // timesteps_proj.to(dtype=pooled_projection.dtype)
+        NDArray timestepsEmb = timestepEmbedder.forward(F.castLike(timestepsProj, pooledProjection)); // (N, D)
         listener.onIntermediate("timestep_embedder", timestepsEmb);
         NDArray pooledProjections = textEmbedder.forward(pooledProjection);
         listener.onIntermediate("text_embedder", pooledProjections);
@@ -66,7 +68,7 @@ public final class ConditionEmbedding {
         }
         NDArray guidanceProj = timeProj.forward(guidance);
         listener.onIntermediate("time_proj.guidance", guidanceProj);
-        NDArray guidanceEmb = g.forward(guidanceProj);
+        NDArray guidanceEmb = g.forward(F.castLike(guidanceProj, pooledProjection));
         listener.onIntermediate("guidance_embedder", guidanceEmb);
         return timestepsEmb.add(guidanceEmb).add(pooledProjections);
     }

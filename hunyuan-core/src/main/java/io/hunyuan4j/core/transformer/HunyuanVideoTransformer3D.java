@@ -12,6 +12,7 @@ import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.Denoiser;
 import io.hunyuan4j.core.pipeline.DenoiserInput;
@@ -19,7 +20,6 @@ import io.hunyuan4j.core.weights.Checkpoints;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
-import io.hunyuan4j.core.weights.TensorLoader;
 import io.hunyuan4j.core.weights.TensorSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +52,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
     static final float NORM_OUT_EPS = 1e-6f;
 
     private final TransformerConfig config;
+    private final ComputeDtype computeDtype;
     private final PatchEmbed xEmbedder;
     private final TokenRefiner contextEmbedder;
     private final ConditionEmbedding timeTextEmbed;
@@ -74,12 +75,23 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      *     mis-shaped tensor
      */
     public HunyuanVideoTransformer3D(TransformerConfig config, StateDict w, AttentionBackend backend) {
-        this(config, w, backend, true);
+        this(config, w, backend, ComputeDtype.FLOAT32, true);
+    }
+
+    /**
+     * As {@link #HunyuanVideoTransformer3D(TransformerConfig, StateDict, AttentionBackend)}, computing in
+     * {@code computeDtype}: for {@link ComputeDtype#BF16}, {@code w} is loaded with {@code computeDtype.loader()}
+     * (docs/transformer.md, "bf16").
+     */
+    public HunyuanVideoTransformer3D(TransformerConfig config, StateDict w, AttentionBackend backend,
+            ComputeDtype computeDtype) {
+        this(config, w, backend, computeDtype, true);
     }
 
     private HunyuanVideoTransformer3D(TransformerConfig config, StateDict w, AttentionBackend backend,
-            boolean strict) {
+            ComputeDtype computeDtype, boolean strict) {
         this.config = config;
+        this.computeDtype = computeDtype;
         int innerDim = config.innerDim();
         // 1. Latent and condition embedders
         this.xEmbedder = new PatchEmbed(w.child("x_embedder"),
@@ -152,7 +164,8 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      */
     public static Map<String, Shape> expectedShapes(TransformerConfig config) {
         StateDict w = StateDict.shapeOnly(Map.of(), "expected");
-        HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention(), false);
+        HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention(),
+                ComputeDtype.FLOAT32, false);
         Map<String, Shape> out = new LinkedHashMap<>();
         for (Parameter p : model.parameters) {
             out.put(p.name(), p.shape());
@@ -162,24 +175,24 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
 
     /**
      * Loads a diffusers {@code transformer/} folder: {@code config.json} and its safetensors (single file or
-     * sharded), bound strictly by name and shape, into a weight manager this model owns.
+     * sharded), bound strictly by name and shape, into a weight manager this model owns. With
+     * {@link ComputeDtype#BF16} the floating weights are held as bf16 (a bf16 checkpoint bit-exact, at half the
+     * memory of float32) and the forward pass computes in bf16.
      *
-     * @throws UnsupportedOperationException for {@link ComputeDtype#BF16} (not available yet)
+     * @throws UnsupportedOperationException for {@link ComputeDtype#BF16} without the ops layer's kernel library
      * @throws io.hunyuan4j.core.config.ConfigException for an unsupported or invalid config
      */
     public static HunyuanVideoTransformer3D load(Path dir, ComponentOptions options) {
-        if (options.computeDtype() != ComputeDtype.FLOAT32) {
-            throw new UnsupportedOperationException("transformer compute dtype " + options.computeDtype()
-                    + " is not available yet (it needs bf16 kernels from the ops layer); supported: [FLOAT32]");
-        }
         TransformerConfig config = TransformerConfig.fromJson(JsonConfig.read(dir.resolve("config.json")));
         NDManager weights = NDManager.newBaseManager(options.device());
         weights.setName("transformer-weights");
         TensorSource source = null;
         try {
             source = Checkpoints.open(dir);
-            StateDict w = StateDict.load(source, weights, options.loadMode(), TensorLoader.float32(), dir.toString());
-            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention());
+            StateDict w = StateDict.load(source, weights, options.loadMode(), options.computeDtype().loader(),
+                    dir.toString());
+            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention(),
+                    options.computeDtype());
             if (options.loadMode() == LoadMode.EAGER) {
                 source.close(); // loaded arrays stay valid
                 weights.cap(); // any activation attached here by mistake now throws
@@ -202,6 +215,11 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
         return config;
     }
 
+    /** The precision the forward pass computes in; inputs and the result are float32 either way. */
+    public ComputeDtype computeDtype() {
+        return computeDtype;
+    }
+
     /** Every bound weight, in binding order. */
     public List<Parameter> parameters() {
         return parameters;
@@ -221,11 +239,16 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      * @param listener receives {@code rope_cos}, {@code rope_sin}, {@code time_text_embed*}, {@code x_embedder},
      *     {@code context_embedder*}, {@code transformer_blocks.<i>.(hidden|encoder_hidden)_states},
      *     {@code single_transformer_blocks.<i>.*}, {@code norm_out}, {@code proj_out}
+     *     (each as float32, whatever the compute dtype)
      * @return the velocity [B, out_channels, F, H, W] float32, in {@code input.hiddenStates()}' manager
      * @throws IllegalArgumentException for bad input, before any heavy computation
      */
     public NDArray forward(DenoiserInput input, IntermediateListener listener) {
         NDArray x = input.hiddenStates();
+        if (computeDtype == ComputeDtype.BF16 && listener != IntermediateListener.NONE) {
+            IntermediateListener target = listener;
+            listener = (name, value) -> target.onIntermediate(name, F.toFloat32(value));
+        }
         Offloader off = blockOffloader;
         try (NDManager call = x.getManager().newSubManager();
                 Offloader.Scope sharedWeights = Offloader.scope(off, this, SHARED, call)) {
@@ -233,21 +256,26 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             InputChecks.tempAttachDistinct(call, input);
             float[][] hostMask = InputChecks.check(input, config);
             Shape s = x.getShape();
+            // the pipeline's `.to(transformer_dtype)` of latents, prompt embeds and pooled embeds; timestep and
+            // guidance stay float32 for the sinusoids, whose output is cast like the pooled embeds (as diffusers)
+            NDArray latents = F.toCompute(x, computeDtype);
+            NDArray text = F.toCompute(input.encoderHiddenStates(), computeDtype);
+            NDArray pooled = F.toCompute(input.pooledProjections(), computeDtype);
             // 1. RoPE
             RotaryEmbedding imageRotaryEmb = rope.forward(call, s.get(2), s.get(3), s.get(4));
             listener.onIntermediate("rope_cos", imageRotaryEmb.cos());
             listener.onIntermediate("rope_sin", imageRotaryEmb.sin());
 
             // 2. Conditional embeddings
-            NDArray temb = timeTextEmbed.forward(input.timestep(), input.pooledProjections(), input.guidance(),
+            NDArray temb = timeTextEmbed.forward(input.timestep(), pooled, input.guidance(),
                     listener.prefixed("time_text_embed"));
             listener.onIntermediate("time_text_embed", temb);
-            NDArray hiddenStates = xEmbedder.forward(x);
+            NDArray hiddenStates = xEmbedder.forward(latents);
             listener.onIntermediate("x_embedder", hiddenStates);
             NDArray maskFloat = input.encoderAttentionMask().toType(DataType.FLOAT32, false);
             NDArray encoderHiddenStates;
             try (Offloader.Scope refiner = Offloader.scope(off, this, "context_embedder", call)) {
-                encoderHiddenStates = contextEmbedder.forward(input.encoderHiddenStates(), input.timestep(),
+                encoderHiddenStates = contextEmbedder.forward(text, input.timestep(),
                         maskFloat, hostMask, listener.prefixed("context_embedder"));
             }
             listener.onIntermediate("context_embedder", encoderHiddenStates);
@@ -278,7 +306,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             listener.onIntermediate("norm_out", normed);
             NDArray projected = projOut.forward(normed);
             listener.onIntermediate("proj_out", projected);
-            return call.ret(unpatchify(projected, s));
+            return call.ret(F.toFloat32(unpatchify(projected, s)));
         }
     }
 

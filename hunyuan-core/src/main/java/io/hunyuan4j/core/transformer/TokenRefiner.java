@@ -3,6 +3,7 @@ package io.hunyuan4j.core.transformer;
 import ai.djl.ndarray.NDArray;
 import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.ops.AttentionBackend;
+import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.StateDict;
 import org.jspecify.annotations.Nullable;
 
@@ -56,7 +57,9 @@ public final class TokenRefiner {
         } else {
             // masked mean over valid tokens: (x * m).sum(1) / m.sum(1)
             NDArray maskFloat = attentionMask.expandDims(-1); // [B, L, 1]
-            pooledProjections = hiddenStates.mul(maskFloat).sum(new int[] {1}).div(maskFloat.sum(new int[] {1}));
+            // the float32 mask promotes a bf16 product to float32; back to the input's dtype, as diffusers does
+            pooledProjections = F.castLike(
+                    hiddenStates.mul(maskFloat).sum(new int[] {1}).div(maskFloat.sum(new int[] {1})), hiddenStates);
         }
         NDArray temb = timeTextEmbed.forward(timestep, pooledProjections);
         listener.onIntermediate("time_text_embed", temb);

@@ -8,7 +8,6 @@ import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.StateDict;
-import io.hunyuan4j.core.weights.TensorLoader;
 import io.hunyuan4j.text.ClipConfig;
 import io.hunyuan4j.text.ClipTextEncoder;
 import io.hunyuan4j.text.HunyuanPromptEncoder;
@@ -56,7 +55,6 @@ public final class TextEncoderBenchmark {
                         + "; expected --layers N, --repeat N, --dtype fp32|bf16, --resident, --tiny");
             }
         }
-        HunyuanPromptEncoder.requireSupported(dtype);
         LlamaConfig llama = tiny
                 ? new LlamaConfig(1000, 64, 128, layers, 4, 2, 16, 1e-5f, 500000.0, null, false, false, 8192)
                 : new LlamaConfig(128320, 4096, 14336, layers, 32, 8, 128, 1e-5f, 500000.0, null, false, false, 8192);
@@ -69,7 +67,7 @@ public final class TextEncoderBenchmark {
                 resident ? "resident" : "streamed per layer");
         try (NDManager weights = NDManager.newBaseManager(); NDManager m = NDManager.newBaseManager()) {
             StateDict w = StateDict.load(new RandomTensorSource(llamaShapes(llama)), weights, LoadMode.LAZY,
-                    TensorLoader.float32(), "random text_encoder/");
+                    dtype.loader(), "random text_encoder/");
             LlamaTextEncoder encoder = new LlamaTextEncoder(w, llama, new ChunkedAttention(), !resident);
             w.requireAllConsumed();
             NDArray ids = m.randomInteger(0, llama.vocabSize(), new Shape(1, tokens), DataType.INT64);
@@ -85,7 +83,7 @@ public final class TextEncoderBenchmark {
                         (System.nanoTime() - t0) / 1e9, peakRssMiB());
             }
             StateDict w2 = StateDict.load(new RandomTensorSource(clipShapes(clip)), weights, LoadMode.EAGER,
-                    TensorLoader.float32(), "random text_encoder_2/");
+                    dtype.loader(), "random text_encoder_2/");
             ClipTextEncoder clipEncoder = new ClipTextEncoder(w2, clip, new ChunkedAttention());
             w2.requireAllConsumed();
             NDArray clipIds = m.randomInteger(0, clip.vocabSize(), new Shape(1, 77), DataType.INT64);

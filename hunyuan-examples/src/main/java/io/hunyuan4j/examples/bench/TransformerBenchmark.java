@@ -11,7 +11,6 @@ import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.TransformerConfig;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.StateDict;
-import io.hunyuan4j.core.weights.TensorLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -50,10 +49,10 @@ public final class TransformerBenchmark {
             System.exit(2);
             return;
         }
-        ComputeDtype dtype = ComputeDtype.parse(a.getOrDefault("dtype", "fp32"));
-        if (dtype != ComputeDtype.FLOAT32) {
-            System.err.println("error: --dtype " + dtype + " is not available yet: DJL 0.35 cannot create bf16"
-                    + " arrays and the bf16 kernels of the ops layer have not landed; supported: fp32");
+        try {
+            ComputeDtype.parse(a.getOrDefault("dtype", "fp32"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
             return;
         }
@@ -61,6 +60,7 @@ public final class TransformerBenchmark {
     }
 
     static void run(Map<String, String> a, PrintStream out) throws IOException {
+        ComputeDtype dtype = ComputeDtype.parse(a.getOrDefault("dtype", "fp32"));
         int headDim = num(a, "head-dim", 128);
         TransformerConfig c = new TransformerConfig(num(a, "channels", 16), num(a, "channels", 16),
                 num(a, "heads", 8), headDim, num(a, "dual", 4), num(a, "single", 8), num(a, "refiner", 2), 4.0f, 2,
@@ -73,11 +73,11 @@ public final class TransformerBenchmark {
         int warmup = num(a, "warmup", 1);
         int iters = num(a, "iters", 3);
         long n = frames / c.patchSizeT() * (height / c.patchSize()) * (width / c.patchSize());
-        out.printf(Locale.ROOT, "config: %s%nlatent %dx%dx%dx%d -> %d video tokens + %d text tokens, float32%n",
-                c, c.inChannels(), frames, height, width, n, textLen);
+        out.printf(Locale.ROOT, "config: %s%nlatent %dx%dx%dx%d -> %d video tokens + %d text tokens, %s%n",
+                c, c.inChannels(), frames, height, width, n, textLen, dtype);
 
         double gemmFlops = gemmCeiling(num(a, "gemm", 4096), out);
-        out.println("bf16 GEMM ceiling: n/a (bf16 unavailable in DJL 0.35 until the ops layer's kernels land)");
+        out.println("bf16 GEMM ceiling: see OpsBenchmark (3072x12288 linear, fp32 vs bf16)");
 
         double flops = forwardFlops(c, n, textLen);
         try (NDManager weights = NDManager.newBaseManager(); NDManager calls = NDManager.newBaseManager()) {
@@ -85,8 +85,8 @@ public final class TransformerBenchmark {
             Map<String, Shape> shapes = HunyuanVideoTransformer3D.expectedShapes(c);
             calls.getEngine().setRandomSeed(num(a, "seed", 0));
             StateDict w = StateDict.load(new RandomTensorSource(shapes), weights, LoadMode.EAGER,
-                    TensorLoader.float32(), "random");
-            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, new ChunkedAttention());
+                    dtype.loader(), "random");
+            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, new ChunkedAttention(), dtype);
             weights.cap();
             long params = shapes.values().stream().mapToLong(Shape::size).sum();
             out.printf(Locale.ROOT, "weights: %d tensors, %.1fM parameters, built in %.1f s%n", shapes.size(),
