@@ -229,7 +229,6 @@ public final class TinyModel {
 
     /** Llama + CLIP with the in-memory tiny tokenizers; everything it opened is closed with it. */
     private static HunyuanPromptEncoder promptEncoder(ComponentOptions options) {
-        HunyuanPromptEncoder.requireSupported(options.computeDtype());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             TextTokenizer tokenizer = TinyTokenizers.llama();
@@ -239,12 +238,13 @@ public final class TinyModel {
             NDManager manager = NDManager.newBaseManager(options.device());
             manager.setName("tiny-text-weights");
             opened.add(manager);
-            StateDict w1 = StateDict.load(weights("text_encoder"), manager, LoadMode.EAGER, TensorLoader.float32(),
+            TensorLoader loader = options.computeDtype().loader();
+            StateDict w1 = StateDict.load(weights("text_encoder"), manager, LoadMode.EAGER, loader,
                     "tiny/text_encoder (in memory)");
             LlamaTextEncoder llama = new LlamaTextEncoder(w1, llamaConfig(), new ChunkedAttention(), false);
             w1.requireAllConsumed();
-            StateDict w2 = StateDict.load(weights("text_encoder_2"), manager, LoadMode.EAGER,
-                    TensorLoader.float32(), "tiny/text_encoder_2 (in memory)");
+            StateDict w2 = StateDict.load(weights("text_encoder_2"), manager, LoadMode.EAGER, loader,
+                    "tiny/text_encoder_2 (in memory)");
             ClipTextEncoder clip = new ClipTextEncoder(w2, clipConfig(), new ChunkedAttention());
             w2.requireAllConsumed();
             return new HunyuanPromptEncoder(llama, tokenizer, clip, tokenizer2, PromptTemplate.hunyuanVideo(),

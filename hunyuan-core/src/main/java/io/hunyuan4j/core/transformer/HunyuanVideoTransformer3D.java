@@ -184,27 +184,36 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      */
     public static HunyuanVideoTransformer3D load(Path dir, ComponentOptions options) {
         TransformerConfig config = TransformerConfig.fromJson(JsonConfig.read(dir.resolve("config.json")));
+        TensorSource source = Checkpoints.open(dir);
+        try {
+            HunyuanVideoTransformer3D model = bind(config, source, options, dir.toString());
+            if (options.loadMode() == LoadMode.EAGER) {
+                source.close(); // loaded arrays stay valid
+            } else {
+                model.owned.add(source); // LAZY weights are read from it on use
+            }
+            return model;
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /** Binds strictly into a weight manager this model owns, in the options' compute dtype. */
+    private static HunyuanVideoTransformer3D bind(TransformerConfig config, TensorSource source,
+            ComponentOptions options, String where) {
         NDManager weights = NDManager.newBaseManager(options.device());
         weights.setName("transformer-weights");
-        TensorSource source = null;
         try {
-            source = Checkpoints.open(dir);
-            StateDict w = StateDict.load(source, weights, options.loadMode(), options.computeDtype().loader(),
-                    dir.toString());
+            StateDict w = StateDict.load(source, weights, options.loadMode(), options.computeDtype().loader(), where);
             HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention(),
                     options.computeDtype());
             if (options.loadMode() == LoadMode.EAGER) {
-                source.close(); // loaded arrays stay valid
                 weights.cap(); // any activation attached here by mistake now throws
-            } else {
-                model.owned.add(source);
             }
             model.owned.add(weights);
             return model;
         } catch (RuntimeException e) {
-            if (source != null) {
-                source.close();
-            }
             weights.close();
             throw e;
         }
@@ -428,29 +437,11 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      * offloader can release and reload blocks from {@code weights}.
      *
      * @param where names the weights in messages, e.g. {@code tiny/transformer}
-     * @throws UnsupportedOperationException for a compute dtype this build cannot run
      * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if names or shapes differ from the config's
      */
     public static HunyuanVideoTransformer3D fromWeights(TransformerConfig config, TensorSource weights,
             ComponentOptions options, String where) {
-        if (options.computeDtype() != ComputeDtype.FLOAT32) {
-            throw new UnsupportedOperationException("transformer compute dtype " + options.computeDtype()
-                    + " is not available for fromWeights; supported: [FLOAT32]");
-        }
-        NDManager manager = NDManager.newBaseManager(options.device());
-        manager.setName("transformer-weights");
-        try {
-            StateDict w = StateDict.load(weights, manager, options.loadMode(), TensorLoader.float32(), where);
-            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention());
-            if (options.loadMode() == LoadMode.EAGER) {
-                manager.cap(); // any activation attached here by mistake now throws
-            }
-            model.owned.add(manager);
-            return model;
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        return bind(config, weights, options, where);
     }
 
     /** For messages. */
