@@ -3,7 +3,7 @@ package io.hunyuan4j.examples;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.config.JsonConfig;
-import io.hunyuan4j.core.ops.ChunkedAttention;
+import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.PromptEncoder;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
@@ -193,8 +193,8 @@ public final class TinyModel {
         Map<String, Shape> shapes = switch (component) {
             case "transformer" -> HunyuanVideoTransformer3D.expectedShapes(transformerConfig());
             case "vae" -> AutoencoderKLHunyuanVideo.parameterShapes(vaeConfig());
-            case "text_encoder" -> bound(w -> new LlamaTextEncoder(w, llamaConfig(), new ChunkedAttention(), false));
-            case "text_encoder_2" -> bound(w -> new ClipTextEncoder(w, clipConfig(), new ChunkedAttention()));
+            case "text_encoder" -> bound(w -> new LlamaTextEncoder(w, llamaConfig(), AttentionBackends.defaultBackend(), false));
+            case "text_encoder_2" -> bound(w -> new ClipTextEncoder(w, clipConfig(), AttentionBackends.defaultBackend()));
             default -> throw new IllegalArgumentException("component '" + component + "' has no weights; one of "
                     + COMPONENTS);
         };
@@ -241,11 +241,11 @@ public final class TinyModel {
             TensorLoader loader = options.computeDtype().loader();
             StateDict w1 = StateDict.load(weights("text_encoder"), manager, LoadMode.EAGER, loader,
                     "tiny/text_encoder (in memory)");
-            LlamaTextEncoder llama = new LlamaTextEncoder(w1, llamaConfig(), new ChunkedAttention(), false);
+            LlamaTextEncoder llama = new LlamaTextEncoder(w1, llamaConfig(), AttentionBackends.defaultBackend(), false);
             w1.requireAllConsumed();
             StateDict w2 = StateDict.load(weights("text_encoder_2"), manager, LoadMode.EAGER, loader,
                     "tiny/text_encoder_2 (in memory)");
-            ClipTextEncoder clip = new ClipTextEncoder(w2, clipConfig(), new ChunkedAttention());
+            ClipTextEncoder clip = new ClipTextEncoder(w2, clipConfig(), AttentionBackends.defaultBackend());
             w2.requireAllConsumed();
             return new HunyuanPromptEncoder(llama, tokenizer, clip, tokenizer2, PromptTemplate.hunyuanVideo(),
                     opened);

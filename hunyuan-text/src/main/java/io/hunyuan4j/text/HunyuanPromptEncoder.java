@@ -3,7 +3,7 @@ package io.hunyuan4j.text;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.config.JsonConfig;
-import io.hunyuan4j.core.ops.ChunkedAttention;
+import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.PromptEmbeds;
@@ -123,13 +123,13 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
             LoadMode llamaMode = mode == LoadMode.SHAPE_ONLY ? LoadMode.SHAPE_ONLY : LoadMode.LAZY;
             TensorLoader loader = options.computeDtype().loader();
             StateDict w1 = StateDict.load(llamaSource, weights, llamaMode, loader, "text_encoder/");
-            LlamaTextEncoder llama = new LlamaTextEncoder(w1, llamaConfig, new ChunkedAttention(), mode == LoadMode.LAZY);
+            LlamaTextEncoder llama = new LlamaTextEncoder(w1, llamaConfig, AttentionBackends.defaultBackend(), mode == LoadMode.LAZY);
             w1.requireAllConsumed();
             if (mode == LoadMode.EAGER) {
                 llama.parameters().forEach(Parameter::array);
             }
             StateDict w2 = StateDict.load(clipSource, weights, mode, loader, "text_encoder_2/");
-            ClipTextEncoder clip = new ClipTextEncoder(w2, clipConfig, new ChunkedAttention());
+            ClipTextEncoder clip = new ClipTextEncoder(w2, clipConfig, AttentionBackends.defaultBackend());
             w2.requireAllConsumed();
             LOG.info("text encoders bound from {} (Llama {} layers, {}; CLIP {} layers)", modelDir,
                     llamaConfig.numHiddenLayers(), mode == LoadMode.LAZY ? "streamed per layer" : mode, clipConfig.numHiddenLayers());

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.golden.GoldenComponent;
 import io.hunyuan4j.core.golden.GoldenFixture;
 import io.hunyuan4j.core.golden.GoldenOptions;
-import io.hunyuan4j.core.ops.ChunkedAttention;
+import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.StateDict;
 import java.util.LinkedHashMap;
@@ -26,7 +26,7 @@ public final class TextClipGolden implements GoldenComponent {
         ClipConfig config = ClipConfig.fromJson(fx.config());
         StateDict w = StateDict.load(fx.weights(), manager, LoadMode.EAGER, options.computeDtype().loader(),
                 "text_clip/");
-        ClipTextEncoder encoder = new ClipTextEncoder(w, config, new ChunkedAttention());
+        ClipTextEncoder encoder = new ClipTextEncoder(w, config, AttentionBackends.defaultBackend());
         w.requireAllConsumed();
         ClipTextEncoder.Output o = encoder.forward(fx.input("input_ids", manager), true);
         Map<String, NDArray> out = new LinkedHashMap<>();

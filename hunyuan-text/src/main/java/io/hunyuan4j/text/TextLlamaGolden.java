@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.golden.GoldenComponent;
 import io.hunyuan4j.core.golden.GoldenFixture;
 import io.hunyuan4j.core.golden.GoldenOptions;
-import io.hunyuan4j.core.ops.ChunkedAttention;
+import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.StateDict;
 import java.util.LinkedHashMap;
@@ -33,7 +33,7 @@ public final class TextLlamaGolden implements GoldenComponent {
         LlamaConfig config = LlamaConfig.fromJson(fx.config());
         StateDict w = StateDict.load(fx.weights(), manager, LoadMode.EAGER, options.computeDtype().loader(),
                 "text_llama/");
-        LlamaTextEncoder encoder = new LlamaTextEncoder(w, config, new ChunkedAttention(), false);
+        LlamaTextEncoder encoder = new LlamaTextEncoder(w, config, AttentionBackends.defaultBackend(), false);
         w.requireAllConsumed();
         NDArray ids = fx.input("input_ids", manager);
         NDArray mask = fx.input("attention_mask", manager);

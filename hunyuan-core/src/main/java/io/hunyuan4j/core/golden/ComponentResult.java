@@ -24,7 +24,8 @@ public record ComponentResult(String component, Status status, double maxRelErr,
         String err = Double.isNaN(maxRelErr) ? "nan" : String.format(Locale.ROOT, "%.3e", maxRelErr);
         String s = component + " " + status + " max_rel_err=" + err + " (" + worst + ")";
         if (status != Status.SKIP) {
-            s += String.format(Locale.ROOT, " tol=%.0e", tolerance);
+            s += Double.isInfinite(tolerance) ? " tol=none (reported only)"
+                    : String.format(Locale.ROOT, " tol=%.0e", tolerance);
         }
         return detail == null ? s : s + " " + detail;
     }

@@ -2,7 +2,7 @@ package io.hunyuan4j.core.golden;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.hunyuan4j.core.ops.ChunkedAttention;
+import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.DenoiserInput;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
@@ -36,7 +36,7 @@ public final class TransformerGolden implements GoldenComponent {
             ComputeDtype dtype = options.computeDtype();
             StateDict w = StateDict.load(fx.weights(), weights, LoadMode.EAGER, dtype.loader(),
                     fx.dir().resolve("weights.safetensors").toString());
-            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention(), dtype);
+            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, AttentionBackends.defaultBackend(), dtype);
             weights.cap();
             DenoiserInput input = new DenoiserInput(fx.input("hidden_states", manager), fx.input("timestep", manager),
                     fx.input("encoder_hidden_states", manager), fx.input("encoder_attention_mask", manager),

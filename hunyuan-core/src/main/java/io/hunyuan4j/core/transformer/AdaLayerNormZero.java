@@ -48,7 +48,9 @@ public final class AdaLayerNormZero {
         NDList c = F.chunk(e, 6, 1);
         NDArray shiftMsa = c.get(0);
         NDArray scaleMsa = c.get(1);
-        NDArray normed = norm.forward(x).mul(scaleMsa.expandDims(1).add(1f)).add(shiftMsa.expandDims(1));
+        // [B, N, C]: only the modulated output outlives the scope
+        NDArray normed = Scoped.keep(
+                () -> norm.forward(x).mul(scaleMsa.expandDims(1).add(1f)).add(shiftMsa.expandDims(1)), x);
         return new Output(normed, c.get(2), c.get(3), c.get(4), c.get(5));
     }
 }

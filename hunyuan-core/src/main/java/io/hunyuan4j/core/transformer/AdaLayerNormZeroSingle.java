@@ -39,7 +39,9 @@ public final class AdaLayerNormZeroSingle {
         NDArray e = linear.forward(F.silu(emb));
         // chunk order: shift_msa, scale_msa, gate_msa
         NDList c = F.chunk(e, 3, 1);
-        NDArray normed = norm.forward(x).mul(c.get(1).expandDims(1).add(1f)).add(c.get(0).expandDims(1));
+        // [B, N + L, C]: only the modulated output outlives the scope
+        NDArray normed = Scoped.keep(
+                () -> norm.forward(x).mul(c.get(1).expandDims(1).add(1f)).add(c.get(0).expandDims(1)), x);
         return new Output(normed, c.get(2));
     }
 }

@@ -114,45 +114,63 @@ public final class Attention {
      */
     public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray attentionMask,
             RotaryEmbedding imageRotaryEmb) {
-        long textLen = encoderHiddenStates.getShape().get(1);
-        NDArray query;
-        NDArray key;
-        NDArray value;
         if (addQProj == null) {
-            // single-stream: one projection over the concatenation   [B, N + L, C]
-            NDArray joint = NDArrays.concat(new NDList(hiddenStates, encoderHiddenStates), 1);
-            // 1.-2. QKV projections and QK normalization   [B, H, N + L, D]
-            query = heads(toQ.forward(joint), normQ);
-            key = heads(toK.forward(joint), normK);
-            value = heads(toV.forward(joint), null);
-            // 3. RoPE on the latent tokens only
-            query = ropeLatentPart(query, textLen, imageRotaryEmb);
-            key = ropeLatentPart(key, textLen, imageRotaryEmb);
-        } else {
-            // 1.-3. latent QKV, QK normalization, RoPE   [B, H, N, D]
-            query = rope(heads(toQ.forward(hiddenStates), normQ), imageRotaryEmb);
-            key = rope(heads(toK.forward(hiddenStates), normK), imageRotaryEmb);
-            value = heads(toV.forward(hiddenStates), null);
-            // 4. Encoder condition QKV projection and normalization   [B, H, L, D]
-            NDArray encoderQuery = heads(addQProj.forward(encoderHiddenStates), normAddedQ);
-            NDArray encoderKey = heads(nonNull(addKProj).forward(encoderHiddenStates), normAddedK);
-            NDArray encoderValue = heads(nonNull(addVProj).forward(encoderHiddenStates), null);
-            query = NDArrays.concat(new NDList(query, encoderQuery), 2);
-            key = NDArrays.concat(new NDList(key, encoderKey), 2);
-            value = NDArrays.concat(new NDList(value, encoderValue), 2);
+            throw new IllegalStateException("joint attention without added projections: use forwardJoint");
         }
-        // 5. Attention   [B, H, N + L, D] -> [B, N + L, C]
-        NDArray out = merge(backend.attention(query, key, value, attentionMask));
-        // 6. Output projection
-        long total = out.getShape().get(1);
-        NDArray latentOut = out.get(new NDIndex(":, :{}", total - textLen));
-        NDArray textOut = out.get(new NDIndex(":, {}:", total - textLen));
-        Linear o = toOut;
-        Linear ao = toAddOut;
-        return new Streams(o == null ? latentOut : o.forward(latentOut), ao == null ? textOut : ao.forward(textOut));
+        long textLen = encoderHiddenStates.getShape().get(1);
+        // 1.-5. latent and text QKV, QK normalization, RoPE on latent tokens, attention   [B, H, N + L, D]
+        // (q, k and v die with the scope: only the attention output outlives it)
+        NDArray attn = Scoped.keep(() -> {
+            NDArray query = NDArrays.concat(new NDList(
+                    Scoped.keep(() -> rope(heads(toQ.forward(hiddenStates), normQ), imageRotaryEmb), hiddenStates),
+                    heads(addQProj.forward(encoderHiddenStates), normAddedQ)), 2);
+            NDArray key = NDArrays.concat(new NDList(
+                    Scoped.keep(() -> rope(heads(toK.forward(hiddenStates), normK), imageRotaryEmb), hiddenStates),
+                    heads(nonNull(addKProj).forward(encoderHiddenStates), normAddedK)), 2);
+            NDArray value = NDArrays.concat(new NDList(heads(toV.forward(hiddenStates), null),
+                    heads(nonNull(addVProj).forward(encoderHiddenStates), null)), 2);
+            return backend.attention(query, key, value, attentionMask);
+        }, hiddenStates, encoderHiddenStates);
+        return project(attn, textLen);
     }
 
-    /** [B, T, C] -> [B, H, T, D], with the per-head norm (on D) where the module has one. */
+    /**
+     * Single-stream attention over the already concatenated tokens: one QKV projection, RoPE on the latent
+     * part only, no output projection ({@code pre_only}).
+     *
+     * @param joint [B, N + L, C]
+     * @param textLen L, the trailing text tokens
+     * @return the attention output [B, N + L, C]
+     */
+    public NDArray forwardJoint(NDArray joint, long textLen, NDArray attentionMask, RotaryEmbedding imageRotaryEmb) {
+        if (toOut != null || addQProj != null) {
+            throw new IllegalStateException("forwardJoint is the single-stream (pre-only) attention");
+        }
+        // 1.-5. QKV projections, QK normalization, RoPE, attention   [B, H, N + L, D]
+        NDArray attn = Scoped.keep(() -> {
+            NDArray query = Scoped.keep(
+                    () -> ropeLatentPart(heads(toQ.forward(joint), normQ), textLen, imageRotaryEmb), joint);
+            NDArray key = Scoped.keep(
+                    () -> ropeLatentPart(heads(toK.forward(joint), normK), textLen, imageRotaryEmb), joint);
+            NDArray value = heads(toV.forward(joint), null);
+            return backend.attention(query, key, value, attentionMask);
+        }, joint);
+        // [B, H, N + L, D] -> [B, N + L, C]
+        return Scoped.keep(() -> merge(attn), attn);
+    }
+
+    /** [B, H, N + L, D] -> [B, N + L, C], then 6. the output projections of the latent and text parts. */
+    private Streams project(NDArray attn, long textLen) {
+        NDList out = Scoped.keepAll(() -> {
+            NDArray merged = merge(attn);
+            long total = merged.getShape().get(1);
+            NDArray latentOut = merged.get(new NDIndex(":, :{}", total - textLen));
+            NDArray textOut = merged.get(new NDIndex(":, {}:", total - textLen));
+            return new NDList(nonNull(toOut).forward(latentOut), nonNull(toAddOut).forward(textOut));
+        }, attn);
+        return new Streams(out.get(0), out.get(1));
+    }
+
     private NDArray heads(NDArray x, @Nullable RmsNorm norm) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);

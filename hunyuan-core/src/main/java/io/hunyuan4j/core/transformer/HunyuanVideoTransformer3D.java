@@ -10,6 +10,7 @@ import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.offload.Offloadable;
 import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.ops.AttentionBackend;
+import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
@@ -206,8 +207,8 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
         weights.setName("transformer-weights");
         try {
             StateDict w = StateDict.load(source, weights, options.loadMode(), options.computeDtype().loader(), where);
-            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention(),
-                    options.computeDtype());
+            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w,
+                    AttentionBackends.defaultBackend(), options.computeDtype());
             if (options.loadMode() == LoadMode.EAGER) {
                 weights.cap(); // any activation attached here by mistake now throws
             }

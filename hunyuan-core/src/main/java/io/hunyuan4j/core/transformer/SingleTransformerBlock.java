@@ -49,23 +49,17 @@ public final class SingleTransformerBlock {
 
         // 1. Input normalization
         AdaLayerNormZeroSingle.Output n = norm.forward(residual, temb);
-        long total = residual.getShape().get(1);
-        NDArray normHiddenStates = n.hiddenStates().get(new NDIndex(":, :{}", total - textSeqLength));
-        NDArray normEncoderHiddenStates = n.hiddenStates().get(new NDIndex(":, {}:", total - textSeqLength));
 
-        // 2. Attention
-        Streams attnOutput = attn.forward(normHiddenStates, normEncoderHiddenStates, attentionMask, imageRotaryEmb);
-        NDArray joint = NDArrays.concat(new NDList(attnOutput.hiddenStates(), attnOutput.encoderHiddenStates()), 1);
+        // 2. Attention   [B, N + L, C]
+        NDArray attnOutput = attn.forwardJoint(n.hiddenStates(), textSeqLength, attentionMask, imageRotaryEmb);
 
-        // 3. Modulation and residual connection   [B, N + L, C + mlp] -> [B, N + L, C]
-        // the MLP branch and proj_out run token-chunked: the [N + L, mlp] activation exists per chunk only
-        NDArray jointAndNorm = NDArrays.concat(new NDList(joint, n.hiddenStates()), 2); // [B, N + L, 2C]
-        long c = joint.getShape().get(2);
-        NDArray h = TokenChunks.map(jointAndNorm, x -> {
-            NDArray mlpHiddenStates = F.geluTanh(projMlp.forward(x.get(new NDIndex("..., {}:", c))));
-            return projOut.forward(NDArrays.concat(new NDList(x.get(new NDIndex("..., :{}", c)), mlpHiddenStates), 2));
-        });
-        h = h.mul(n.gateMsa().expandDims(1)).add(residual);
+        // 3. MLP, modulation and residual connection   [B, N + L, C + mlp] -> [B, N + L, C]
+        // token-chunked: the [N + L, mlp] activation and the [N + L, C + mlp] concatenation exist per chunk only
+        NDArray h = Scoped.keep(() -> TokenChunks.map(attnOutput, n.hiddenStates(), (a, x) -> {
+            NDArray mlpHiddenStates = F.geluTanh(projMlp.forward(x));
+            return projOut.forward(NDArrays.concat(new NDList(a, mlpHiddenStates), 2));
+        }).mul(n.gateMsa().expandDims(1)).add(residual), attnOutput, n.hiddenStates(), residual);
+        long total = h.getShape().get(1);
         return new Streams(h.get(new NDIndex(":, :{}", total - textSeqLength)),
                 h.get(new NDIndex(":, {}:", total - textSeqLength)));
     }

@@ -21,6 +21,40 @@ final class TokenChunks {
     private TokenChunks() {}
 
     /**
+     * Two token-aligned inputs, chunked together.
+     *
+     * @param a [B, N, Ca]
+     * @param b [B, N, Cb]
+     * @param f maps ([B, n, Ca], [B, n, Cb]) to [B, n, C']
+     * @return [B, N, C'], in {@code a}'s manager
+     */
+    static NDArray map(NDArray a, NDArray b, java.util.function.BinaryOperator<NDArray> f) {
+        long n = a.getShape().get(1);
+        if (n <= CHUNK) {
+            return f.apply(a, b);
+        }
+        NDManager out = a.getManager();
+        try (NDManager scope = out.newSubManager()) {
+            NDList parts = new NDList();
+            for (long s = 0; s < n; s += CHUNK) {
+                long e = Math.min(n, s + CHUNK);
+                try (NDManager chunk = scope.newSubManager()) {
+                    NDArray ac = a.get(new NDIndex(":, {}:{}", s, e));
+                    NDArray bc = b.get(new NDIndex(":, {}:{}", s, e));
+                    ac.attach(chunk);
+                    bc.attach(chunk);
+                    NDArray y = f.apply(ac, bc);
+                    y.attach(scope);
+                    parts.add(y);
+                }
+            }
+            NDArray joined = NDArrays.concat(parts, 1);
+            joined.attach(out);
+            return joined;
+        }
+    }
+
+    /**
      * @param x [B, N, C]
      * @param f maps [B, n, C] to [B, n, C']
      * @return [B, N, C'], in {@code x}'s manager

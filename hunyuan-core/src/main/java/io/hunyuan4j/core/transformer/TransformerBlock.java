@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.transformer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import io.hunyuan4j.core.nn.LayerNorm;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.weights.StateDict;
@@ -44,28 +45,30 @@ public final class TransformerBlock {
      */
     public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
             RotaryEmbedding freqsCis) {
-        // 1. Input normalization
-        AdaLayerNormZero.Output n = norm1.forward(hiddenStates, temb);
-        AdaLayerNormZero.Output c = norm1Context.forward(encoderHiddenStates, temb);
+        // 1.-3. Input normalization, joint attention, modulation and residual connection; the norms, q/k/v and
+        // the attention output die with the scope
+        NDList a = Scoped.keepAll(() -> {
+            AdaLayerNormZero.Output n = norm1.forward(hiddenStates, temb);
+            AdaLayerNormZero.Output c = norm1Context.forward(encoderHiddenStates, temb);
+            Streams attnOutput = attn.forward(n.hiddenStates(), c.hiddenStates(), attentionMask, freqsCis);
+            return new NDList(hiddenStates.add(attnOutput.hiddenStates().mul(n.gateMsa().expandDims(1))),
+                    encoderHiddenStates.add(attnOutput.encoderHiddenStates().mul(c.gateMsa().expandDims(1))),
+                    n.shiftMlp(), n.scaleMlp(), n.gateMlp(), c.shiftMlp(), c.scaleMlp(), c.gateMlp());
+        }, hiddenStates, encoderHiddenStates);
 
-        // 2. Joint attention
-        Streams attnOutput = attn.forward(n.hiddenStates(), c.hiddenStates(), attentionMask, freqsCis);
+        // 4. Feed-forward, modulation and residual connection
+        NDArray h = feedForward(a.get(0), norm2, ff, a.get(2), a.get(3), a.get(4));
+        NDArray e = feedForward(a.get(1), norm2Context, ffContext, a.get(5), a.get(6), a.get(7));
+        return new Streams(h, e);
+    }
 
-        // 3. Modulation and residual connection
-        hiddenStates = hiddenStates.add(attnOutput.hiddenStates().mul(n.gateMsa().expandDims(1)));
-        encoderHiddenStates = encoderHiddenStates.add(attnOutput.encoderHiddenStates().mul(c.gateMsa().expandDims(1)));
-
-        NDArray normHiddenStates = norm2.forward(hiddenStates)
-                .mul(n.scaleMlp().expandDims(1).add(1f)).add(n.shiftMlp().expandDims(1));
-        NDArray normEncoderHiddenStates = norm2Context.forward(encoderHiddenStates)
-                .mul(c.scaleMlp().expandDims(1).add(1f)).add(c.shiftMlp().expandDims(1));
-
-        // 4. Feed-forward
-        NDArray ffOutput = ff.forward(normHiddenStates);
-        NDArray contextFfOutput = ffContext.forward(normEncoderHiddenStates);
-
-        hiddenStates = hiddenStates.add(ffOutput.mul(n.gateMlp().expandDims(1)));
-        encoderHiddenStates = encoderHiddenStates.add(contextFfOutput.mul(c.gateMlp().expandDims(1)));
-        return new Streams(hiddenStates, encoderHiddenStates);
+    /** {@code x + ff(norm(x) * (1 + scale) + shift) * gate}; only the result outlives the scope. */
+    private static NDArray feedForward(NDArray x, LayerNorm norm, FeedForward ff, NDArray shift, NDArray scale,
+            NDArray gate) {
+        return Scoped.keep(() -> {
+            NDArray normed = Scoped.keep(() -> norm.forward(x).mul(scale.expandDims(1).add(1f))
+                    .add(shift.expandDims(1)), x);
+            return x.add(ff.forward(normed).mul(gate.expandDims(1)));
+        }, x);
     }
 }

@@ -1,0 +1,39 @@
+package io.hunyuan4j.core.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.util.function.Supplier;
+
+/**
+ * Runs a piece of a forward pass in its own engine scope so that only its result outlives it: the inputs are
+ * lent to a fresh sub-manager (ops on them then put their results there), and the result is handed back to
+ * the first input's manager. This is what keeps a block's peak at a few token streams instead of every
+ * intermediate it ever made (DJL frees nothing until a manager closes).
+ */
+final class Scoped {
+
+    private Scoped() {}
+
+    /** One result, in {@code inputs[0]}'s manager. */
+    static NDArray keep(Supplier<NDArray> body, NDArray... inputs) {
+        NDManager parent = inputs[0].getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            scope.tempAttachAll(inputs);
+            NDArray result = body.get();
+            result.attach(parent);
+            return result;
+        }
+    }
+
+    /** Several results, in {@code inputs[0]}'s manager. */
+    static NDList keepAll(Supplier<NDList> body, NDArray... inputs) {
+        NDManager parent = inputs[0].getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            scope.tempAttachAll(inputs);
+            NDList result = body.get();
+            result.attach(parent);
+            return result;
+        }
+    }
+}
