@@ -11,7 +11,6 @@ import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.SchedulerConfig;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.TransformerConfig;
-import io.hunyuan4j.core.weights.DType;
 import io.hunyuan4j.core.weights.InMemoryTensors;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
@@ -185,9 +184,10 @@ public final class TinyModel {
     }
 
     /**
-     * The seeded random weights of one component, named and shaped as its checkpoint: norm weights 1, other
-     * vectors (biases) N(0, 0.05^2), matrices, kernels and embeddings N(0, s^2) with
-     * {@code s = clamp(1/sqrt(fan_in), 0.02, 0.2)} (the golden fixtures' scale, so activations stay O(1)).
+     * The seeded random weights of one component, named and shaped as its checkpoint, by
+     * {@link InMemoryTensors.Builder#randomLike}'s scheme: norm weights 1, other vectors (biases) N(0, 0.05^2),
+     * matrices, kernels and embeddings N(0, s^2) with {@code s = clamp(1/sqrt(fan_in), 0.02, 0.2)} (the golden
+     * fixtures' scale, so activations stay O(1)).
      */
     static InMemoryTensors weights(String component) {
         Map<String, Shape> shapes = switch (component) {
@@ -198,22 +198,8 @@ public final class TinyModel {
             default -> throw new IllegalArgumentException("component '" + component + "' has no weights; one of "
                     + COMPONENTS);
         };
-        InMemoryTensors.Builder b = InMemoryTensors.builder().label("tiny/" + component)
-                .seed(SEED + COMPONENTS.indexOf(component));
-        for (Map.Entry<String, Shape> e : shapes.entrySet()) {
-            String name = e.getKey();
-            long[] shape = e.getValue().getShape();
-            if (shape.length == 1 && name.contains("norm") && name.endsWith("weight")) {
-                b.constant(name, 1f, DType.F32, shape);
-            } else if (shape.length == 1) {
-                b.normal(name, 0.05f, DType.F32, shape);
-            } else {
-                long fanIn = e.getValue().size() / shape[0];
-                float s = (float) Math.min(0.2, Math.max(0.02, 1 / Math.sqrt(fanIn)));
-                b.normal(name, s, DType.F32, shape);
-            }
-        }
-        return b.build();
+        return InMemoryTensors.builder().label("tiny/" + component).seed(SEED + COMPONENTS.indexOf(component))
+                .randomLike(shapes).build();
     }
 
     /** Names and shapes a text encoder binds, from a shape-only probe (nothing is allocated). */

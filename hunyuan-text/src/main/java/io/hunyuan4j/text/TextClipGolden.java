@@ -6,7 +6,6 @@ import io.hunyuan4j.core.golden.GoldenComponent;
 import io.hunyuan4j.core.golden.GoldenFixture;
 import io.hunyuan4j.core.golden.GoldenOptions;
 import io.hunyuan4j.core.ops.AttentionBackends;
-import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.StateDict;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,8 +23,7 @@ public final class TextClipGolden implements GoldenComponent {
     @Override
     public Map<String, NDArray> run(GoldenFixture fx, NDManager manager, GoldenOptions options) {
         ClipConfig config = ClipConfig.fromJson(fx.config());
-        StateDict w = StateDict.load(fx.weights(), manager, LoadMode.EAGER, options.computeDtype().loader(),
-                "text_clip/");
+        StateDict w = fx.weights(manager, options);
         ClipTextEncoder encoder = new ClipTextEncoder(w, config, AttentionBackends.defaultBackend());
         w.requireAllConsumed();
         ClipTextEncoder.Output o = encoder.forward(fx.input("input_ids", manager), true);

@@ -6,7 +6,6 @@ import io.hunyuan4j.core.golden.GoldenComponent;
 import io.hunyuan4j.core.golden.GoldenFixture;
 import io.hunyuan4j.core.golden.GoldenOptions;
 import io.hunyuan4j.core.ops.AttentionBackends;
-import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.StateDict;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +17,6 @@ import java.util.Map;
  */
 public final class TextLlamaGolden implements GoldenComponent {
 
-    /** HunyuanVideo's {@code num_hidden_layers_to_skip} (pipeline {@code _get_llama_prompt_embeds}). */
-    static final int NUM_HIDDEN_LAYERS_TO_SKIP = 2;
-
     /** {@inheritDoc} */
     @Override
     public String name() {
@@ -31,8 +27,7 @@ public final class TextLlamaGolden implements GoldenComponent {
     @Override
     public Map<String, NDArray> run(GoldenFixture fx, NDManager manager, GoldenOptions options) {
         LlamaConfig config = LlamaConfig.fromJson(fx.config());
-        StateDict w = StateDict.load(fx.weights(), manager, LoadMode.EAGER, options.computeDtype().loader(),
-                "text_llama/");
+        StateDict w = fx.weights(manager, options);
         LlamaTextEncoder encoder = new LlamaTextEncoder(w, config, AttentionBackends.defaultBackend(), false);
         w.requireAllConsumed();
         NDArray ids = fx.input("input_ids", manager);
@@ -43,7 +38,7 @@ public final class TextLlamaGolden implements GoldenComponent {
             out.put("hidden_states." + i, states.get(i));
         }
         out.put("last_hidden_state", states.get(states.size() - 1));
-        out.put("prompt_embeds", encoder.hiddenState(ids, mask, NUM_HIDDEN_LAYERS_TO_SKIP));
+        out.put("prompt_embeds", encoder.hiddenState(ids, mask, HunyuanPromptEncoder.NUM_HIDDEN_LAYERS_TO_SKIP));
         LlamaRotaryEmbedding.Tables rope = new LlamaRotaryEmbedding(config).forward((int) ids.getShape().get(1),
                 manager);
         out.put("rope_cos", rope.cos());

@@ -1,19 +1,13 @@
 package io.hunyuan4j.text;
 
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import io.hunyuan4j.core.weights.InMemoryTensors;
+import io.hunyuan4j.core.weights.SafetensorsWriter;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /** Writes a tiny diffusers-layout text model folder (configs, random safetensors, SDK tiny tokenizers). */
 final class TinyTextModel {
@@ -87,50 +81,8 @@ final class TinyTextModel {
         return dir;
     }
 
-    /** Random float32 tensors as in the golden fixtures: norms 1 + 0.1 N, biases 0.05 N, matrices N(0, s^2). */
-    static void writeSafetensors(Path file, Map<String, Shape> tensors, long seed) throws IOException {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        JsonObject header = new JsonObject();
-        long offset = 0;
-        for (Map.Entry<String, Shape> e : tensors.entrySet()) {
-            JsonObject t = new JsonObject();
-            t.addProperty("dtype", "F32");
-            JsonArray shape = new JsonArray();
-            for (long d : e.getValue().getShape()) {
-                shape.add(d);
-            }
-            t.add("shape", shape);
-            JsonArray offsets = new JsonArray();
-            offsets.add(offset);
-            offset += e.getValue().size() * 4;
-            offsets.add(offset);
-            t.add("data_offsets", offsets);
-            header.add(e.getKey(), t);
-        }
-        byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
-        int padded = (h.length + 7) / 8 * 8;
-        ByteBuffer buf = ByteBuffer.allocate(8 + padded + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putLong(padded);
-        buf.put(h);
-        for (int i = h.length; i < padded; i++) {
-            buf.put((byte) ' ');
-        }
-        for (Map.Entry<String, Shape> e : tensors.entrySet()) {
-            Shape s = e.getValue();
-            boolean norm = e.getKey().contains("norm") && e.getKey().endsWith("weight");
-            boolean vector = s.dimension() == 1;
-            double std = vector ? 0.05 : Math.min(0.2, Math.max(0.02, 1 / Math.sqrt(s.get(s.dimension() - 1))));
-            for (long i = 0; i < s.size(); i++) {
-                double g = rnd.nextGaussian();
-                buf.putFloat((float) (norm ? 1 + 0.1 * g : std * g));
-            }
-        }
-        buf.flip();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-        }
+    /** Seeded random float32 tensors by {@link InMemoryTensors.Builder#randomLike} (the golden fixtures' scales). */
+    static void writeSafetensors(Path file, Map<String, Shape> tensors, long seed) {
+        new SafetensorsWriter().addAll(InMemoryTensors.builder().seed(seed).randomLike(tensors).build()).write(file);
     }
 }

@@ -18,6 +18,7 @@ import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.weights.CheckpointMismatchException;
 import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.RandomWeights;
 import io.hunyuan4j.core.weights.StateDict;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.SafetensorsFile;
+import io.hunyuan4j.core.weights.StateDict;
 import io.hunyuan4j.core.weights.TensorSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +67,17 @@ public final class GoldenFixture implements AutoCloseable {
             throw new IllegalStateException(dir + ": fixture has no weights.safetensors");
         }
         return weights;
+    }
+
+    /**
+     * {@code weights.safetensors} bound eagerly into {@code manager} with the loader of
+     * {@code options.computeDtype()}, labelled by the file's path; the module built from it checks the binding.
+     *
+     * @throws IllegalStateException if the fixture has none
+     */
+    public StateDict weights(NDManager manager, GoldenOptions options) {
+        return StateDict.load(weights(), manager, LoadMode.EAGER, options.computeDtype().loader(),
+                dir.resolve("weights.safetensors").toString());
     }
 
     /** {@code inputs.safetensors}. */

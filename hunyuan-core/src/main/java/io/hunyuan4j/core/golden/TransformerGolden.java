@@ -8,8 +8,6 @@ import io.hunyuan4j.core.pipeline.DenoiserInput;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.IntermediateListener;
 import io.hunyuan4j.core.transformer.TransformerConfig;
-import io.hunyuan4j.core.weights.LoadMode;
-import io.hunyuan4j.core.weights.StateDict;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,9 +32,8 @@ public final class TransformerGolden implements GoldenComponent {
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (NDManager weights = NDManager.newBaseManager(manager.getDevice())) {
             ComputeDtype dtype = options.computeDtype();
-            StateDict w = StateDict.load(fx.weights(), weights, LoadMode.EAGER, dtype.loader(),
-                    fx.dir().resolve("weights.safetensors").toString());
-            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, AttentionBackends.defaultBackend(), dtype);
+            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, fx.weights(weights, options),
+                    AttentionBackends.defaultBackend(), dtype);
             weights.cap();
             DenoiserInput input = new DenoiserInput(fx.input("hidden_states", manager), fx.input("timestep", manager),
                     fx.input("encoder_hidden_states", manager), fx.input("encoder_attention_mask", manager),

@@ -214,6 +214,25 @@ public final class InMemoryTensors implements TensorSource, RawSource {
             return put(name, v, dtype, shape);
         }
 
+        /**
+         * Adds float32 tensors of the given names and shapes, in map order, drawn from this builder's seeded
+         * generator by {@link RandomWeights}' scheme: 1-D norm weights 1 ({@link #constant}), other 1-D tensors
+         * N(0, 0.05^2), the rest N(0, s^2) with {@code s = clamp(1/sqrt(fan_in), 0.02, 0.2)} ({@link #normal}).
+         * For tiny models held on the heap; {@link RandomWeights} generates large ones on load instead.
+         */
+        public Builder randomLike(Map<String, Shape> shapes) {
+            for (Map.Entry<String, Shape> e : shapes.entrySet()) {
+                String name = e.getKey();
+                long[] shape = e.getValue().getShape();
+                if (RandomWeights.isNormWeight(name, shape)) {
+                    constant(name, 1f, DType.F32, shape);
+                } else {
+                    normal(name, RandomWeights.std(shape), DType.F32, shape);
+                }
+            }
+            return this;
+        }
+
         /** Freezes the tensors added so far. */
         public InMemoryTensors build() {
             return new InMemoryTensors(label, Collections.unmodifiableMap(new LinkedHashMap<>(infos)),

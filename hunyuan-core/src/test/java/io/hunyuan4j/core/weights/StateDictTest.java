@@ -16,28 +16,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Strict binding by reference names: every error reported together; lazy and shape-only modes. */
-class StateDictTest {
-
-    @TempDir
-    Path dir;
-
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+class StateDictTest extends ManagerTest {
 
     private static InMemoryTensors checkpoint() {
         return InMemoryTensors.builder().seed(3)

@@ -18,28 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Loading: exact bf16 widening from files, the chunked path, files beyond 4 GiB, refused DJL types. */
-class TensorReaderTest {
-
-    @TempDir
-    Path dir;
-
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+class TensorReaderTest extends ManagerTest {
 
     private Path allBf16Patterns() throws IOException {
         short[] all = new short[65536];

@@ -9,6 +9,7 @@ import io.hunyuan4j.core.pipeline.DenoiserInput;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.TransformerConfig;
 import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.RandomWeights;
 import io.hunyuan4j.core.weights.StateDict;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class BlockMemoryProbe {
         double stream = (double) s * c.innerDim() * e;
         try (NDManager weights = NDManager.newBaseManager(); NDManager calls = NDManager.newBaseManager()) {
             Map<String, Shape> shapes = HunyuanVideoTransformer3D.expectedShapes(c);
-            StateDict w = StateDict.load(new RandomTensorSource(shapes), weights, LoadMode.EAGER, dtype.loader(),
+            StateDict w = StateDict.load(new RandomWeights(shapes, 0), weights, LoadMode.EAGER, dtype.loader(),
                     "random");
             HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, new ChunkedAttention(), dtype);
             DenoiserInput in = TransformerBenchmark.inputs(calls, c, frames, height, width, textLen);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.RandomWeights;
 import io.hunyuan4j.core.weights.StateDict;
 import io.hunyuan4j.text.ClipConfig;
 import io.hunyuan4j.text.ClipTextEncoder;
@@ -66,7 +67,7 @@ public final class TextEncoderBenchmark {
                 layers - HunyuanPromptEncoder.NUM_HIDDEN_LAYERS_TO_SKIP, llama.hiddenSize(), tokens, dtype,
                 resident ? "resident" : "streamed per layer");
         try (NDManager weights = NDManager.newBaseManager(); NDManager m = NDManager.newBaseManager()) {
-            StateDict w = StateDict.load(new RandomTensorSource(llamaShapes(llama)), weights, LoadMode.LAZY,
+            StateDict w = StateDict.load(new RandomWeights(llamaShapes(llama), 0), weights, LoadMode.LAZY,
                     dtype.loader(), "random text_encoder/");
             LlamaTextEncoder encoder = new LlamaTextEncoder(w, llama, new ChunkedAttention(), !resident);
             w.requireAllConsumed();
@@ -82,7 +83,7 @@ public final class TextEncoderBenchmark {
                 System.out.printf(Locale.ROOT, "llama %s: %.3f s, peak RSS %d MiB%n", r == 0 ? "warm-up" : "run " + r,
                         (System.nanoTime() - t0) / 1e9, peakRssMiB());
             }
-            StateDict w2 = StateDict.load(new RandomTensorSource(clipShapes(clip)), weights, LoadMode.EAGER,
+            StateDict w2 = StateDict.load(new RandomWeights(clipShapes(clip), 1), weights, LoadMode.EAGER,
                     dtype.loader(), "random text_encoder_2/");
             ClipTextEncoder clipEncoder = new ClipTextEncoder(w2, clip, new ChunkedAttention());
             w2.requireAllConsumed();

@@ -10,6 +10,7 @@ import io.hunyuan4j.core.pipeline.DenoiserInput;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.TransformerConfig;
 import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.RandomWeights;
 import io.hunyuan4j.core.weights.StateDict;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -84,7 +85,7 @@ public final class TransformerBenchmark {
             long t0 = System.nanoTime();
             Map<String, Shape> shapes = HunyuanVideoTransformer3D.expectedShapes(c);
             calls.getEngine().setRandomSeed(num(a, "seed", 0));
-            StateDict w = StateDict.load(new RandomTensorSource(shapes), weights, LoadMode.EAGER,
+            StateDict w = StateDict.load(new RandomWeights(shapes, num(a, "seed", 0)), weights, LoadMode.EAGER,
                     dtype.loader(), "random");
             HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, new ChunkedAttention(), dtype);
             weights.cap();

@@ -1,12 +1,9 @@
-package io.hunyuan4j.vae;
+package io.hunyuan4j.core.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.hunyuan4j.core.weights.DType;
-import io.hunyuan4j.core.weights.TensorInfo;
-import io.hunyuan4j.core.weights.TensorSource;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,27 +16,39 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Seeded random float32 weights generated in memory on demand, for benchmarks and real-size tests where writing a
- * 1 GB checkpoint is not worth it. Each tensor depends only on the seed and its name (not on load order), and
- * follows the golden fixtures' recipe so activations stay finite through a deep network: 1-D {@code *.weight}
- * of norms {@code 1 + 0.1 N(0,1)}, other 1-D tensors (biases) {@code 0.05 N(0,1)}, kernels and matrices
- * {@code N(0, s^2)} with {@code s = clamp(1/sqrt(fan_in), 0.02, 0.2)}.
+ * Seeded random float32 weights generated on each load, named and shaped as a checkpoint, for benchmarks and
+ * real-size tests where writing (or holding on the heap) gigabytes of weights is not worth it. Nothing is kept:
+ * a tensor exists only once loaded, in native memory, so a LAZY binding holds just what it has loaded.
+ *
+ * <p>The initialisation scheme, shared with {@link InMemoryTensors.Builder#randomLike} (which draws the same
+ * scheme in call order onto the heap, for tiny models): 1-D norm weights (a name containing {@code norm} and
+ * ending in {@code weight}) are 1, other 1-D tensors (biases) N(0, 0.05^2), matrices, kernels and embeddings
+ * N(0, s^2) with {@code s = clamp(1/sqrt(fan_in), 0.02, 0.2)}, {@code fan_in = size / shape[0]}: the golden
+ * fixtures' scales, so activations stay O(1) through a deep network (the fixtures draw norm weights as
+ * {@code 1 + 0.1 N} instead).
+ *
+ * <p>Here each tensor depends only on the seed and its name, not on load order, so a released and reloaded
+ * tensor comes back the same.
+ *
+ * <pre>{@code
+ * TensorSource w = new RandomWeights(AutoencoderKLHunyuanVideo.parameterShapes(config), 42);
+ * }</pre>
  */
 public final class RandomWeights implements TensorSource {
 
-    private static final Path IN_MEMORY = Path.of("<random>");
+    private static final Path LABEL = Path.of("<random>");
 
     private final Map<String, TensorInfo> tensors;
     private final long seed;
 
     /**
-     * @param shapes the names and shapes to provide, e.g. {@link AutoencoderKLHunyuanVideo#parameterShapes}
+     * @param shapes the names and shapes to provide
      * @param seed the generator seed
      */
     public RandomWeights(Map<String, Shape> shapes, long seed) {
         Map<String, TensorInfo> m = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : shapes.entrySet()) {
-            m.put(e.getKey(), new TensorInfo(e.getKey(), DType.F32, e.getValue(), IN_MEMORY, 0,
+            m.put(e.getKey(), new TensorInfo(e.getKey(), DType.F32, e.getValue(), LABEL, 0,
                     e.getValue().size() * 4));
         }
         this.tensors = Collections.unmodifiableMap(m);
@@ -65,7 +74,7 @@ public final class RandomWeights implements TensorSource {
     /**
      * Generates the tensor.
      *
-     * @param dtype FLOAT32 only
+     * @param dtype FLOAT32 only (what every {@link TensorLoader} asks of a float32 tensor)
      */
     @Override
     public NDArray load(String name, NDManager manager, DataType dtype) {
@@ -74,22 +83,22 @@ public final class RandomWeights implements TensorSource {
         }
         Shape shape = info(name).shape();
         int n = Math.toIntExact(shape.size());
-        SplittableRandom random = new SplittableRandom(seed ^ fnv(name));
         // a native (libtorch-owned) tensor filled through its direct view: freed at once when closed, and not
         // bounded by the JVM's direct-memory limit as a Java direct buffer would be
         NDArray out = manager.create(shape, DataType.FLOAT32);
         FloatBuffer values = out.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        if (shape.dimension() == 1) {
-            boolean normWeight = name.endsWith(".weight");
+        long[] dims = shape.getShape();
+        if (isNormWeight(name, dims)) {
             for (int i = 0; i < n; i++) {
-                double g = random.nextGaussian();
-                values.put(i, (float) (normWeight ? 1 + 0.1 * g : 0.05 * g));
+                values.put(i, 1f);
             }
         } else {
-            double fanIn = (double) shape.size() / shape.get(0);
-            double s = Math.min(0.2, Math.max(0.02, 1 / Math.sqrt(fanIn)));
+            // nextGaussian (not the Box-Muller of InMemoryTensors): several times faster, which matters at
+            // benchmark sizes; reproducibility is per JDK here
+            SplittableRandom random = new SplittableRandom(seed ^ fnv(name));
+            double std = std(dims);
             for (int i = 0; i < n; i++) {
-                values.put(i, (float) (s * random.nextGaussian()));
+                values.put(i, (float) (std * random.nextGaussian()));
             }
         }
         return out;
@@ -99,6 +108,23 @@ public final class RandomWeights implements TensorSource {
     @Override
     public void close() {
         // generated on demand: no files, no mappings
+    }
+
+    /** Whether the scheme sets {@code name} to ones: a 1-D norm weight. */
+    static boolean isNormWeight(String name, long[] shape) {
+        return shape.length == 1 && name.contains("norm") && name.endsWith("weight");
+    }
+
+    /** The scheme's standard deviation for a tensor that is not a norm weight. */
+    static float std(long[] shape) {
+        if (shape.length == 1) {
+            return 0.05f;
+        }
+        long fanIn = 1;
+        for (int i = 1; i < shape.length; i++) {
+            fanIn *= shape[i];
+        }
+        return (float) Math.min(0.2, Math.max(0.02, 1 / Math.sqrt(fanIn)));
     }
 
     private static long fnv(String s) {
