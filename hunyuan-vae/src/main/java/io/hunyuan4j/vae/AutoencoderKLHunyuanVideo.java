@@ -27,9 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,7 +64,8 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
     /** The group of encoder-side weights ({@code encoder.*}, {@code quant_conv.*}); decoding never places it. */
     public static final String ENCODER_GROUP = "encoder";
 
-    private static final Pattern DECODER_STAGE = Pattern.compile("^(decoder\\.mid_block|decoder\\.up_blocks\\.\\d+)\\.");
+    private static final Pattern DECODER_STAGE =
+            Pattern.compile("^(decoder\\.mid_block|decoder\\.up_blocks\\.\\d+)\\.");
 
     private final VaeConfig config;
     private final Encoder3D encoder;
