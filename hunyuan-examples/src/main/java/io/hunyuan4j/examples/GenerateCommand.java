@@ -94,7 +94,9 @@ final class GenerateCommand {
     }
 
     private static VideoPipeline load(@Nullable Path model, ComputeDtype dtype, Offload offload, String scheduler) {
-        ComponentOptions options = new ComponentOptions(ai.djl.Device.cpu(), dtype, LoadMode.EAGER);
+        // offloaded weights are re-read from the mapped checkpoint, so they must be bound LAZY
+        ComponentOptions options = new ComponentOptions(ai.djl.Device.cpu(), dtype,
+                offload == Offload.NONE ? LoadMode.EAGER : LoadMode.LAZY);
         SchedulerConfig config = model == null ? SchedulerConfig.withShift(TinyModel.FLOW_SHIFT)
                 : SchedulerConfig.fromJson(JsonConfig.read(model.resolve("scheduler/scheduler_config.json")));
         Scheduler s = scheduler.equals("heun") ? new FlowMatchHeunScheduler(config)

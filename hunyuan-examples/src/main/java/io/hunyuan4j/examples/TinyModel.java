@@ -109,10 +109,10 @@ public final class TinyModel {
 
     /**
      * A builder over freshly built tiny components (preset: flow-match Euler with shift {@link #FLOW_SHIFT},
-     * provenance {@link #NAME}); change settings on it, then {@code build()}. The DiT is bound
-     * {@link LoadMode#LAZY} from its in-memory tensors, whatever {@code options.loadMode()} says, so block
-     * offload can release and reload its blocks (the first step loads it); the VAE and text encoders are bound
-     * eagerly. With model or block offload the prompt encoder is rebuilt (in milliseconds) for each prompt.
+     * provenance {@link #NAME}); change settings on it, then {@code build()}. The DiT and the VAE are bound
+     * {@link LoadMode#LAZY} from their in-memory tensors, whatever {@code options.loadMode()} says, so model
+     * and block offload can release and reload their blocks (the first use loads them); the text encoders are
+     * bound eagerly. With model or block offload the prompt encoder is rebuilt (in milliseconds) for each prompt.
      *
      * @param options device and compute dtype of every component
      * @throws IllegalArgumentException for {@link LoadMode#SHAPE_ONLY}, which cannot run
@@ -130,7 +130,7 @@ public final class TinyModel {
                     new ComponentOptions(options.device(), options.computeDtype(), LoadMode.LAZY),
                     "tiny/transformer (in memory)");
             AutoencoderKLHunyuanVideo vae = AutoencoderKLHunyuanVideo.fromWeights(vaeConfig(), weights("vae"),
-                    new ComponentOptions(options.device(), options.computeDtype(), LoadMode.EAGER),
+                    new ComponentOptions(options.device(), options.computeDtype(), LoadMode.LAZY),
                     VaeTiling.defaults());
             return VideoPipeline.builder(dit, text, vae)
                     .scheduler(new FlowMatchEulerScheduler(SchedulerConfig.fromJson(config("scheduler"))))

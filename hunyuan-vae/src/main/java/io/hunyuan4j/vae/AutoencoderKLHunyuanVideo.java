@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.offload.Offloadable;
+import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
@@ -26,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,9 +50,22 @@ import org.jspecify.annotations.Nullable;
  * unless told otherwise). Every stage runs in its own memory scope; a tile's activations are freed before the
  * next tile is decoded, and only the previous tile (row) is kept for blending.
  *
+ * <p><b>Offload.</b> As an {@link Offloadable} (component {@code vae}) the weights form the groups
+ * {@link #SHARED} ({@code post_quant_conv}, {@code decoder.conv_in}, {@code decoder.conv_norm_out},
+ * {@code decoder.conv_out}), {@code decoder.mid_block}, each {@code decoder.up_blocks.<i>}, and {@code encoder}
+ * ({@code encoder.*}, {@code quant_conv.*}), which decoding never enters. With {@link #blockOffload} installed
+ * (weights bound LAZY), a decode onloads the shared group once and every decoder stage around its use, for
+ * every tile and frame chunk (docs/offload.md).
+ *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/autoencoders/autoencoder_kl_hunyuan_video.py#L609">diffusers AutoencoderKLHunyuanVideo</a>
  */
-public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
+public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadable {
+
+    /** The group of encoder-side weights ({@code encoder.*}, {@code quant_conv.*}); decoding never places it. */
+    public static final String ENCODER_GROUP = "encoder";
+
+    private static final Pattern DECODER_STAGE =
+            Pattern.compile("^(decoder\\.mid_block|decoder\\.up_blocks\\.\\d+)\\.");
 
     private final VaeConfig config;
     private final Encoder3D encoder;
@@ -61,6 +78,9 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
     private final ComputeDtype computeDtype;
     private final @Nullable NDManager weightManager;
     private final @Nullable TensorSource ownedSource;
+    private final LoadMode loadMode;
+    private final Map<String, List<Parameter>> groups;
+    private volatile @Nullable Offloader blockOffloader;
 
     /**
      * Binds every module and checks the whole checkpoint.
@@ -69,7 +89,8 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
      *     tensors
      */
     AutoencoderKLHunyuanVideo(VaeConfig config, StateDict w, VaeTiling tiling, AttentionBackend backend,
-            ComputeDtype computeDtype, @Nullable NDManager weightManager, @Nullable TensorSource ownedSource) {
+            ComputeDtype computeDtype, LoadMode loadMode, @Nullable NDManager weightManager,
+            @Nullable TensorSource ownedSource) {
         tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
         this.config = config;
         this.encoder = new Encoder3D(w.child("encoder"), config, backend);
@@ -84,6 +105,29 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
         this.computeDtype = computeDtype;
         this.weightManager = weightManager;
         this.ownedSource = ownedSource;
+        this.loadMode = loadMode;
+        this.groups = groupParameters(w.boundParameters(), config.blockOutChannels().size());
+    }
+
+    /**
+     * Onload units in decode order: {@link #SHARED}, {@code decoder.mid_block}, {@code decoder.up_blocks.<i>},
+     * then {@link #ENCODER_GROUP}.
+     */
+    private static Map<String, List<Parameter>> groupParameters(List<Parameter> parameters, int numUpBlocks) {
+        Map<String, List<Parameter>> g = new LinkedHashMap<>();
+        g.put(SHARED, new ArrayList<>());
+        g.put("decoder.mid_block", new ArrayList<>());
+        for (int i = 0; i < numUpBlocks; i++) {
+            g.put("decoder.up_blocks." + i, new ArrayList<>());
+        }
+        g.put(ENCODER_GROUP, new ArrayList<>());
+        for (Parameter p : parameters) {
+            Matcher m = DECODER_STAGE.matcher(p.name());
+            String group = encoderSide(p.name()) ? ENCODER_GROUP : m.find() ? m.group(1) : SHARED;
+            g.get(group).add(p);
+        }
+        g.replaceAll((k, v) -> List.copyOf(v));
+        return java.util.Collections.unmodifiableMap(g);
     }
 
     /** Loads a diffusers {@code vae/} folder with diffusers' default tiling (frame-wise only). */
@@ -127,7 +171,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
         try {
             StateDict w = StateDict.load(source, weights, options.loadMode(), loader(options.computeDtype()), "vae/");
             AutoencoderKLHunyuanVideo vae = new AutoencoderKLHunyuanVideo(config, w, tiling, new ChunkedAttention(),
-                    options.computeDtype(), weights, owned);
+                    options.computeDtype(), options.loadMode(), weights, owned);
             if (options.loadMode() == LoadMode.EAGER) {
                 weights.cap(); // every weight is resident: any stray attachment now fails loudly (STYLE P6)
             }
@@ -202,6 +246,46 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
         return tiling;
     }
 
+    // ------------------------------------------------------------------------------------------------ offload
+
+    /** {@inheritDoc} */
+    @Override
+    public String component() {
+        return "vae";
+    }
+
+    /** {@inheritDoc} The groups of the class comment, in decode order, {@link #ENCODER_GROUP} last. */
+    @Override
+    public Map<String, List<Parameter>> parameterGroups() {
+        return groups;
+    }
+
+    /** Every group but {@link #ENCODER_GROUP}: what decoding uses. */
+    @Override
+    public List<String> stageGroups() {
+        return groups.keySet().stream().filter(g -> !g.equals(ENCODER_GROUP)).toList();
+    }
+
+    /** Whether the weights were bound {@link LoadMode#LAZY}. */
+    @Override
+    public boolean reloadable() {
+        return loadMode == LoadMode.LAZY;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if the weights are not bound {@link LoadMode#LAZY}
+     */
+    @Override
+    public void blockOffload(@Nullable Offloader offloader) {
+        if (offloader != null && !reloadable()) {
+            throw new IllegalStateException("block offload needs the vae's weights bound LAZY (re-read from the"
+                    + " checkpoint at each onload) but they are bound " + loadMode);
+        }
+        this.blockOffloader = offloader;
+    }
+
     // ------------------------------------------------------------------------------------------------ encode
 
     /** Encodes with the tiling given at load. */
@@ -220,7 +304,9 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
     public DiagonalGaussianDistribution encode(NDArray video, VaeTiling tiling) {
         requireVideo(video);
         tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
-        return new DiagonalGaussianDistribution(Scope.apply(video, x -> encodeMoments(x, tiling)));
+        try (Offloader.Scope weights = Offloader.scope(blockOffloader, this, ENCODER_GROUP, video.getManager())) {
+            return new DiagonalGaussianDistribution(Scope.apply(video, x -> encodeMoments(x, tiling)));
+        }
     }
 
     /** diffusers {@code _encode}: the moments [B, 2 L, T', H', W']. */
@@ -312,42 +398,48 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
     public NDArray decode(NDArray latents, VaeTiling tiling) {
         requireLatents(latents);
         tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
-        return Scope.apply(latents, z -> decodeDispatch(z, tiling));
+        Offloader off = blockOffloader;
+        try (Offloader.Scope shared = Offloader.scope(off, this, SHARED, latents.getManager())) {
+            return Scope.apply(latents, z -> decodeDispatch(z, tiling, off));
+        }
     }
 
     /** diffusers {@code _decode}: frame-wise first, then spatial tiling, else the whole latent. */
-    private NDArray decodeDispatch(NDArray z, VaeTiling t) {
+    private NDArray decodeDispatch(NDArray z, VaeTiling t, @Nullable Offloader off) {
         Shape s = z.getShape();
         int r = config.spatialCompressionRatio();
         if (t.useFramewiseDecoding() && s.get(2) > t.tileSampleMinNumFrames() / config.temporalCompressionRatio()) {
-            return temporalTiledDecode(z, t);
+            return temporalTiledDecode(z, t, off);
         }
         if (t.useTiling() && (s.get(4) > t.tileSampleMinWidth() / r || s.get(3) > t.tileSampleMinHeight() / r)) {
-            return tiledDecode(z, t);
+            return tiledDecode(z, t, off);
         }
-        return decodePlain(z);
+        return decodePlain(z, off);
     }
 
     /**
      * One tile through {@code post_quant_conv} and the decoder. Activations are float32 under every compute
      * dtype; with bf16 weights ({@link #loader}) each convolution and projection rounds its input to bf16 and
      * computes in bf16 ({@link F#conv3d}, {@link F#linear}), and norms and residual sums stay float32.
+     *
+     * @param off when set, each decoder stage is onloaded around its use (the shared group is already placed)
      */
-    private NDArray decodePlain(NDArray z) {
+    private NDArray decodePlain(NDArray z, @Nullable Offloader off) {
         NDArray h = Scope.apply(z, x -> F.conv3d(x, postQuantConvWeight.array(), postQuantConvBias.array(),
                 new Shape(1, 1, 1), new Shape(0, 0, 0)));
-        return Scope.consume(h, decoder::forward);
+        return Scope.consume(h, x -> decoder.forward(x,
+                (stage, parent) -> Offloader.scope(off, this, "decoder." + stage, parent)));
     }
 
     /** diffusers {@code tiled_decode}: overlapping latent tiles, blended in pixel space. */
-    private NDArray tiledDecode(NDArray z, VaeTiling t) {
+    private NDArray tiledDecode(NDArray z, VaeTiling t, @Nullable Offloader off) {
         int r = config.spatialCompressionRatio();
         SpatialPlan plan = new SpatialPlan(t.tileSampleMinHeight() / r, t.tileSampleMinWidth() / r,
                 t.tileSampleStrideHeight() / r, t.tileSampleStrideWidth() / r,
                 t.tileSampleMinHeight() - t.tileSampleStrideHeight(),
                 t.tileSampleMinWidth() - t.tileSampleStrideWidth(), t.tileSampleStrideHeight(),
                 t.tileSampleStrideWidth(), z.getShape().get(3) * r, z.getShape().get(4) * r);
-        return spatialTiles(z, plan, this::decodePlain);
+        return spatialTiles(z, plan, tile -> decodePlain(tile, off));
     }
 
     /**
@@ -356,7 +448,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
      * {@code tile - stride} frames into the previous one. Chunks are written straight into the output, and only
      * the previous chunk is kept, so memory is set by the chunk, not by the video.
      */
-    private NDArray temporalTiledDecode(NDArray z, VaeTiling t) {
+    private NDArray temporalTiledDecode(NDArray z, VaeTiling t, @Nullable Offloader off) {
         Shape s = z.getShape();
         long numFrames = s.get(2);
         int tr = config.temporalCompressionRatio();
@@ -391,7 +483,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder {
                 NDManager tileManager = work.newSubManager();
                 NDArray chunk = z.get(frames(i, end));
                 chunk.attach(tileManager);
-                NDArray decoded = Scope.consume(chunk, c -> spatial ? tiledDecode(c, t) : decodePlain(c));
+                NDArray decoded = Scope.consume(chunk, c -> spatial ? tiledDecode(c, t, off) : decodePlain(c, off));
                 long expected = (end - i - 1) * tr + 1;
                 if (decoded.getShape().get(2) != expected) {
                     throw new IllegalStateException("decoded chunk has " + decoded.getShape().get(2)

@@ -1,6 +1,8 @@
 package io.hunyuan4j.vae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.StateDict;
@@ -55,16 +57,35 @@ final class Decoder3D {
     }
 
     /**
+     * Brackets a stage's use of its weights: the offloader's onload in BLOCK mode, else nothing.
+     */
+    @FunctionalInterface
+    interface StageWeights {
+        /**
+         * @param stage {@code mid_block} or {@code up_blocks.<i>}
+         * @param parent the manager of the stage's input
+         */
+        Offloader.Scope enter(String stage, NDManager parent);
+    }
+
+    /**
      * Decodes.
      *
      * @param hiddenStates latents after {@code post_quant_conv} [B, L, T', H', W']
+     * @param weights entered around the mid block and each up block ({@code conv_in}, {@code conv_norm_out} and
+     *     {@code conv_out} are the caller's to place)
      * @return video [B, C_out, (T'-1)*4+1, 8 H', 8 W'], in the input's manager
      */
-    NDArray forward(NDArray hiddenStates) {
+    NDArray forward(NDArray hiddenStates, StageWeights weights) {
         NDArray h = Scope.apply(hiddenStates, convIn::forward);
-        h = Scope.consume(h, midBlock::forward);
-        for (UpBlock3D upBlock : upBlocks) {
-            h = Scope.consume(h, upBlock::forward);
+        try (Offloader.Scope mid = weights.enter("mid_block", h.getManager())) {
+            h = Scope.consume(h, midBlock::forward);
+        }
+        for (int i = 0; i < upBlocks.size(); i++) {
+            UpBlock3D upBlock = upBlocks.get(i);
+            try (Offloader.Scope up = weights.enter("up_blocks." + i, h.getManager())) {
+                h = Scope.consume(h, upBlock::forward);
+            }
         }
 
         // post-process

@@ -62,7 +62,7 @@ class VaeRealSizeTest {
         assertEquals(VaeConfig.defaults(), config);
         // the constructor calls requireAllConsumed(): no missing, unexpected or mis-shaped tensor
         new AutoencoderKLHunyuanVideo(config, StateDict.shapeOnly(manifest, "vae/"), VaeTiling.defaults(),
-                new ChunkedAttention(), ComputeDtype.FLOAT32, null, null);
+                new ChunkedAttention(), ComputeDtype.FLOAT32, LoadMode.SHAPE_ONLY, null, null);
         Map<String, Shape> implied = AutoencoderKLHunyuanVideo.parameterShapes(config);
         assertEquals(manifest, implied);
         assertEquals(numParameters, implied.values().stream().mapToLong(Shape::size).sum());
@@ -76,7 +76,7 @@ class VaeRealSizeTest {
         broken.put("encoder.conv_in.conv.weight", new Shape(128, 4, 3, 3, 3));
         CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
                 () -> new AutoencoderKLHunyuanVideo(config, StateDict.shapeOnly(broken, "vae/"), VaeTiling.defaults(),
-                        new ChunkedAttention(), ComputeDtype.FLOAT32, null, null));
+                        new ChunkedAttention(), ComputeDtype.FLOAT32, LoadMode.SHAPE_ONLY, null, null));
         String m = e.getMessage();
         assertTrue(m.contains("decoder.up_blocks.3.resnets.2.conv2.conv.bias"), m);
         assertTrue(m.contains("decoder.up_blocks.3.resnets.2.conv2.conv.beta"), m);

@@ -33,4 +33,27 @@ public interface Offloadable {
     default List<Parameter> allParameters() {
         return parameterGroups().values().stream().flatMap(List::stream).toList();
     }
+
+    /**
+     * The groups the component's pipeline stage enters (the DiT's forward, the VAE's decode), in forward order:
+     * what MODEL mode places for the stage and what a BLOCK budget must hold. By default every group; a group
+     * left out (e.g. the VAE's encoder) is never placed by the pipeline.
+     */
+    default List<String> stageGroups() {
+        return List.copyOf(parameterGroups().keySet());
+    }
+
+    /** The parameters of {@link #stageGroups()}, in order. */
+    default List<Parameter> stageParameters() {
+        Map<String, List<Parameter>> groups = parameterGroups();
+        return stageGroups().stream().flatMap(g -> groups.get(g).stream()).toList();
+    }
+
+    /**
+     * Whether released weights can be read again from the checkpoint (bound LAZY), which MODEL and BLOCK offload
+     * need. Components that cannot tell return true.
+     */
+    default boolean reloadable() {
+        return true;
+    }
 }

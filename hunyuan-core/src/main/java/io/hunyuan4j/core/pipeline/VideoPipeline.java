@@ -170,9 +170,14 @@ public final class VideoPipeline implements AutoCloseable {
             // 7. Denoising loop
             Denoising loop = new Denoising(sch, schedule, cond, guidance, listener, cancel);
             DeviceMemoryAccountant accountant = new DeviceMemoryAccountant(memoryBudget);
-            NDArray denoised = stages.run("denoise", () -> denoiseOffloaded(loop, latents, call, accountant));
-            checkCancelled(cancel, schedule.size());
-            NDArray decoded = stages.run("decode", () -> decode(denoised));
+            Offloader offloader = new Offloader(device, offload, computeDtype, accountant);
+            NDArray decoded;
+            try (Offloader.Scope resident = placeResident(offloader)) {
+                NDArray denoised = stages.run("denoise",
+                        () -> placed(transformer, "denoise", offloader, call, () -> loop.run(latents, call)));
+                checkCancelled(cancel, schedule.size());
+                decoded = stages.run("decode", () -> placed(vae, "decode", offloader, call, () -> decode(denoised)));
+            }
             float[] rgb = stages.run("postprocess", () -> postprocess(decoded));
             Shape s = decoded.getShape(); // [B, 3, F, H, W]
             Provenance provenance = new Provenance(request, model, sch.name(), sch.parameters(), computeDtype,
@@ -185,38 +190,67 @@ public final class VideoPipeline implements AutoCloseable {
         }
     }
 
-    /**
-     * The denoising loop with the DiT's weights placed per the offload mode: NONE keeps them resident (and
-     * only counts them), MODEL onloads the whole DiT for the loop, BLOCK lets the DiT onload one block at a
-     * time. All placements go through one {@link Offloader} and its accountant.
-     */
-    private NDArray denoiseOffloaded(Denoising loop, NDArray latents, NDManager call, DeviceMemoryAccountant acc) {
-        if (!(transformer instanceof Offloadable dit)) {
-            return loop.run(latents, call);
+    /** The components whose weights the offloader places, in pipeline order (DiT, VAE). */
+    private static List<Offloadable> offloadables(Denoiser transformer, LatentDecoder vae) {
+        List<Offloadable> out = new java.util.ArrayList<>();
+        for (Object c : List.of(transformer, vae)) {
+            if (c instanceof Offloadable o) {
+                out.add(o);
+            }
         }
-        Offloader offloader = new Offloader(device, offload, computeDtype, acc);
-        acc.stage("denoise");
+        return out;
+    }
+
+    /**
+     * With offload NONE every weight of the DiT and the VAE is resident for the whole call: counted here (nothing
+     * moves) until the returned scope closes. Other modes place weights per stage ({@link #placed}).
+     */
+    private Offloader.Scope placeResident(Offloader offloader) {
+        if (offload != Offload.NONE) {
+            return () -> { };
+        }
+        DeviceMemoryAccountant acc = offloader.accountant();
+        acc.stage("resident");
+        Map<String, Long> placedBytes = new java.util.LinkedHashMap<>();
+        try {
+            for (Offloadable c : offloadables(transformer, vae)) {
+                long bytes = offloader.bytesOf(c.allParameters());
+                acc.place(c.component(), bytes);
+                placedBytes.put(c.component(), bytes);
+            }
+        } catch (RuntimeException e) {
+            placedBytes.forEach(acc::release);
+            throw e;
+        }
+        return () -> placedBytes.forEach(acc::release);
+    }
+
+    /**
+     * Runs one stage of {@code component} with its weights placed per the offload mode, through one
+     * {@link Offloader} and its accountant: NONE leaves them resident ({@link #placeResident}), MODEL onloads the
+     * component's {@link Offloadable#stageGroups() stage groups} for the stage, BLOCK lets the component onload
+     * one group at a time. A component that is not {@link Offloadable} just runs.
+     */
+    private <T> T placed(Object component, String stage, Offloader offloader, NDManager call, Supplier<T> work) {
+        if (!(component instanceof Offloadable c)) {
+            return work.get();
+        }
+        offloader.accountant().stage(stage);
         switch (offload) {
             case NONE -> {
-                long bytes = offloader.bytesOf(dit.allParameters());
-                acc.place(dit.component(), bytes);
-                try {
-                    return loop.run(latents, call);
-                } finally {
-                    acc.release(dit.component(), bytes);
-                }
+                return work.get();
             }
             case MODEL -> {
-                try (Offloader.Scope all = offloader.onload(dit.component(), "all", dit.allParameters(), call)) {
-                    return loop.run(latents, call);
+                try (Offloader.Scope all = offloader.onload(c.component(), "all", c.stageParameters(), call)) {
+                    return work.get();
                 }
             }
             case BLOCK -> {
-                dit.blockOffload(offloader);
+                c.blockOffload(offloader);
                 try {
-                    return loop.run(latents, call);
+                    return work.get();
                 } finally {
-                    dit.blockOffload(null);
+                    c.blockOffload(null);
                 }
             }
             default -> throw new IllegalStateException("offload " + offload);
@@ -528,9 +562,11 @@ public final class VideoPipeline implements AutoCloseable {
          * The offload mode (default {@link Offload#NONE}). With {@code MODEL} or {@code BLOCK} the prompt
          * encoder (the 8B MLLM) is released right after encoding and reloaded for the next prompt through
          * {@link #textEncoderLoader} (set by {@link VideoPipeline#fromPretrained}); the DiT's weights are
-         * onloaded for the denoising loop only ({@code MODEL}) or one block at a time ({@code BLOCK}), which
-         * needs a DiT bound LAZY so released weights can be re-read from the checkpoint. Device placements are
-         * counted and reported in each result's provenance.
+         * onloaded for the denoising loop only ({@code MODEL}) or one block at a time ({@code BLOCK}), and the
+         * VAE's decoder weights for decoding only ({@code MODEL}) or one decoder stage at a time, per tile
+         * ({@code BLOCK}), which needs components bound LAZY so released weights can be re-read from the
+         * checkpoint. Device placements are counted and reported in each result's provenance
+         * ({@code transformer}, {@code vae}, {@code total}). docs/offload.md.
          */
         public Builder offload(Offload o) {
             this.offload = Objects.requireNonNull(o, "offload");
@@ -568,40 +604,78 @@ public final class VideoPipeline implements AutoCloseable {
         /**
          * Checks that the components fit together and builds the pipeline.
          *
-         * @throws IllegalArgumentException if the DiT's latent channels differ from the VAE's
+         * @throws IllegalArgumentException if the DiT's latent channels differ from the VAE's; if the memory
+         *     budget cannot hold what the offload mode places at once (naming the block or component and its
+         *     bytes); if MODEL or BLOCK offload meets a component not bound LAZY
          */
         public VideoPipeline build() {
             if (transformer.inChannels() != vae.latentChannels()) {
                 throw new IllegalArgumentException("transformer in_channels " + transformer.inChannels()
                         + " must equal vae latent_channels " + vae.latentChannels());
             }
-            if (transformer instanceof Offloadable dit && offload != Offload.NONE) {
-                checkBudget(dit);
-            }
+            checkBudget(offloadables(transformer, vae));
             return new VideoPipeline(this);
         }
 
-        /** The budget must hold the DiT (MODEL) or its shared weights plus its largest block (BLOCK). */
-        private void checkBudget(Offloadable dit) {
+        /**
+         * Before any work: offloaded components must be reloadable (bound LAZY), and the budget must hold every
+         * component at once (NONE), the largest component's stage groups (MODEL), or, for each component, its
+         * shared weights plus its largest stage group (BLOCK); the error names the largest need.
+         */
+        private void checkBudget(List<Offloadable> components) {
             Offloader sizes = new Offloader(device, offload, computeDtype, new DeviceMemoryAccountant());
-            var groups = dit.parameterGroups();
-            long shared = sizes.bytesOf(groups.getOrDefault(Offloadable.SHARED, List.of()));
-            if (offload == Offload.MODEL) {
-                long all = sizes.bytesOf(dit.allParameters());
+            if (offload != Offload.NONE) {
+                for (Offloadable c : components) {
+                    if (!c.reloadable()) {
+                        throw new IllegalArgumentException("offload " + offload + " needs the " + c.component()
+                                + " bound LAZY (ComponentOptions loadMode LAZY), so released weights can be re-read");
+                    }
+                }
+            }
+            if (offload == Offload.NONE) {
+                long all = components.stream().mapToLong(c -> sizes.bytesOf(c.allParameters())).sum();
                 if (all > memoryBudget) {
                     throw new IllegalArgumentException("memoryBudget " + memoryBudget + " bytes is smaller than the "
-                            + dit.component() + " (" + all + " bytes) that offload MODEL places at once");
+                            + all + " bytes of weights that offload NONE keeps resident ("
+                            + String.join(" + ", components.stream().map(Offloadable::component).toList()) + ")");
                 }
                 return;
             }
-            for (var g : groups.entrySet()) {
-                long need = shared + (g.getKey().equals(Offloadable.SHARED) ? 0 : sizes.bytesOf(g.getValue()));
-                if (need > memoryBudget) {
-                    throw new IllegalArgumentException("memoryBudget " + memoryBudget + " bytes is smaller than block "
-                            + dit.component() + "." + g.getKey() + " (" + sizes.bytesOf(g.getValue())
-                            + " bytes, plus " + shared + " bytes of weights shared by every block)");
+            String worst = null;
+            long worstNeed = -1;
+            long worstGroup = 0;
+            long worstShared = 0;
+            for (Offloadable c : components) {
+                var groups = c.parameterGroups();
+                long shared = sizes.bytesOf(groups.getOrDefault(Offloadable.SHARED, List.of()));
+                if (offload == Offload.MODEL) {
+                    long all = sizes.bytesOf(c.stageParameters());
+                    if (all > worstNeed) {
+                        worst = c.component();
+                        worstNeed = all;
+                    }
+                    continue;
+                }
+                for (String g : c.stageGroups()) {
+                    long group = g.equals(Offloadable.SHARED) ? 0 : sizes.bytesOf(groups.get(g));
+                    if (shared + group > worstNeed) {
+                        worst = c.component() + "." + g;
+                        worstNeed = shared + group;
+                        worstGroup = group;
+                        worstShared = shared;
+                    }
                 }
             }
+            if (worst == null || worstNeed <= memoryBudget) {
+                return;
+            }
+            if (offload == Offload.MODEL) {
+                throw new IllegalArgumentException("memoryBudget " + memoryBudget + " bytes is smaller than the "
+                        + worst + " (" + worstNeed + " bytes) that offload MODEL places at once");
+            }
+            throw new IllegalArgumentException("memoryBudget " + memoryBudget + " bytes is smaller than block "
+                    + worst + " (" + worstGroup + " bytes, plus " + worstShared
+                    + " bytes of weights shared by every block of its component)");
         }
     }
 
