@@ -1,7 +1,6 @@
 package io.hunyuan4j.core.offload;
 
 import ai.djl.ndarray.types.Shape;
-import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,11 +19,13 @@ import java.util.regex.Pattern;
  *
  * <p>Activation model (element size e of the compute dtype; S = video + text tokens, D = hidden size):
  * <ul>
- *   <li>DiT: the token stream [S, D] between blocks; inside a dual-stream block the stream, q, k, v and the
- *       attention output (5 S D e), inside a single-stream block also its normed input (6 S D e); the
- *       feed-forward is evaluated in token chunks of {@link #FF_CHUNK_TOKENS} (2 x chunk x mlp width); the
- *       attention working set of query-chunked attention ({@link ChunkedAttention#DEFAULT_SCORE_BYTES});
- *       RoPE tables (float32) and float32 latents, noise prediction and scheduler output.</li>
+ *   <li>DiT: at its peak a dual-stream block holds its input stream, q, k, v and the attention output, a
+ *       single-stream block also its normed input (the blocks free each intermediate as soon as its successor
+ *       exists); measured on this engine ({@code BlockMemoryProbe}, bf16, D = 3072, S = 16k to 33k tokens):
+ *       {@link #DUAL_BLOCK_STREAMS} and {@link #SINGLE_BLOCK_STREAMS} streams [S, D] of growth per stream, plus
+ *       the feed-forward chunk ({@link #FF_CHUNK_TOKENS} x mlp width, twice) and {@link #ENGINE_OVERHEAD_BYTES}
+ *       of fixed working memory (fused attention, GEMM buffers); RoPE tables (float32) and float32 latents,
+ *       noise prediction and scheduler output.</li>
  *   <li>Text encoders: per layer, hidden, normed, q/k/v, attention output and the MLP's three
  *       [L, intermediate] tensors, and float32 scores [heads, L, L].</li>
  *   <li>VAE decode: one tile ({@link #VAE_TILE} pixels square, {@link #VAE_TILE_FRAMES} + 1 frames) at the
@@ -32,6 +33,13 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class MemoryPlanner {
+
+    /** Streams [S, D] a dual-stream block holds at its peak (measured slope 5.2, docs/memory.md). */
+    public static final double DUAL_BLOCK_STREAMS = 5.25;
+    /** Streams [S, D] a single-stream block holds at its peak (measured slope 6.2, docs/memory.md). */
+    public static final double SINGLE_BLOCK_STREAMS = 6.25;
+    /** Fixed working memory of a block forward beyond its streams and feed-forward chunk (measured). */
+    public static final long ENGINE_OVERHEAD_BYTES = 256L << 20;
 
     /** Tokens per feed-forward chunk in the DiT (shared with the transformer's chunked feed-forward). */
     public static final int FF_CHUNK_TOKENS = 8192;
@@ -203,15 +211,16 @@ public final class MemoryPlanner {
         long s = n + TEXT_TOKENS;
         long stream = s * d * e;
         long ffChunk = 2L * Math.min(FF_CHUNK_TOKENS, s) * mlp * e;
-        long common = ChunkedAttention.DEFAULT_SCORE_BYTES + 2L * n * headDim * 4
+        long common = ffChunk + ENGINE_OVERHEAD_BYTES + 2L * n * headDim * 4
                 + 3L * channels * latentT * latentH * latentW * 4;
         long textDim = c.getInt("text_embed_dim", 4096);
         long refiner = TEXT_TOKENS * (textDim + 8 * d) * e + (long) heads * TEXT_TOKENS * TEXT_TOKENS * 4;
         return List.of(
                 new Phase("context_embedder", g.largest("context_embedder"), refiner + stream + common),
-                new Phase("transformer_blocks", g.largest("transformer_blocks."), 5 * stream + ffChunk + common),
+                new Phase("transformer_blocks", g.largest("transformer_blocks."),
+                        (long) (DUAL_BLOCK_STREAMS * stream) + common),
                 new Phase("single_transformer_blocks", g.largest("single_transformer_blocks."),
-                        6 * stream + ffChunk + common));
+                        (long) (SINGLE_BLOCK_STREAMS * stream) + common));
     }
 
     private long llamaActivations(long e) {

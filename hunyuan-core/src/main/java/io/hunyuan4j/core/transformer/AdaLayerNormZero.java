@@ -43,14 +43,29 @@ public final class AdaLayerNormZero {
      * @param emb [B, D]
      */
     public Output forward(NDArray x, NDArray emb) {
+        Modulation m = modulation(emb);
+        return new Output(normalize(x, m), m.gateMsa(), m.shiftMlp(), m.scaleMlp(), m.gateMlp());
+    }
+
+    /**
+     * The six modulation vectors {@code linear(silu(emb))}, each [B, C].
+     *
+     * @param emb [B, C]
+     */
+    public Modulation modulation(NDArray emb) {
         NDArray e = linear.forward(F.silu(emb));
         // chunk order: shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
         NDList c = F.chunk(e, 6, 1);
-        NDArray shiftMsa = c.get(0);
-        NDArray scaleMsa = c.get(1);
-        // [B, N, C]: only the modulated output outlives the scope
-        NDArray normed = Scoped.keep(
-                () -> norm.forward(x).mul(scaleMsa.expandDims(1).add(1f)).add(shiftMsa.expandDims(1)), x);
-        return new Output(normed, c.get(2), c.get(3), c.get(4), c.get(5));
+        return new Modulation(c.get(0), c.get(1), c.get(2), c.get(3), c.get(4), c.get(5));
     }
+
+    /** {@code norm(x) * (1 + scale_msa) + shift_msa} for x [B, N, C]; only the result outlives the scope. */
+    public NDArray normalize(NDArray x, Modulation m) {
+        return Scoped.keep(() -> norm.forward(x).mul(m.scaleMsa().expandDims(1).add(1f))
+                .add(m.shiftMsa().expandDims(1)), x);
+    }
+
+    /** The modulation vectors, [B, C] each, in the reference's chunk order. */
+    public record Modulation(NDArray shiftMsa, NDArray scaleMsa, NDArray gateMsa, NDArray shiftMlp, NDArray scaleMlp,
+            NDArray gateMlp) { }
 }

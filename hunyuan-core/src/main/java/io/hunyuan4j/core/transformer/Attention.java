@@ -114,61 +114,94 @@ public final class Attention {
      */
     public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray attentionMask,
             RotaryEmbedding imageRotaryEmb) {
-        if (addQProj == null) {
-            throw new IllegalStateException("joint attention without added projections: use forwardJoint");
-        }
-        long textLen = encoderHiddenStates.getShape().get(1);
-        // 1.-5. latent and text QKV, QK normalization, RoPE on latent tokens, attention   [B, H, N + L, D]
-        // (q, k and v die with the scope: only the attention output outlives it)
-        NDArray attn = Scoped.keep(() -> {
-            NDArray query = NDArrays.concat(new NDList(
-                    Scoped.keep(() -> rope(heads(toQ.forward(hiddenStates), normQ), imageRotaryEmb), hiddenStates),
-                    heads(addQProj.forward(encoderHiddenStates), normAddedQ)), 2);
-            NDArray key = NDArrays.concat(new NDList(
-                    Scoped.keep(() -> rope(heads(toK.forward(hiddenStates), normK), imageRotaryEmb), hiddenStates),
-                    heads(nonNull(addKProj).forward(encoderHiddenStates), normAddedK)), 2);
-            NDArray value = NDArrays.concat(new NDList(heads(toV.forward(hiddenStates), null),
-                    heads(nonNull(addVProj).forward(encoderHiddenStates), null)), 2);
-            return backend.attention(query, key, value, attentionMask);
-        }, hiddenStates, encoderHiddenStates);
-        return project(attn, textLen);
+        NDList qkv = Scoped.keepAll(() -> qkv(hiddenStates, encoderHiddenStates, imageRotaryEmb), hiddenStates,
+                encoderHiddenStates);
+        return project(attend(qkv, attentionMask), encoderHiddenStates.getShape().get(1));
     }
 
     /**
-     * Single-stream attention over the already concatenated tokens: one QKV projection, RoPE on the latent
-     * part only, no output projection ({@code pre_only}).
+     * 1.-4. Latent and text QKV projections, QK normalization, RoPE on the latent tokens, joined.
+     *
+     * @return q, k, v [B, H, N + L, D]
+     */
+    public NDList qkv(NDArray hiddenStates, NDArray encoderHiddenStates, RotaryEmbedding imageRotaryEmb) {
+        Linear addQ = nonNull(addQProj);
+        NDArray query = NDArrays.concat(new NDList(projectHeads(hiddenStates, toQ, normQ, imageRotaryEmb),
+                heads(addQ.forward(encoderHiddenStates), normAddedQ)), 2);
+        NDArray key = NDArrays.concat(new NDList(projectHeads(hiddenStates, toK, normK, imageRotaryEmb),
+                heads(nonNull(addKProj).forward(encoderHiddenStates), normAddedK)), 2);
+        NDArray value = NDArrays.concat(new NDList(heads(toV.forward(hiddenStates), null),
+                heads(nonNull(addVProj).forward(encoderHiddenStates), null)), 2);
+        return new NDList(query, key, value);
+    }
+
+    /**
+     * Single-stream QKV over the already concatenated tokens: one projection, RoPE on the latent part only.
      *
      * @param joint [B, N + L, C]
      * @param textLen L, the trailing text tokens
-     * @return the attention output [B, N + L, C]
+     * @return q, k, v [B, H, N + L, D]
      */
-    public NDArray forwardJoint(NDArray joint, long textLen, NDArray attentionMask, RotaryEmbedding imageRotaryEmb) {
-        if (toOut != null || addQProj != null) {
-            throw new IllegalStateException("forwardJoint is the single-stream (pre-only) attention");
-        }
-        // 1.-5. QKV projections, QK normalization, RoPE, attention   [B, H, N + L, D]
-        NDArray attn = Scoped.keep(() -> {
-            NDArray query = Scoped.keep(
-                    () -> ropeLatentPart(heads(toQ.forward(joint), normQ), textLen, imageRotaryEmb), joint);
-            NDArray key = Scoped.keep(
-                    () -> ropeLatentPart(heads(toK.forward(joint), normK), textLen, imageRotaryEmb), joint);
-            NDArray value = heads(toV.forward(joint), null);
-            return backend.attention(query, key, value, attentionMask);
-        }, joint);
-        // [B, H, N + L, D] -> [B, N + L, C]
-        return Scoped.keep(() -> merge(attn), attn);
+    public NDList qkvJoint(NDArray joint, long textLen, RotaryEmbedding imageRotaryEmb) {
+        long total = joint.getShape().get(1);
+        NDArray latent = joint.get(new NDIndex(":, :{}", total - textLen));
+        NDArray text = joint.get(new NDIndex(":, {}:", total - textLen));
+        NDArray query = NDArrays.concat(new NDList(projectHeads(latent, toQ, normQ, imageRotaryEmb),
+                projectHeads(text, toQ, normQ, null)), 2);
+        NDArray key = NDArrays.concat(new NDList(projectHeads(latent, toK, normK, imageRotaryEmb),
+                projectHeads(text, toK, normK, null)), 2);
+        NDArray value = heads(toV.forward(joint), null);
+        return new NDList(query, key, value);
     }
 
-    /** [B, H, N + L, D] -> [B, N + L, C], then 6. the output projections of the latent and text parts. */
-    private Streams project(NDArray attn, long textLen) {
-        NDList out = Scoped.keepAll(() -> {
-            NDArray merged = merge(attn);
-            long total = merged.getShape().get(1);
-            NDArray latentOut = merged.get(new NDIndex(":, :{}", total - textLen));
-            NDArray textOut = merged.get(new NDIndex(":, {}:", total - textLen));
+    /**
+     * 5. Attention, consuming q, k and v (they are freed when it returns).
+     *
+     * @return [B, N + L, C]
+     */
+    public NDArray attend(NDList qkv, NDArray attentionMask) {
+        // [B, H, N + L, D] -> [B, N + L, C]
+        return Scoped.keepConsuming(() -> merge(backend.attention(qkv.get(0), qkv.get(1), qkv.get(2),
+                attentionMask)), qkv.get(0), qkv.get(1), qkv.get(2));
+    }
+
+    /** 6. The output projections of the latent and text parts, consuming the attention output. */
+    public Streams project(NDArray attnOutput, long textLen) {
+        NDList out = Scoped.keepAllConsuming(() -> {
+            long total = attnOutput.getShape().get(1);
+            NDArray latentOut = attnOutput.get(new NDIndex(":, :{}", total - textLen));
+            NDArray textOut = attnOutput.get(new NDIndex(":, {}:", total - textLen));
             return new NDList(nonNull(toOut).forward(latentOut), nonNull(toAddOut).forward(textOut));
-        }, attn);
+        }, attnOutput);
         return new Streams(out.get(0), out.get(1));
+    }
+
+    /**
+     * [B, T, C] -> [B, H, T, D]: projection, per-head RMSNorm and RoPE (when given; positions 0..T-1 of the
+     * table), computed per token chunk so their float32 temporaries never span the whole sequence.
+     */
+    NDArray projectHeads(NDArray x, Linear proj, @Nullable RmsNorm norm, @Nullable RotaryEmbedding rope) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int h = spec.heads();
+        int d = spec.headDim();
+        NDArray flat = TokenChunks.mapIndexed(x, (chunk, start, end) -> {
+            long n = end - start;
+            NDArray y = proj.forward(chunk).reshape(b, n, h, d); // [B, n, H, D]
+            if (norm != null) {
+                y = norm.forward(y);
+            }
+            if (rope != null) {
+                // [n, D] -> [n, 1, D], broadcast over heads; owned by the chunk so it dies with it
+                NDArray cos = rope.cos().get(new NDIndex("{}:{}", start, end));
+                NDArray sin = rope.sin().get(new NDIndex("{}:{}", start, end));
+                cos.attach(chunk.getManager());
+                sin.attach(chunk.getManager());
+                y = F.applyRotaryEmbInterleaved(y, cos.reshape(n, 1, d), sin.reshape(n, 1, d));
+            }
+            return y.reshape(b, n, (long) h * d);
+        });
+        return flat.reshape(b, t, h, d).transpose(0, 2, 1, 3);
     }
 
     private NDArray heads(NDArray x, @Nullable RmsNorm norm) {
@@ -188,17 +221,8 @@ public final class Attention {
         return x.transpose(0, 2, 1, 3).reshape(b, t, -1);
     }
 
-    private static NDArray rope(NDArray x, RotaryEmbedding r) {
-        return F.applyRotaryEmbInterleaved(x, r.cos(), r.sin());
-    }
 
     /** Rotates x[:, :, :-textLen] and keeps the text tail as is. */
-    private static NDArray ropeLatentPart(NDArray x, long textLen, RotaryEmbedding r) {
-        long total = x.getShape().get(2);
-        NDArray latent = x.get(new NDIndex(":, :, :{}", total - textLen));
-        NDArray text = x.get(new NDIndex(":, :, {}:", total - textLen));
-        return NDArrays.concat(new NDList(rope(latent, r), text), 2);
-    }
 
     private static Linear nonNull(@Nullable Linear l) {
         if (l == null) {

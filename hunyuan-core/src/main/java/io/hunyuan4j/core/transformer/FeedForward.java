@@ -42,13 +42,16 @@ public final class FeedForward {
      */
     public NDArray forward(NDArray hiddenStates) {
         // token-chunked: the [tokens, inner] intermediate exists one chunk at a time
-        return TokenChunks.map(hiddenStates, x -> {
-            NDArray h = proj.forward(x);
-            h = switch (activation) {
-                case GELU_TANH -> F.geluTanh(h);
-                case LINEAR_SILU -> F.silu(h);
-            };
-            return out.forward(h);
-        });
+        return TokenChunks.map(hiddenStates, this::forwardUnchunked);
+    }
+
+    /** The feed-forward on all given tokens at once (callers that already chunk tokens use this). */
+    NDArray forwardUnchunked(NDArray hiddenStates) {
+        NDArray h = proj.forward(hiddenStates);
+        h = switch (activation) {
+            case GELU_TANH -> F.geluTanh(h);
+            case LINEAR_SILU -> F.silu(h);
+        };
+        return out.forward(h);
     }
 }

@@ -36,4 +36,29 @@ final class Scoped {
             return result;
         }
     }
+
+    /**
+     * One result, in {@code inputs[0]}'s manager; the inputs are consumed: they die with the scope, so a
+     * stream the forward pass no longer needs is freed as soon as its successor exists.
+     */
+    static NDArray keepConsuming(Supplier<NDArray> body, NDArray... inputs) {
+        NDManager parent = inputs[0].getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            scope.attachAll(inputs);
+            NDArray result = body.get();
+            result.attach(parent);
+            return result;
+        }
+    }
+
+    /** Several results, in {@code inputs[0]}'s manager; the inputs are consumed (see above). */
+    static NDList keepAllConsuming(Supplier<NDList> body, NDArray... inputs) {
+        NDManager parent = inputs[0].getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            scope.attachAll(inputs);
+            NDList result = body.get();
+            result.attach(parent);
+            return result;
+        }
+    }
 }

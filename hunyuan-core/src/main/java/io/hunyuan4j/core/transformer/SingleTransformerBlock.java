@@ -45,20 +45,27 @@ public final class SingleTransformerBlock {
     public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
             RotaryEmbedding imageRotaryEmb) {
         long textSeqLength = encoderHiddenStates.getShape().get(1);
-        NDArray residual = NDArrays.concat(new NDList(hiddenStates, encoderHiddenStates), 1); // [B, N + L, C]
+        // [B, N + L, C]; the two streams are consumed by their concatenation
+        NDArray residual = Scoped.keepConsuming(
+                () -> NDArrays.concat(new NDList(hiddenStates, encoderHiddenStates), 1), hiddenStates,
+                encoderHiddenStates);
 
         // 1. Input normalization
         AdaLayerNormZeroSingle.Output n = norm.forward(residual, temb);
 
-        // 2. Attention   [B, N + L, C]
-        NDArray attnOutput = attn.forwardJoint(n.hiddenStates(), textSeqLength, attentionMask, imageRotaryEmb);
+        // 2. Attention   [B, N + L, C] (consumes q, k, v)
+        NDList qkv = Scoped.keepAll(() -> attn.qkvJoint(n.hiddenStates(), textSeqLength, imageRotaryEmb),
+                n.hiddenStates());
+        NDArray attnOutput = attn.attend(qkv, attentionMask);
 
         // 3. MLP, modulation and residual connection   [B, N + L, C + mlp] -> [B, N + L, C]
         // token-chunked: the [N + L, mlp] activation and the [N + L, C + mlp] concatenation exist per chunk only
-        NDArray h = Scoped.keep(() -> TokenChunks.map(attnOutput, n.hiddenStates(), (a, x) -> {
+        NDArray gate = n.gateMsa().expandDims(1);
+        NDArray normed = n.hiddenStates();
+        NDArray h = Scoped.keepConsuming(() -> TokenChunks.map(attnOutput, normed, (a, x) -> {
             NDArray mlpHiddenStates = F.geluTanh(projMlp.forward(x));
             return projOut.forward(NDArrays.concat(new NDList(a, mlpHiddenStates), 2));
-        }).mul(n.gateMsa().expandDims(1)).add(residual), attnOutput, n.hiddenStates(), residual);
+        }).mul(gate).add(residual), attnOutput, normed, residual);
         long total = h.getShape().get(1);
         return new Streams(h.get(new NDIndex(":, :{}", total - textSeqLength)),
                 h.get(new NDIndex(":, {}:", total - textSeqLength)));

@@ -54,15 +54,29 @@ final class TokenChunks {
         }
     }
 
+    /** A token-wise function that also gets the chunk's token range (for position-dependent tables). */
+    @FunctionalInterface
+    interface Indexed {
+        NDArray apply(NDArray chunk, long start, long end);
+    }
+
     /**
      * @param x [B, N, C]
      * @param f maps [B, n, C] to [B, n, C']
      * @return [B, N, C'], in {@code x}'s manager
      */
     static NDArray map(NDArray x, UnaryOperator<NDArray> f) {
+        return mapIndexed(x, (chunk, start, end) -> f.apply(chunk));
+    }
+
+    /**
+     * Like {@link #map} with each chunk's token range {@code [start, end)}; arrays the function derives from
+     * other managers' arrays must be attached to {@code chunk.getManager()} to die with the chunk.
+     */
+    static NDArray mapIndexed(NDArray x, Indexed f) {
         long n = x.getShape().get(1);
         if (n <= CHUNK) {
-            return f.apply(x);
+            return f.apply(x, 0, n);
         }
         NDManager out = x.getManager();
         try (NDManager scope = out.newSubManager()) {
@@ -72,7 +86,7 @@ final class TokenChunks {
                 try (NDManager chunk = scope.newSubManager()) {
                     NDArray xc = x.get(new NDIndex(":, {}:{}", s, e));
                     xc.attach(chunk);
-                    NDArray y = f.apply(xc);
+                    NDArray y = f.apply(xc, s, e);
                     y.attach(scope);
                     parts.add(y);
                 }

@@ -45,30 +45,36 @@ public final class TransformerBlock {
      */
     public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
             RotaryEmbedding freqsCis) {
-        // 1.-3. Input normalization, joint attention, modulation and residual connection; the norms, q/k/v and
-        // the attention output die with the scope
-        NDList a = Scoped.keepAll(() -> {
-            AdaLayerNormZero.Output n = norm1.forward(hiddenStates, temb);
-            AdaLayerNormZero.Output c = norm1Context.forward(encoderHiddenStates, temb);
-            Streams attnOutput = attn.forward(n.hiddenStates(), c.hiddenStates(), attentionMask, freqsCis);
-            return new NDList(hiddenStates.add(attnOutput.hiddenStates().mul(n.gateMsa().expandDims(1))),
-                    encoderHiddenStates.add(attnOutput.encoderHiddenStates().mul(c.gateMsa().expandDims(1))),
-                    n.shiftMlp(), n.scaleMlp(), n.gateMlp(), c.shiftMlp(), c.scaleMlp(), c.gateMlp());
-        }, hiddenStates, encoderHiddenStates);
+        AdaLayerNormZero.Modulation n = norm1.modulation(temb);
+        AdaLayerNormZero.Modulation c = norm1Context.modulation(temb);
 
-        // 4. Feed-forward, modulation and residual connection
-        NDArray h = feedForward(a.get(0), norm2, ff, a.get(2), a.get(3), a.get(4));
-        NDArray e = feedForward(a.get(1), norm2Context, ffContext, a.get(5), a.get(6), a.get(7));
+        // 1. Input normalization, then QKV: the normed streams die with the scope
+        NDList qkv = Scoped.keepAll(() -> attn.qkv(norm1.normalize(hiddenStates, n),
+                norm1Context.normalize(encoderHiddenStates, c), freqsCis), hiddenStates, encoderHiddenStates);
+
+        // 2. Joint attention (consumes q, k, v) and output projections
+        Streams attnOutput = attn.project(attn.attend(qkv, attentionMask), encoderHiddenStates.getShape().get(1));
+
+        // 3. Modulation and residual connection; 4. Feed-forward (token-chunked, each stream consumed in turn)
+        NDArray h = residualAndFeedForward(hiddenStates, attnOutput.hiddenStates(), n, norm2, ff);
+        NDArray e = residualAndFeedForward(encoderHiddenStates, attnOutput.encoderHiddenStates(), c, norm2Context,
+                ffContext);
         return new Streams(h, e);
     }
 
-    /** {@code x + ff(norm(x) * (1 + scale) + shift) * gate}; only the result outlives the scope. */
-    private static NDArray feedForward(NDArray x, LayerNorm norm, FeedForward ff, NDArray shift, NDArray scale,
-            NDArray gate) {
-        return Scoped.keep(() -> {
-            NDArray normed = Scoped.keep(() -> norm.forward(x).mul(scale.expandDims(1).add(1f))
-                    .add(shift.expandDims(1)), x);
-            return x.add(ff.forward(normed).mul(gate.expandDims(1)));
-        }, x);
+    /**
+     * {@code x = x + attn * gate_msa; x + ff(norm(x) * (1 + scale_mlp) + shift_mlp) * gate_mlp}, token by token
+     * in chunks, consuming {@code x} and {@code attnOutput}: every token is independent here.
+     */
+    private static NDArray residualAndFeedForward(NDArray x, NDArray attnOutput, AdaLayerNormZero.Modulation m,
+            LayerNorm norm, FeedForward ff) {
+        NDArray gateMsa = m.gateMsa().expandDims(1);
+        NDArray scaleMlp = m.scaleMlp().expandDims(1).add(1f);
+        NDArray shiftMlp = m.shiftMlp().expandDims(1);
+        NDArray gateMlp = m.gateMlp().expandDims(1);
+        return Scoped.keepConsuming(() -> TokenChunks.map(x, attnOutput, (xc, ac) -> {
+            NDArray h = xc.add(ac.mul(gateMsa));
+            return h.add(ff.forwardUnchunked(norm.forward(h).mul(scaleMlp).add(shiftMlp)).mul(gateMlp));
+        }), x, attnOutput);
     }
 }

@@ -3,7 +3,7 @@ package io.hunyuan4j.examples.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.hunyuan4j.core.ops.ChunkedAttention;
+import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.DenoiserInput;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
@@ -28,7 +28,18 @@ public final class BlockMemoryProbe {
 
     private BlockMemoryProbe() {}
 
-    public static void main(String[] args) {
+    /** The largest "Total Allocated" of the profiler's memory events (bytes live in the CPU allocator). */
+    static long peakAllocated(java.nio.file.Path trace) throws java.io.IOException {
+        long peak = 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"Total Allocated\":\\s*(-?\\d+)")
+                .matcher(java.nio.file.Files.readString(trace));
+        while (m.find()) {
+            peak = Math.max(peak, Long.parseLong(m.group(1)));
+        }
+        return peak;
+    }
+
+    public static void main(String[] args) throws java.io.IOException {
         Map<String, String> a = TransformerBenchmark.parse(args);
         String kind = a.getOrDefault("kind", "dual");
         int heads = Integer.parseInt(a.getOrDefault("heads", "8"));
@@ -53,16 +64,28 @@ public final class BlockMemoryProbe {
             Map<String, Shape> shapes = HunyuanVideoTransformer3D.expectedShapes(c);
             StateDict w = StateDict.load(new RandomWeights(shapes, 0), weights, LoadMode.EAGER, dtype.loader(),
                     "random");
-            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, new ChunkedAttention(), dtype);
+            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, AttentionBackends.defaultBackend(), dtype);
             DenoiserInput in = TransformerBenchmark.inputs(calls, c, frames, height, width, textLen);
             long before = TransformerBenchmark.vm("VmRSS");
             if (!TransformerBenchmark.resetPeak()) {
                 throw new IllegalStateException("cannot reset VmHWM (/proc/self/clear_refs)");
             }
+            java.nio.file.Path trace = java.nio.file.Files.createTempFile("hunyuan-probe", ".json");
+            // the engine's own allocator accounting: exact live tensor bytes, unlike RSS (malloc keeps freed memory)
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, false, true);
             try (NDArray v = model.forward(in)) {
                 v.getFloat(0, 0, 0, 0, 0);
             }
+            ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
             long growthKiB = TransformerBenchmark.vm("VmHWM") - before;
+            long peakLive = peakAllocated(trace);
+            if (System.getProperty("probe.keepTrace") != null) {
+                System.out.println("trace: " + trace);
+            } else {
+                java.nio.file.Files.deleteIfExists(trace);
+            }
+            System.out.printf(Locale.ROOT, "%s block: engine peak of live tensor bytes during the forward %.1f MiB"
+                    + " = %.2f streams%n", kind, peakLive / 1048576.0, peakLive / stream);
             System.out.printf(Locale.ROOT, "%s block, %s, D=%d, S=%d tokens (%d video + %d text): stream %.1f MiB,"
                     + " peak RSS growth %.1f MiB = %.2f streams%n", kind, dtype, c.innerDim(), s, n, textLen,
                     stream / (1 << 20), growthKiB / 1024.0, growthKiB * 1024.0 / stream);

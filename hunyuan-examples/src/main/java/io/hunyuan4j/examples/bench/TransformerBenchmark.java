@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.DenoiserInput;
@@ -87,7 +88,7 @@ public final class TransformerBenchmark {
             calls.getEngine().setRandomSeed(num(a, "seed", 0));
             StateDict w = StateDict.load(new RandomWeights(shapes, num(a, "seed", 0)), weights, LoadMode.EAGER,
                     dtype.loader(), "random");
-            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, new ChunkedAttention(), dtype);
+            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, AttentionBackends.defaultBackend(), dtype);
             weights.cap();
             long params = shapes.values().stream().mapToLong(Shape::size).sum();
             out.printf(Locale.ROOT, "weights: %d tensors, %.1fM parameters, built in %.1f s%n", shapes.size(),
