@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
+import io.hunyuan4j.core.weights.DType;
 import io.hunyuan4j.core.weights.InMemoryTensors;
+import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.SafetensorsFile;
 import io.hunyuan4j.core.weights.SafetensorsWriter;
 import io.hunyuan4j.text.TinyTokenizers;
 import java.awt.image.BufferedImage;
@@ -152,6 +158,14 @@ class TinyModelTest {
 
     /** The tiny model written as a downloaded HunyuanVideo folder looks (diffusers layout, sharded DiT). */
     static Path writeDiffusersFolder(Path dir) throws IOException {
+        return writeDiffusersFolder(dir, DType.F32);
+    }
+
+    /**
+     * The same folder with the DiT and the Llama stored in {@code dtype}, as the published checkpoint stores them
+     * in BF16.
+     */
+    static Path writeDiffusersFolder(Path dir, DType dtype) throws IOException {
         Files.writeString(dir.resolve("model_index.json"), """
                 {"_class_name": "HunyuanVideoPipeline", "_diffusers_version": "0.32.0",
                  "scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"],
@@ -164,12 +178,21 @@ class TinyModelTest {
             Path folder = Files.createDirectories(dir.resolve(c));
             Files.writeString(folder.resolve("config.json"), TinyModel.configJson(c));
             InMemoryTensors weights = TinyModel.weights(c);
-            SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt").addAll(weights);
-            switch (c) {
-                // the DiT sharded as the released checkpoint is, with a small shard size to get several shards
-                case "transformer" -> w.writeSharded(folder, "diffusion_pytorch_model", w.totalBytes() / 3);
-                case "vae" -> w.write(folder.resolve("diffusion_pytorch_model.safetensors"));
-                default -> w.write(folder.resolve("model.safetensors"));
+            SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
+            try (NDManager m = NDManager.newBaseManager()) { // the writer reads the arrays when it writes
+                if (dtype != DType.F32 && (c.equals("transformer") || c.equals("text_encoder"))) {
+                    for (String name : weights.names()) {
+                        w.add(name, weights.load(name, m, DataType.FLOAT32), dtype);
+                    }
+                } else {
+                    w.addAll(weights);
+                }
+                switch (c) {
+                    // the DiT sharded as the released checkpoint is, with a small shard size to get several shards
+                    case "transformer" -> w.writeSharded(folder, "diffusion_pytorch_model", w.totalBytes() / 3);
+                    case "vae" -> w.write(folder.resolve("diffusion_pytorch_model.safetensors"));
+                    default -> w.write(folder.resolve("model.safetensors"));
+                }
             }
         }
         Files.createDirectories(dir.resolve("scheduler"));
@@ -202,5 +225,36 @@ class TinyModelTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertFalse(r.out().contains("RANDOM weights"), r.out());
         assertTrue(Files.size(mp4) > 0);
+    }
+
+    @Test
+    void bf16ShardedFolderAsPublishedLoadsInBothComputeDtypesAndWithBlockOffload(@TempDir Path dir)
+            throws IOException {
+        Path model = writeDiffusersFolder(dir, DType.BF16);
+        try (SafetensorsFile shard = SafetensorsFile.open(Files.list(model.resolve("transformer"))
+                .filter(p -> p.toString().endsWith(".safetensors")).findFirst().orElseThrow())) {
+            assertTrue(shard.names().stream().allMatch(n -> shard.info(n).dtype() == DType.BF16));
+        }
+        float[][] reference = tinyFrames(REQUEST, Offload.NONE);
+        for (ComputeDtype dtype : ComputeDtype.values()) {
+            ComponentOptions options = new ComponentOptions(ai.djl.Device.cpu(), dtype, LoadMode.EAGER);
+            for (Offload offload : new Offload[] {Offload.NONE, Offload.BLOCK}) {
+                float[][] got;
+                try (VideoPipeline pipe = VideoPipeline.fromPretrained(model, options, offload)) {
+                    Video v = pipe.generate(REQUEST);
+                    assertEquals(dtype, v.provenance().computeDtype());
+                    got = frames(v);
+                }
+                double maxDiff = 0;
+                for (int i = 0; i < reference.length; i++) {
+                    for (int j = 0; j < reference[i].length; j++) {
+                        assertTrue(Float.isFinite(got[i][j]), "frame " + i + " has a non-finite value");
+                        maxDiff = Math.max(maxDiff, Math.abs(got[i][j] - reference[i][j]));
+                    }
+                }
+                // bf16-rounded weights (and bf16 compute) move the frames a little, never far
+                assertTrue(maxDiff > 0 && maxDiff < 0.1, dtype + " " + offload + ": max |diff| " + maxDiff);
+            }
+        }
     }
 }

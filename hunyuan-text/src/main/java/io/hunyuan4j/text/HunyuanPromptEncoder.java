@@ -197,7 +197,8 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
             NDArray mask = t1.attentionMask(call);
             NDArray hidden = textEncoder.hiddenState(ids, mask, NUM_HIDDEN_LAYERS_TO_SKIP);
             NDArray promptEmbeds = hidden.get(":, {}:, :", cropStart);
-            NDArray promptMask = mask.get(":, {}:", cropStart);
+            // a copy, not a view: the mask was built on a Java buffer that dies with this call's scope
+            NDArray promptMask = mask.get(":, {}:", cropStart).duplicate();
             // 2. CLIP pooled, 77 tokens
             TokenizedBatch t2 = tokenizer2.batch(prompts, CLIP_MAX_SEQUENCE_LENGTH);
             List<Integer> clipCut = new ArrayList<>();

@@ -36,7 +36,7 @@ public final class TransformerBenchmark {
     static final String USAGE = "usage: TransformerBenchmark [--dtype fp32|bf16] [--heads 8] [--head-dim 128]"
             + " [--dual 4] [--single 8] [--refiner 2] [--text-dim 4096] [--pooled-dim 768] [--channels 16]"
             + " [--frames 33] [--height 32] [--width 32] [--text-len 64] [--warmup 1] [--iters 3] [--gemm 4096]"
-            + " [--attn-tokens 8192,16384,32768] [--seed 0]";
+            + " [--attn-tokens 8192,16384,32768] [--seed 0] [--profile true]";
 
     private TransformerBenchmark() {}
 
@@ -116,9 +116,66 @@ public final class TransformerBenchmark {
             out.printf(Locale.ROOT, "efficiency vs fp32 GEMM ceiling: %.1f %% (goal >= 60 %%)%n",
                     100 * rate / gemmFlops);
             out.printf(Locale.ROOT, "peak RSS (VmHWM): %.0f MiB%n", vm("VmHWM") / 1024.0);
+            if (Boolean.parseBoolean(a.getOrDefault("profile", "false"))) {
+                profile(model, in, out);
+            }
             model.close();
         }
         attentionMemory(a.getOrDefault("attn-tokens", "8192,16384,32768"), c, out);
+    }
+
+    /**
+     * One more forward under libtorch's profiler: the ten aten ops with the most self time (an op's time minus
+     * the aten ops nested in it on the same thread), so the table says where the forward's time goes.
+     */
+    static void profile(HunyuanVideoTransformer3D model, DenoiserInput in, PrintStream out) throws IOException {
+        Path trace = Files.createTempFile("hunyuan-profile", ".json");
+        ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+        try (NDArray v = model.forward(in)) {
+            v.getFloat(0, 0, 0, 0, 0);
+        }
+        ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+        com.google.gson.JsonArray events = com.google.gson.JsonParser.parseString(Files.readString(trace))
+                .getAsJsonArray();
+        Files.deleteIfExists(trace);
+        record Op(String name, double start, double end, long tid) { }
+        List<Op> ops = new ArrayList<>();
+        for (var e : events) {
+            var o = e.getAsJsonObject();
+            if (o.has("dur") && o.get("name").getAsString().startsWith("aten::")) {
+                double ts = o.get("ts").getAsDouble();
+                ops.add(new Op(o.get("name").getAsString(), ts, ts + o.get("dur").getAsDouble(),
+                        o.has("tid") ? o.get("tid").getAsLong() : 0));
+            }
+        }
+        ops.sort(java.util.Comparator.comparingLong(Op::tid).thenComparingDouble(Op::start)
+                .thenComparing(java.util.Comparator.comparingDouble(Op::end).reversed()));
+        Map<String, Double> self = new HashMap<>();
+        Map<String, Integer> calls = new HashMap<>();
+        java.util.ArrayDeque<double[]> stack = new java.util.ArrayDeque<>(); // [end, index]
+        double[] childTime = new double[ops.size()];
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            while (!stack.isEmpty() && (stack.peek()[0] <= op.start() || ops.get((int) stack.peek()[1]).tid() != op.tid())) {
+                stack.pop();
+            }
+            if (!stack.isEmpty()) {
+                childTime[(int) stack.peek()[1]] += op.end() - op.start();
+            }
+            stack.push(new double[] {op.end(), i});
+        }
+        double total = 0;
+        for (int i = 0; i < ops.size(); i++) {
+            double t = ops.get(i).end() - ops.get(i).start() - childTime[i];
+            self.merge(ops.get(i).name(), t, Double::sum);
+            calls.merge(ops.get(i).name(), 1, Integer::sum);
+            total += t;
+        }
+        out.printf(Locale.ROOT, "profile of one forward: aten self time %.2f s, top 10 ops:%n", total / 1e6);
+        final double sum = total;
+        self.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(10)
+                .forEach(e -> out.printf(Locale.ROOT, "  %-48s %8.3f s  %5.1f %%  %6d calls%n", e.getKey(),
+                        e.getValue() / 1e6, 100 * e.getValue() / sum, calls.get(e.getKey())));
     }
 
     /** The best rate of a few {@code size^3} float32 matmuls, in FLOP/s. */
