@@ -83,6 +83,7 @@ public final class OutputFiles {
         try {
             tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
             writer.write(tmp);
+            readableByAll(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -105,6 +106,16 @@ public final class OutputFiles {
     static void writePng(BufferedImage img, Path file) throws IOException {
         if (!ImageIO.write(img, "png", file.toFile())) {
             throw new IOException("no PNG writer available");
+        }
+    }
+
+    /**
+     * createTempFile makes the file owner-only (0600); a finished video gets the usual 0644, as a file the
+     * program had written directly would.
+     */
+    private static void readableByAll(Path tmp) throws IOException {
+        if (Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 }

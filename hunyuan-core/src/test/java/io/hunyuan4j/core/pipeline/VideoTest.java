@@ -50,6 +50,9 @@ class VideoTest {
     void mp4IsH264WithTheRequestedFramesAndSize(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("v.mp4");
         gradient(9, 48, 64).saveMp4(out);
+        // readable by others like any written file, not the temporary file's owner-only mode
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(out)));
         try (SeekableByteChannel ch = NIOUtils.readableChannel(out.toFile())) {
             MP4Demuxer demuxer = MP4Demuxer.createMP4Demuxer(ch);
             List<DemuxerTrack> tracks = demuxer.getVideoTracks();
