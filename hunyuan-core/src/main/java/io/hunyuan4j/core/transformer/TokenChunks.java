@@ -29,29 +29,14 @@ final class TokenChunks {
      * @return [B, N, C'], in {@code a}'s manager
      */
     static NDArray map(NDArray a, NDArray b, java.util.function.BinaryOperator<NDArray> f) {
-        long n = a.getShape().get(1);
-        if (n <= CHUNK) {
-            return f.apply(a, b);
-        }
-        NDManager out = a.getManager();
-        try (NDManager scope = out.newSubManager()) {
-            NDList parts = new NDList();
-            for (long s = 0; s < n; s += CHUNK) {
-                long e = Math.min(n, s + CHUNK);
-                try (NDManager chunk = scope.newSubManager()) {
-                    NDArray ac = a.get(new NDIndex(":, {}:{}", s, e));
-                    NDArray bc = b.get(new NDIndex(":, {}:{}", s, e));
-                    ac.attach(chunk);
-                    bc.attach(chunk);
-                    NDArray y = f.apply(ac, bc);
-                    y.attach(scope);
-                    parts.add(y);
-                }
+        return mapIndexed(a, (ac, start, end) -> {
+            if (ac == a) {
+                return f.apply(a, b); // one chunk: the whole sequence
             }
-            NDArray joined = NDArrays.concat(parts, 1);
-            joined.attach(out);
-            return joined;
-        }
+            NDArray bc = b.get(new NDIndex(":, {}:{}", start, end));
+            bc.attach(ac.getManager()); // dies with the chunk
+            return f.apply(ac, bc);
+        });
     }
 
     /** A token-wise function that also gets the chunk's token range (for position-dependent tables). */
