@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@code tokenizer.json} of a fast CLIP tokenizer from the slow tokenizer's {@code vocab.json} and
@@ -101,18 +102,7 @@ final class ClipTokenizerJson {
         root.add("post_processor", post);
         root.add("decoder", byteLevel(true));
 
-        JsonObject model = type("BPE");
-        model.add("dropout", JsonNull.INSTANCE);
-        model.addProperty("unk_token", specials.unk());
-        model.addProperty("continuing_subword_prefix", "");
-        model.addProperty("end_of_word_suffix", "</w>");
-        model.addProperty("fuse_unk", false);
-        model.addProperty("byte_fallback", false);
-        model.add("vocab", vocab);
-        JsonArray m = new JsonArray();
-        merges.forEach(m::add);
-        model.add("merges", m);
-        root.add("model", model);
+        root.add("model", bpeModel(vocab, merges, specials.unk(), "", "</w>"));
         return GSON.toJson(root);
     }
 
@@ -176,6 +166,30 @@ final class ClipTokenizerJson {
         t.addProperty("normalized", false);
         t.addProperty("special", true);
         return t;
+    }
+
+    /**
+     * The {@code model} object of a BPE tokenizer.json; null strings are written as JSON null, as the
+     * tokenizers library does for unset options.
+     */
+    static JsonObject bpeModel(JsonObject vocab, List<String> merges, @Nullable String unkToken,
+            @Nullable String continuingSubwordPrefix, @Nullable String endOfWordSuffix) {
+        JsonObject model = type("BPE");
+        model.add("dropout", JsonNull.INSTANCE);
+        model.add("unk_token", stringOrNull(unkToken));
+        model.add("continuing_subword_prefix", stringOrNull(continuingSubwordPrefix));
+        model.add("end_of_word_suffix", stringOrNull(endOfWordSuffix));
+        model.addProperty("fuse_unk", false);
+        model.addProperty("byte_fallback", false);
+        model.add("vocab", vocab);
+        JsonArray m = new JsonArray();
+        merges.forEach(m::add);
+        model.add("merges", m);
+        return model;
+    }
+
+    private static JsonElement stringOrNull(@Nullable String s) {
+        return s == null ? JsonNull.INSTANCE : new com.google.gson.JsonPrimitive(s);
     }
 
     static JsonObject type(String type) {

@@ -121,18 +121,7 @@ public final class TinyTokenizers {
         root.add("pre_tokenizer", preTokenizer);
         root.add("post_processor", bosTemplate("<|begin_of_text|>", LLAMA_BOS_ID));
         root.add("decoder", ClipTokenizerJson.byteLevel(true));
-        JsonObject model = ClipTokenizerJson.type("BPE");
-        model.add("dropout", JsonNull.INSTANCE);
-        model.add("unk_token", JsonNull.INSTANCE);
-        model.add("continuing_subword_prefix", JsonNull.INSTANCE);
-        model.add("end_of_word_suffix", JsonNull.INSTANCE);
-        model.addProperty("fuse_unk", false);
-        model.addProperty("byte_fallback", false);
-        model.add("vocab", vocab);
-        JsonArray merges = new JsonArray();
-        LLAMA_MERGES.forEach(merges::add);
-        model.add("merges", merges);
-        root.add("model", model);
+        root.add("model", ClipTokenizerJson.bpeModel(vocab, LLAMA_MERGES, null, null, null));
         return GSON.toJson(root);
     }
 
