@@ -1,0 +1,43 @@
+"""Held-out set 'batch2': batch 2 with uneven padding, in_channels 6, 3 heads of 12, non-square latents,
+VAE tiles (latent 4, stride 3; 4+1 frames, stride 2) that do not divide the latent, shift 5."""
+SPEC = {
+    "name": "batch2",
+    "seed": 4321,
+    "transformer": {
+        "config": dict(in_channels=6, out_channels=6, num_attention_heads=3, attention_head_dim=12,
+                       num_layers=1, num_single_layers=2, num_refiner_layers=1, mlp_ratio=2.5,
+                       patch_size=2, patch_size_t=1, qk_norm="rms_norm", guidance_embeds=True,
+                       text_embed_dim=20, pooled_projection_dim=16, rope_theta=256.0,
+                       rope_axes_dim=(4, 4, 4), image_condition_type=None),
+        "batch": 2, "frames": 2, "height": 6, "width": 10, "text_len": 10,
+        "valid_tokens": [3, 10], "timestep": [700.0, 250.0], "guidance": [6000.0, 3500.0],
+    },
+    "vae": {
+        "config": dict(in_channels=3, out_channels=3, latent_channels=6, block_out_channels=(8, 8, 8, 8),
+                       layers_per_block=1, act_fn="silu", norm_num_groups=4, scaling_factor=0.5,
+                       spatial_compression_ratio=8, temporal_compression_ratio=4, mid_block_add_attention=True),
+        "video_shape": (2, 3, 5, 16, 24),
+        "latent_shape": (2, 6, 2, 3, 5),
+        "big_latent_shape": (1, 6, 6, 5, 7),
+        "tiling": dict(tile_sample_min_height=32, tile_sample_min_width=32, tile_sample_min_num_frames=16,
+                       tile_sample_stride_height=24, tile_sample_stride_width=24, tile_sample_stride_num_frames=8),
+        "big_video_shape": (1, 3, 17, 24, 40),
+    },
+    "scheduler": {"config": dict(num_train_timesteps=1000, shift=5.0), "num_inference_steps": 4,
+                  "sample_shape": (2, 6, 2, 3, 5)},
+    "pipeline": {"batch": 2, "height": 32, "width": 48, "num_frames": 9, "num_inference_steps": 3,
+                 "guidance_scale": 4.5, "text_len": 10, "valid_tokens": [6, 10]},
+    "text_llama": {
+        "config": dict(vocab_size=200, hidden_size=24, intermediate_size=40, num_hidden_layers=3,
+                       num_attention_heads=3, num_key_value_heads=1, hidden_act="silu",
+                       max_position_embeddings=64, rms_norm_eps=1e-5, rope_theta=10000.0, attention_bias=False,
+                       mlp_bias=False, tie_word_embeddings=False, pad_token_id=0, bos_token_id=1, eos_token_id=2),
+        "batch": 3, "seq_len": 12, "valid_tokens": [12, 5, 1], "num_hidden_layers_to_skip": 2,
+    },
+    "text_clip": {
+        "config": dict(vocab_size=200, hidden_size=24, intermediate_size=48, num_hidden_layers=2,
+                       num_attention_heads=2, max_position_embeddings=16, hidden_act="quick_gelu",
+                       layer_norm_eps=1e-5, pad_token_id=1, bos_token_id=0, eos_token_id=2),
+        "batch": 3, "seq_len": 16, "lengths": [16, 4, 2],
+    },
+}
