@@ -64,7 +64,8 @@ public final class PipelineGolden implements GoldenComponent {
         Recording.Decoder vae = new Recording.Decoder(FixtureComponents.vae(config.object("vae"),
                 new PrefixedTensors(weights, "vae."), options), manager);
         PromptEmbeds embeds = new PromptEmbeds(fx.input("prompt_embeds", manager),
-                fx.input("prompt_attention_mask", manager), fx.input("pooled_prompt_embeds", manager), List.of(0));
+                fx.input("prompt_attention_mask", manager), fx.input("pooled_prompt_embeds", manager),
+                java.util.Collections.nCopies((int) fx.input("prompt_embeds", manager).getShape().get(0), 0));
         GenerationRequest request = GenerationRequest.ofEmbeds(embeds)
                 .withSize(call.getInt("height"), call.getInt("width")).withFrames(call.getInt("num_frames"))
                 .withSteps(call.getInt("num_inference_steps"))
@@ -73,11 +74,11 @@ public final class PipelineGolden implements GoldenComponent {
                 .withInitialLatents(Latents.of(fx.input("latents", manager)));
         List<NDArray> stepLatents = new ArrayList<>();
         float[] timesteps = new float[request.steps()];
-        Video video;
+        List<Video> videos;
         try (VideoPipeline pipe = VideoPipeline.builder(dit, new NoTextEncoder(), vae)
                 .scheduler(new FlowMatchEulerScheduler(SchedulerConfig.fromJson(config.object("scheduler"))))
                 .computeDtype(options.computeDtype()).model("golden/pipeline").build()) {
-            video = pipe.generate(request, e -> {
+            videos = pipe.generateBatch(request, e -> {
                 stepLatents.add(e.latents().duplicate().toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
                 stepLatents.get(stepLatents.size() - 1).attach(manager);
                 timesteps[e.index()] = e.timestep();
@@ -89,11 +90,15 @@ public final class PipelineGolden implements GoldenComponent {
         out.put("latents", stepLatents.get(stepLatents.size() - 1));
         out.put("noise_preds", NDArrays.stack(new NDList(dit.outputs), 0));
         out.put("video_decoded_raw", vae.output);
-        out.put("video", videoTensor(video, manager));
+        NDList items = new NDList();
+        for (Video v : videos) {
+            items.add(videoTensor(v, manager));
+        }
+        out.put("video", NDArrays.stack(items, 0));
         return out;
     }
 
-    /** [1, F, 3, H, W], diffusers' {@code output_type="pt"} layout. */
+    /** [F, 3, H, W]: one item of diffusers' {@code output_type="pt"} layout. */
     private static NDArray videoTensor(Video v, NDManager manager) {
         NDList frames = new NDList();
         for (int f = 0; f < v.frameCount(); f++) {
@@ -101,7 +106,7 @@ public final class PipelineGolden implements GoldenComponent {
             frames.add(manager.create(v.frame(f), new ai.djl.ndarray.types.Shape(v.height(), v.width(), 3))
                     .transpose(2, 0, 1));
         }
-        return NDArrays.stack(frames, 0).expandDims(0);
+        return NDArrays.stack(frames, 0);
     }
 
     /** The fixture passes embeddings; the pipeline must never call a text encoder. */

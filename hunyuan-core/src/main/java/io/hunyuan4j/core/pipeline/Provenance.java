@@ -11,12 +11,15 @@ import org.jspecify.annotations.Nullable;
  * How a {@link Video} was made: enough to repeat the run and to explain its cost.
  *
  * @param request the request as given
+ * @param batchIndex this video's index in the request's batch (prompt-major: video v of prompt p is
+ *     {@code p * videosPerPrompt + v}); 0 for a single video
  * @param model where the components came from: a model folder, or a description such as {@code tiny-random}
  * @param scheduler the scheduler's name
  * @param schedulerParameters its parameters after any per-request flow-shift override
  * @param computeDtype the pipeline's compute precision
  * @param offload the pipeline's offload mode
- * @param seed the seed the noise came from, or null when the request supplied initial latents
+ * @param seed the seed this video's noise came from (the request's seed plus {@code batchIndex}): a batch-1
+ *     request for its prompt with this seed reproduces it; null when the request supplied initial latents
  * @param trueCfgApplied whether each step ran the DiT twice for true classifier-free guidance
  * @param modelEvaluations DiT forward passes in total
  * @param timings wall-clock time per stage, in stage order ({@code encodePrompt}, {@code prepareLatents},
@@ -24,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param devicePeakBytes peak weight bytes the offloader placed on the device, per component, and under
  *     {@code "total"} the peak of all components together
  */
-public record Provenance(GenerationRequest request, String model, String scheduler,
+public record Provenance(GenerationRequest request, int batchIndex, String model, String scheduler,
         Map<String, String> schedulerParameters, ComputeDtype computeDtype, Offload offload, @Nullable Long seed,
         boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings, Map<String, Long> devicePeakBytes) {
 
@@ -42,7 +45,8 @@ public record Provenance(GenerationRequest request, String model, String schedul
     /** A one-paragraph human-readable description (for logs and file metadata). */
     public String describe() {
         StringBuilder s = new StringBuilder();
-        s.append(request).append("; model=").append(model).append("; scheduler=").append(scheduler)
+        s.append(request).append(batchIndex == 0 && request.batchSize() == 1 ? "" : "; item=" + batchIndex)
+                .append("; model=").append(model).append("; scheduler=").append(scheduler)
                 .append(schedulerParameters).append("; dtype=").append(computeDtype).append("; offload=")
                 .append(offload).append("; seed=").append(seed).append("; trueCfg=").append(trueCfgApplied)
                 .append("; evaluations=").append(modelEvaluations).append("; devicePeakBytes=")

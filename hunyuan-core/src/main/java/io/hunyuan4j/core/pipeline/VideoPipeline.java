@@ -147,11 +147,42 @@ public final class VideoPipeline implements AutoCloseable {
      *
      * @param listener called after every denoising step
      * @param cancel checked, with the thread's interrupt flag, before every step and before decoding
-     * @throws IllegalArgumentException for a request this model cannot run (before any model work)
+     * @throws IllegalArgumentException for a request this model cannot run (before any model work), or one
+     *     that makes several videos ({@link GenerationRequest#batchSize()} > 1: use {@link #generateBatch})
      * @throws GenerationCancelledException if cancelled; engine memory is released and nothing is returned
      * @throws HunyuanException if a stage fails in the engine (the message names the stage)
      */
     public Video generate(GenerationRequest request, StepListener listener, CancellationToken cancel) {
+        if (request.batchSize() != 1) {
+            throw new IllegalArgumentException("the request makes " + request.batchSize() + " videos ("
+                    + request.promptCount() + " prompts x " + request.videosPerPrompt()
+                    + " per prompt); generate returns one: call generateBatch");
+        }
+        return generateBatch(request, listener, cancel).get(0);
+    }
+
+    /**
+     * Generates every video of a batched request with no progress listener and no cancellation.
+     *
+     * @see #generateBatch(GenerationRequest, StepListener, CancellationToken)
+     */
+    public List<Video> generateBatch(GenerationRequest request) {
+        return generateBatch(request, StepListener.NONE, CancellationToken.none());
+    }
+
+    /**
+     * Generates the {@link GenerationRequest#batchSize()} videos of a request as one batch (diffusers'
+     * {@code prompt=[...]} with {@code num_videos_per_prompt}): each prompt keeps its own text mask, item i's
+     * noise comes from {@code seed + i}, and the videos come back in prompt-major order, each with its own
+     * provenance ({@link Provenance#batchIndex()}, {@link Provenance#seed()}). Blocks while another call runs.
+     *
+     * @param listener called after every denoising step (its latents hold the whole batch)
+     * @param cancel checked, with the thread's interrupt flag, before every step and before decoding
+     * @throws IllegalArgumentException for a request this model cannot run (before any model work)
+     * @throws GenerationCancelledException if cancelled; engine memory is released and nothing is returned
+     * @throws HunyuanException if a stage fails in the engine (the message names the stage)
+     */
+    public List<Video> generateBatch(GenerationRequest request, StepListener listener, CancellationToken cancel) {
         acquire(cancel);
         StageTimer stages = new StageTimer();
         try (NDManager call = NDManager.newBaseManager(device)) {
@@ -178,13 +209,19 @@ public final class VideoPipeline implements AutoCloseable {
                 checkCancelled(cancel, schedule.size());
                 decoded = stages.run("decode", () -> placed(vae, "decode", offloader, call, () -> decode(denoised)));
             }
-            float[] rgb = stages.run("postprocess", () -> postprocess(decoded));
+            List<float[]> rgb = stages.run("postprocess", () -> postprocess(decoded));
             Shape s = decoded.getShape(); // [B, 3, F, H, W]
-            Provenance provenance = new Provenance(request, model, sch.name(), sch.parameters(), computeDtype,
-                    offload, request.initialLatents() == null ? seed : null, doTrueCfg, loop.evaluations,
-                    stages.timings(), devicePeaks(accountant));
-            LOG.info("generated {} frames {}x{} in {} ms", s.get(2), s.get(3), s.get(4), provenance.total().toMillis());
-            return new Video((int) s.get(2), (int) s.get(3), (int) s.get(4), rgb, request.fps(), provenance);
+            List<Video> videos = new java.util.ArrayList<>(rgb.size());
+            for (int i = 0; i < rgb.size(); i++) {
+                Provenance provenance = new Provenance(request, i, model, sch.name(), sch.parameters(),
+                        computeDtype, offload, request.initialLatents() == null ? seed + i : null, doTrueCfg,
+                        loop.evaluations, stages.timings(), devicePeaks(accountant));
+                videos.add(new Video((int) s.get(2), (int) s.get(3), (int) s.get(4), rgb.get(i), request.fps(),
+                        provenance));
+            }
+            LOG.info("generated {} x {} frames {}x{} in {} ms", rgb.size(), s.get(2), s.get(3), s.get(4),
+                    videos.get(0).provenance().total().toMillis());
+            return List.copyOf(videos);
         } finally {
             lock.unlock();
         }
@@ -277,8 +314,8 @@ public final class VideoPipeline implements AutoCloseable {
                         + Arrays.toString(got));
             }
         }
-        checkEmbeds("promptEmbeds", r.promptEmbeds());
-        checkEmbeds("negativePromptEmbeds", r.negativePromptEmbeds());
+        checkEmbeds("promptEmbeds", r.promptEmbeds(), r.promptCount());
+        checkEmbeds("negativePromptEmbeds", r.negativePromptEmbeds(), r.promptCount());
         boolean needsEncoder = r.promptEmbeds() == null || (r.doTrueCfg() && r.negativePromptEmbeds() == null);
         if (needsEncoder && textEncoder == null && textEncoderLoader == null) {
             throw new IllegalStateException("the prompt encoder was released after encoding (offload " + offload
@@ -300,28 +337,36 @@ public final class VideoPipeline implements AutoCloseable {
         }
     }
 
-    private static void checkEmbeds(String name, @Nullable PromptEmbeds e) {
+    /** Embeddings [P, L, D], mask [P, L], pooled [P, D'] for the request's P prompts (a negative may be batch 1). */
+    private static void checkEmbeds(String name, @Nullable PromptEmbeds e, int prompts) {
         if (e == null) {
             return;
         }
         Shape embeds = e.promptEmbeds().getShape();
         Shape mask = e.attentionMask().getShape();
         Shape pooled = e.pooled().getShape();
-        if (embeds.dimension() != 3 || embeds.get(0) != 1 || mask.dimension() != 2 || mask.get(0) != 1
-                || mask.get(1) != embeds.get(1) || pooled.dimension() != 2 || pooled.get(0) != 1) {
-            throw new IllegalArgumentException(name + " must be promptEmbeds [1, L, D], attentionMask [1, L],"
-                    + " pooled [1, P] but are " + embeds + ", " + mask + ", " + pooled);
+        long b = embeds.dimension() == 3 ? embeds.get(0) : -1;
+        boolean batchOk = b == prompts || (b == 1 && name.startsWith("negative"));
+        if (!batchOk || mask.dimension() != 2 || mask.get(0) != b || mask.get(1) != embeds.get(1)
+                || pooled.dimension() != 2 || pooled.get(0) != b) {
+            throw new IllegalArgumentException(name + " must be promptEmbeds [" + prompts + ", L, D], attentionMask ["
+                    + prompts + ", L], pooled [" + prompts + ", P] but are " + embeds + ", " + mask + ", " + pooled);
         }
     }
 
-    /** {@code encode_prompt} for the prompt and, with true CFG, the negative prompt. */
+    /**
+     * {@code encode_prompt} for the prompts and, with true CFG, the negative prompts, each repeated
+     * {@code videosPerPrompt} times in diffusers' order (prompt-major) to the batch of the call.
+     */
     private Conditioning encodePrompt(GenerationRequest r, boolean doTrueCfg, NDManager call) {
+        int prompts = r.promptCount();
         PromptEmbeds positive = r.promptEmbeds() != null ? own(r.promptEmbeds(), call)
-                : encoder().encode(List.of(Objects.requireNonNull(r.prompt())), call);
+                : encoder().encode(r.prompts(), call);
         PromptEmbeds negative = null;
         if (doTrueCfg) {
             negative = r.negativePromptEmbeds() != null ? own(r.negativePromptEmbeds(), call)
-                    : encoder().encode(List.of(Objects.requireNonNull(r.negativePrompt())), call);
+                    : encoder().encode(r.negativePrompts(), call);
+            negative = repeat(negative, prompts / (int) negative.promptEmbeds().getShape().get(0));
         }
         if (offload != Offload.NONE && textEncoder != null) {
             // model offload: the 8B MLLM must not stay resident next to the DiT
@@ -329,7 +374,18 @@ public final class VideoPipeline implements AutoCloseable {
             textEncoder = null;
             LOG.debug("offload {}: prompt encoder released", offload);
         }
-        return new Conditioning(positive, negative, r.trueCfgScale());
+        int n = r.videosPerPrompt();
+        return new Conditioning(repeat(positive, n), negative == null ? null : repeat(negative, n),
+                r.trueCfgScale());
+    }
+
+    /** Each item {@code times} times in a row: {@code repeat(1, n).view(B * n, ...)} of the reference. */
+    private static PromptEmbeds repeat(PromptEmbeds e, int times) {
+        if (times == 1) {
+            return e;
+        }
+        return new PromptEmbeds(e.promptEmbeds().repeat(0, times), e.attentionMask().repeat(0, times),
+                e.pooled().repeat(0, times), e.truncatedTokens());
     }
 
     private PromptEncoder encoder() {
@@ -351,16 +407,30 @@ public final class VideoPipeline implements AutoCloseable {
         return device.equals(c.getDevice()) ? c : c.toDevice(device, false);
     }
 
-    /** [1, C, (F-1)/temporal + 1, H/spatial, W/spatial]. */
+    /** [B, C, (F-1)/temporal + 1, H/spatial, W/spatial]. */
     private long[] latentShape(GenerationRequest r) {
-        return new long[] {1, transformer.inChannels(), (r.frames() - 1) / vae.temporalCompression() + 1,
+        return new long[] {r.batchSize(), transformer.inChannels(), (r.frames() - 1) / vae.temporalCompression() + 1,
             r.height() / vae.spatialCompression(), r.width() / vae.spatialCompression()};
     }
 
-    /** {@code prepare_latents}: the caller's latents, or host-side Gaussian noise from the seed; float32. */
+    /**
+     * {@code prepare_latents}: the caller's latents, or host-side Gaussian noise, item i from {@code seed + i}
+     * (so each item can be reproduced alone); float32.
+     */
     private NDArray prepareLatents(GenerationRequest r, long seed, NDManager call) {
-        Latents host = r.initialLatents() != null ? r.initialLatents() : GaussianNoise.sample(seed, latentShape(r));
-        return host.toArray(call);
+        if (r.initialLatents() != null) {
+            return r.initialLatents().toArray(call);
+        }
+        long[] shape = latentShape(r);
+        long[] one = shape.clone();
+        one[0] = 1;
+        int itemSize = Math.toIntExact(Math.multiplyExact(Math.multiplyExact(one[1], one[2]),
+                Math.multiplyExact(one[3], one[4])));
+        float[] all = new float[Math.multiplyExact(itemSize, r.batchSize())];
+        for (int i = 0; i < r.batchSize(); i++) {
+            System.arraycopy(GaussianNoise.sample(seed + i, one).data(), 0, all, i * itemSize, itemSize);
+        }
+        return call.create(all, new Shape(shape));
     }
 
     /** {@code guidance = tensor([guidance_scale] * B) * 1000}, or null for a model without guidance embeds. */
@@ -368,7 +438,9 @@ public final class VideoPipeline implements AutoCloseable {
         if (!transformer.guidanceEmbeds()) {
             return null;
         }
-        return call.create(new float[] {r.guidanceScale()}).mul(GUIDANCE_EMBED_SCALE);
+        float[] g = new float[r.batchSize()];
+        Arrays.fill(g, r.guidanceScale());
+        return call.create(g).mul(GUIDANCE_EMBED_SCALE);
     }
 
     /** {@code vae.decode(latents / scaling_factor)}: [B, 3, F, H, W] in about [-1, 1]. */
@@ -376,11 +448,15 @@ public final class VideoPipeline implements AutoCloseable {
         return vae.decode(latents.div(vae.scalingFactor()));
     }
 
-    /** {@code postprocess_video}: {@code clamp(x / 2 + 0.5, 0, 1)}, as [F, H, W, 3] of the first video. */
-    private static float[] postprocess(NDArray video) {
-        // [B, 3, F, H, W] -> [F, H, W, 3]
-        NDArray v = video.get(0).div(2f).add(0.5f).clip(0f, 1f).transpose(1, 2, 3, 0);
-        return v.toType(DataType.FLOAT32, false).toFloatArray();
+    /** {@code postprocess_video}: {@code clamp(x / 2 + 0.5, 0, 1)}, as [F, H, W, 3] per video of the batch. */
+    private static List<float[]> postprocess(NDArray video) {
+        List<float[]> out = new java.util.ArrayList<>();
+        for (long b = 0; b < video.getShape().get(0); b++) {
+            // [3, F, H, W] -> [F, H, W, 3]
+            NDArray v = video.get(b).div(2f).add(0.5f).clip(0f, 1f).transpose(1, 2, 3, 0);
+            out.add(v.toType(DataType.FLOAT32, false).toFloatArray());
+        }
+        return out;
     }
 
     private void acquire(CancellationToken cancel) {
@@ -498,7 +574,9 @@ public final class VideoPipeline implements AutoCloseable {
         /** The transformer call(s) of one evaluation, with true CFG {@code neg + s * (pos - neg)}. */
         private NDArray noisePred(NDArray sample, float t) {
             // timestep = t.expand(latents.shape[0]).to(latents.dtype)
-            NDArray timestep = sample.getManager().create(new float[] {t});
+            float[] ts = new float[(int) sample.getShape().get(0)];
+            Arrays.fill(ts, t);
+            NDArray timestep = sample.getManager().create(ts);
             NDArray noisePred = forward(sample, timestep, cond.positive());
             if (cond.negative() != null) {
                 NDArray negNoisePred = forward(sample, timestep, cond.negative());

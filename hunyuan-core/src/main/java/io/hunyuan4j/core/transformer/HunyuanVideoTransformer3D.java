@@ -65,6 +65,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
     private final List<Parameter> parameters;
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Map<String, List<Parameter>> groups;
+    private final LoadMode loadMode;
     private volatile @Nullable Offloader blockOffloader;
 
     /**
@@ -93,6 +94,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             ComputeDtype computeDtype, boolean strict) {
         this.config = config;
         this.computeDtype = computeDtype;
+        this.loadMode = w.loadMode();
         int innerDim = config.innerDim();
         // 1. Latent and condition embedders
         this.xEmbedder = new PatchEmbed(w.child("x_embedder"),
@@ -153,9 +155,23 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
         return groups;
     }
 
-    /** {@inheritDoc} */
+    /** Whether the weights were bound {@link LoadMode#LAZY}, so offload can release and re-read them. */
+    @Override
+    public boolean reloadable() {
+        return loadMode == LoadMode.LAZY;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if the weights are not bound {@link LoadMode#LAZY}
+     */
     @Override
     public void blockOffload(@Nullable Offloader offloader) {
+        if (offloader != null && !reloadable()) {
+            throw new IllegalStateException("block offload needs the transformer's weights bound LAZY (re-read"
+                    + " from the checkpoint at each onload) but they are bound " + loadMode);
+        }
         this.blockOffloader = offloader;
     }
 

@@ -106,6 +106,11 @@ public final class StateDict {
         return binding.shapes.keySet().stream().anyMatch(k -> k.startsWith(p));
     }
 
+    /** When the checkpoint's data is read: a LAZY binding can release weights and read them again. */
+    public LoadMode loadMode() {
+        return binding.mode;
+    }
+
     /** All parameters bound so far through any view of this checkpoint, in binding order. */
     public List<Parameter> boundParameters() {
         return List.copyOf(binding.bound.values());

@@ -41,8 +41,15 @@ class GenerationRequestTest {
         rejects("trueCfgScale must be a finite number >= 1 (1 = off) but is 0.5", () -> R.withTrueCfgScale(0.5f));
         rejects("flowShift must be a finite number > 0 but is 0.0", () -> R.withFlowShift(0f));
         rejects("fps must be in [1, 240] but is 0", () -> R.withFps(0));
-        rejects("initialLatents batch must be 1 but is 2",
+        rejects("initialLatents batch must be prompts x videosPerPrompt = 1 but is 2",
                 () -> R.withInitialLatents(new Latents(new float[2 * 16 * 33], new long[] {2, 16, 33, 1, 1})));
+        rejects("initialLatents batch must be prompts x videosPerPrompt = 6 but is 2",
+                () -> R.withPrompts(java.util.List.of("a", "b", "c")).withVideosPerPrompt(2)
+                        .withInitialLatents(new Latents(new float[2 * 16 * 33], new long[] {2, 16, 33, 1, 1})));
+        rejects("negativePrompts must hold 1 text or one per prompt (3) but holds 2",
+                () -> R.withPrompts(java.util.List.of("a", "b", "c")).withNegativePrompts(java.util.List.of("x", "y")));
+        rejects("prompts[1] is null", () -> R.withPrompts(java.util.Arrays.asList("a", null)));
+        rejects("videosPerPrompt must be >= 1", () -> R.withVideosPerPrompt(-1));
     }
 
     @Test

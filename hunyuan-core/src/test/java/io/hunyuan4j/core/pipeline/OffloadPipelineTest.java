@@ -2,6 +2,7 @@ package io.hunyuan4j.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Offload modes with the real DiT (random weights, LAZY): same output, bounded device bytes, no leaks. */
 class OffloadPipelineTest {
@@ -95,6 +98,25 @@ class OffloadPipelineTest {
         long blockPeak = block.provenance().devicePeakBytes().get("total");
         assertTrue(blockPeak <= budget && blockPeak > 0, blockPeak + " > " + budget);
         assertEquals(Offload.BLOCK, block.provenance().offload());
+    }
+
+    /** An EAGER DiT cannot be re-read after offload releases a block: rejected at build, not mid-generation. */
+    @ParameterizedTest
+    @EnumSource(value = Offload.class, names = {"MODEL", "BLOCK"})
+    void eagerTransformerUnderOffloadIsRejectedAtBuild(Offload mode) {
+        StateDict w = StateDict.load(weights, manager.newSubManager(), LoadMode.EAGER, TensorLoader.float32(), "tiny");
+        HunyuanVideoTransformer3D dit = new HunyuanVideoTransformer3D(CONFIG, w, new ChunkedAttention());
+        assertFalse(dit.reloadable());
+        var e = assertThrows(IllegalArgumentException.class, () -> VideoPipeline.builder(dit,
+                new ToyComponents.ToyEncoder(), new ToyComponents.ToyDecoder()).offload(mode).build());
+        assertTrue(e.getMessage().contains("transformer") && e.getMessage().contains("LAZY"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> dit.blockOffload(new Offloader(ai.djl.Device.cpu(),
+                Offload.BLOCK, ComputeDtype.FLOAT32, new DeviceMemoryAccountant())));
+        // the same DiT runs without offload
+        try (VideoPipeline p = VideoPipeline.builder(dit, new ToyComponents.ToyEncoder(),
+                new ToyComponents.ToyDecoder()).build()) {
+            assertEquals(2, p.generate(request()).provenance().modelEvaluations());
+        }
     }
 
     @Test

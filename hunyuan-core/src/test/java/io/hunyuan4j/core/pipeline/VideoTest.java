@@ -41,7 +41,7 @@ class VideoTest {
                 }
             }
         }
-        Provenance prov = new Provenance(GenerationRequest.of("test"), "test", "flow-match-euler", Map.of(),
+        Provenance prov = new Provenance(GenerationRequest.of("test"), 0, "test", "flow-match-euler", Map.of(),
                 ComputeDtype.FLOAT32, Offload.NONE, 1L, false, 0, Map.of("denoise", Duration.ofMillis(1)), Map.of());
         return new Video(frames, h, w, rgb, 24, prov);
     }
