@@ -1,5 +1,6 @@
 package io.hunyuan4j.text;
 
+import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -40,7 +41,8 @@ public final class LlamaRotaryEmbedding {
                 sin[p * d + half + i] = s;
             }
         }
-        return new Tables(manager.create(cos, new Shape(length, d)), manager.create(sin, new Shape(length, d)));
+        return new Tables(HostArrays.floats(manager, cos, new Shape(length, d)),
+                HostArrays.floats(manager, sin, new Shape(length, d)));
     }
 
     static float[] invFreq(LlamaConfig c) {

@@ -1,5 +1,6 @@
 package io.hunyuan4j.text;
 
+import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -48,7 +49,7 @@ public record TokenizedBatch(long[][] inputIds, long[][] attentionMask, int[] tr
         for (int b = 0; b < rows.length; b++) {
             System.arraycopy(rows[b], 0, flat, b * l, l);
         }
-        return manager.create(flat, new Shape(rows.length, l));
+        return HostArrays.longs(manager, flat, new Shape(rows.length, l));
     }
 
     @Override

@@ -207,11 +207,11 @@ public final class Kernels {
         if (o instanceof NDArray n) {
             return unnamed(n, temps);
         } else if (o instanceof Float || o instanceof Double) {
-            a = m.create(((Number) o).floatValue());
+            a = HostArrays.scalar(m, ((Number) o).floatValue());
         } else if (o instanceof Integer || o instanceof Long) {
-            a = m.create(((Number) o).longValue());
+            a = HostArrays.scalar(m, ((Number) o).longValue());
         } else if (o instanceof long[] l) {
-            a = m.create(l);
+            a = HostArrays.longs(m, l);
         } else {
             throw new IllegalArgumentException("unsupported kernel argument type " + o.getClass().getName());
         }

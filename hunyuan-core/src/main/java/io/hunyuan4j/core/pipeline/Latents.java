@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -43,7 +44,7 @@ public record Latents(float[] data, long[] shape) {
 
     /** Creates the engine array in {@code manager}. */
     public NDArray toArray(NDManager manager) {
-        return manager.create(data, new Shape(shape));
+        return HostArrays.floats(manager, data, new Shape(shape));
     }
 
     @Override

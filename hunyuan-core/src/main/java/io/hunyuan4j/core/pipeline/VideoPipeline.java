@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.ops.HostArrays;
 import io.hunyuan4j.core.offload.DeviceMemoryAccountant;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.offload.Offloadable;
@@ -430,7 +431,7 @@ public final class VideoPipeline implements AutoCloseable {
         for (int i = 0; i < r.batchSize(); i++) {
             System.arraycopy(GaussianNoise.sample(seed + i, one).data(), 0, all, i * itemSize, itemSize);
         }
-        return call.create(all, new Shape(shape));
+        return HostArrays.floats(call, all, new Shape(shape));
     }
 
     /** {@code guidance = tensor([guidance_scale] * B) * 1000}, or null for a model without guidance embeds. */
@@ -440,7 +441,7 @@ public final class VideoPipeline implements AutoCloseable {
         }
         float[] g = new float[r.batchSize()];
         Arrays.fill(g, r.guidanceScale());
-        return call.create(g).mul(GUIDANCE_EMBED_SCALE);
+        return HostArrays.floats(call, g).mul(GUIDANCE_EMBED_SCALE);
     }
 
     /** {@code vae.decode(latents / scaling_factor)}: [B, 3, F, H, W] in about [-1, 1]. */
@@ -576,7 +577,7 @@ public final class VideoPipeline implements AutoCloseable {
             // timestep = t.expand(latents.shape[0]).to(latents.dtype)
             float[] ts = new float[(int) sample.getShape().get(0)];
             Arrays.fill(ts, t);
-            NDArray timestep = sample.getManager().create(ts);
+            NDArray timestep = HostArrays.floats(sample.getManager(), ts);
             NDArray noisePred = forward(sample, timestep, cond.positive());
             if (cond.negative() != null) {
                 NDArray negNoisePred = forward(sample, timestep, cond.negative());

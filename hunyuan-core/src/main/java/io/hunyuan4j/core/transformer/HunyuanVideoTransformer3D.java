@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.transformer;
 
+import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -402,7 +403,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
                 m[i * (n + l) + j] = j < n + effective;
             }
         }
-        return manager.create(m, new Shape(b, 1, 1, n + l));
+        return HostArrays.booleans(manager, m, new Shape(b, 1, 1, n + l));
     }
 
     /** {@inheritDoc} */

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.transformer;
 
+import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -80,6 +81,6 @@ public final class IndividualTokenRefiner {
                 }
             }
         }
-        return manager.create(m, new Shape(b, 1, l, l));
+        return HostArrays.booleans(manager, m, new Shape(b, 1, l, l));
     }
 }

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.transformer;
 
+import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -67,7 +68,7 @@ public final class RotaryPosEmbed {
             offset += d;
         }
         Shape shape = new Shape(n, headDim);
-        return new RotaryEmbedding(manager.create(cos, shape), manager.create(sin, shape));
+        return new RotaryEmbedding(HostArrays.floats(manager, cos, shape), HostArrays.floats(manager, sin, shape));
     }
 
     /** Position of {@code token} (t-major, then h, then w) along {@code axis}. */

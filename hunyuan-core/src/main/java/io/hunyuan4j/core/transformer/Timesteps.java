@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.transformer;
 
+import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -60,7 +61,7 @@ public final class Timesteps {
         }
         // emb = timesteps[:, None].float() * freqs[None, :]   [B, half]
         NDArray emb = timesteps.toType(DataType.FLOAT32, false).reshape(-1, 1)
-                .mul(m.create(freqs, new Shape(1, half)));
+                .mul(HostArrays.floats(m, freqs, new Shape(1, half)));
         NDList parts = flipSinToCos ? new NDList(emb.cos(), emb.sin()) : new NDList(emb.sin(), emb.cos());
         return NDArrays.concat(parts, -1);
     }
