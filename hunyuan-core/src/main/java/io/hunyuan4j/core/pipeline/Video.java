@@ -106,7 +106,8 @@ public final class Video {
     }
 
     /**
-     * Writes an H.264 MP4 (jcodec), atomically.
+     * Writes an H.264 MP4 (jcodec), atomically. The same frames always give the same bytes: the container's
+     * creation time is left unset (0).
      *
      * @param file ends with {@code .mp4}; its folder must exist
      * @throws IllegalArgumentException for a bad path or odd dimensions (H.264 4:2:0 needs even sizes)
@@ -115,6 +116,30 @@ public final class Video {
     public void saveMp4(Path file) {
         OutputFiles.requireWritable(file, "mp4");
         OutputFiles.writeAtomically(file, tmp -> Mp4Writer.write(tmp, this));
+    }
+
+    /**
+     * Writes the H.264 MP4 of {@link #saveMp4} to a stream (for a service that returns the video over HTTP).
+     * The same frames always give the same bytes: the container's creation time is left unset (0). The stream
+     * is not closed.
+     *
+     * @throws IllegalArgumentException for odd dimensions (H.264 4:2:0 needs even sizes)
+     * @throws java.io.UncheckedIOException if encoding or writing fails
+     */
+    public void writeMp4(java.io.OutputStream out) {
+        java.util.Objects.requireNonNull(out, "out");
+        try {
+            Mp4Writer.write(out, this);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("writing the MP4 to a stream failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The H.264 MP4 of {@link #writeMp4} as bytes. */
+    public byte[] toMp4Bytes() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        writeMp4(bytes);
+        return bytes.toByteArray();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.pipeline;
 
 import io.hunyuan4j.core.offload.Offload;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -72,6 +73,27 @@ class VideoTest {
             assertEquals(9, packets);
         }
         assertOnlyFiles(dir, "v.mp4");
+    }
+
+    /** Same frames, same bytes: the file, the stream and the byte array agree, across writes seconds apart. */
+    @Test
+    void mp4BytesAreDeterministicAndStreamable(@TempDir Path dir) throws Exception {
+        Video v = gradient(5, 32, 48);
+        Path a = dir.resolve("a.mp4");
+        v.saveMp4(a);
+        Thread.sleep(1100); // the muxer's clock has a resolution of one second
+        Path b = dir.resolve("b.mp4");
+        v.saveMp4(b);
+        byte[] fileA = java.nio.file.Files.readAllBytes(a);
+        assertArrayEquals(fileA, java.nio.file.Files.readAllBytes(b));
+        assertArrayEquals(fileA, v.toMp4Bytes());
+        java.io.ByteArrayOutputStream s = new java.io.ByteArrayOutputStream();
+        v.writeMp4(s);
+        assertArrayEquals(fileA, s.toByteArray());
+        try (SeekableByteChannel ch = new org.jcodec.common.io.ByteBufferSeekableByteChannel(
+                java.nio.ByteBuffer.wrap(v.toMp4Bytes()), fileA.length)) {
+            assertEquals(5, MP4Demuxer.createMP4Demuxer(ch).getVideoTracks().get(0).getMeta().getTotalFrames());
+        }
     }
 
     @Test
