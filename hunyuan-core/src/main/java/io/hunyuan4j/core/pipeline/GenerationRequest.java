@@ -51,11 +51,14 @@ import org.jspecify.annotations.Nullable;
  *     not run)
  * @param negativePromptEmbeds precomputed negative conditioning instead of {@code negativePrompts}, batch 1 or
  *     P
+ * @param rewrite whether the pipeline's {@link PromptRewriter} rewrites each prompt before encoding (default
+ *     {@link PromptRewriter.Mode#NONE}); needs text prompts, not {@code promptEmbeds}
  */
 public record GenerationRequest(List<String> prompts, List<String> negativePrompts, int videosPerPrompt,
         int height, int width, int frames, int steps, float guidanceScale, float trueCfgScale,
         @Nullable Float flowShift, @Nullable Long seed, @Nullable Latents initialLatents, int fps,
-        @Nullable PromptEmbeds promptEmbeds, @Nullable PromptEmbeds negativePromptEmbeds) {
+        @Nullable PromptEmbeds promptEmbeds, @Nullable PromptEmbeds negativePromptEmbeds,
+        PromptRewriter.Mode rewrite) {
 
     /** diffusers {@code __call__} default {@code height}. */
     public static final int DEFAULT_HEIGHT = 720;
@@ -130,6 +133,13 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
         if (fps < 1 || fps > 240) {
             throw new IllegalArgumentException("fps must be in [1, 240] but is " + fps);
         }
+        if (rewrite == null) {
+            throw new IllegalArgumentException("rewrite must not be null (use PromptRewriter.Mode.NONE)");
+        }
+        if (rewrite != PromptRewriter.Mode.NONE && promptEmbeds != null) {
+            throw new IllegalArgumentException("rewrite " + rewrite + " needs text prompts, but the request carries"
+                    + " promptEmbeds, which have no text to rewrite");
+        }
     }
 
     private static List<String> copyOf(String name, List<String> texts) {
@@ -171,14 +181,14 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
         }
         return new GenerationRequest(prompts, List.of(), 1, DEFAULT_HEIGHT, DEFAULT_WIDTH, DEFAULT_FRAMES,
                 DEFAULT_STEPS, DEFAULT_GUIDANCE_SCALE, DEFAULT_TRUE_CFG_SCALE, null, null, null, DEFAULT_FPS, null,
-                null);
+                null, PromptRewriter.Mode.NONE);
     }
 
     /** A request with precomputed conditioning (batch P) and the reference's defaults. */
     public static GenerationRequest ofEmbeds(PromptEmbeds promptEmbeds) {
         return new GenerationRequest(List.of(), List.of(), 1, DEFAULT_HEIGHT, DEFAULT_WIDTH, DEFAULT_FRAMES,
                 DEFAULT_STEPS, DEFAULT_GUIDANCE_SCALE, DEFAULT_TRUE_CFG_SCALE, null, null, null, DEFAULT_FPS,
-                promptEmbeds, null);
+                promptEmbeds, null, PromptRewriter.Mode.NONE);
     }
 
     /** The first prompt, or null when the request carries embeddings. */
@@ -224,7 +234,7 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
     /** With other prompts, one video each per {@link #videosPerPrompt()} (clears {@code promptEmbeds}). */
     public GenerationRequest withPrompts(List<String> p) {
         return new GenerationRequest(p, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, null, negativePromptEmbeds);
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, null, negativePromptEmbeds, rewrite);
     }
 
     /** With a negative prompt for every prompt (clears {@code negativePromptEmbeds}); null removes it. */
@@ -235,79 +245,92 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
     /** With negative prompts: one for all, or one per prompt (clears {@code negativePromptEmbeds}). */
     public GenerationRequest withNegativePrompts(List<String> p) {
         return new GenerationRequest(prompts, p, videosPerPrompt, height, width, frames, steps, guidanceScale,
-                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, null);
+                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, null, rewrite);
     }
 
     /** With another number of videos per prompt (diffusers' {@code num_videos_per_prompt}). */
     public GenerationRequest withVideosPerPrompt(int n) {
         return new GenerationRequest(prompts, negativePrompts, n, height, width, frames, steps, guidanceScale,
-                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds);
+                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite);
     }
 
     /** With another size in pixels. */
     public GenerationRequest withSize(int h, int w) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, h, w, frames, steps, guidanceScale,
-                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds);
+                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite);
     }
 
     /** With another frame count ({@code 4k + 1}; 1 = an image). */
     public GenerationRequest withFrames(int f) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, f, steps,
-                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds);
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds,
+                rewrite);
     }
 
     /** With another number of denoising steps. */
     public GenerationRequest withSteps(int n) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, n,
-                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds);
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds,
+                rewrite);
     }
 
     /** With another embedded guidance scale. */
     public GenerationRequest withGuidanceScale(float g) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps, g,
-                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds);
+                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite);
     }
 
     /** With another true-CFG scale. */
     public GenerationRequest withTrueCfgScale(float g) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, g, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds);
+                guidanceScale, g, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite);
     }
 
     /** With a flow-shift override; null keeps the scheduler's. */
     public GenerationRequest withFlowShift(@Nullable Float s) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, s, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds);
+                guidanceScale, trueCfgScale, s, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite);
     }
 
     /** With a noise seed (clears {@code initialLatents}); item i of a batch uses {@code s + i}. */
     public GenerationRequest withSeed(long s) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, s, null, fps, promptEmbeds, negativePromptEmbeds);
+                guidanceScale, trueCfgScale, flowShift, s, null, fps, promptEmbeds, negativePromptEmbeds, rewrite);
     }
 
     /** With caller-supplied starting noise [B, C, T', H', W'] (clears {@code seed}). */
     public GenerationRequest withInitialLatents(Latents l) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, null, l, fps, promptEmbeds, negativePromptEmbeds);
+                guidanceScale, trueCfgScale, flowShift, null, l, fps, promptEmbeds, negativePromptEmbeds, rewrite);
     }
 
     /** With another frame rate for the written video. */
     public GenerationRequest withFps(int f) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, f, promptEmbeds, negativePromptEmbeds);
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, f, promptEmbeds, negativePromptEmbeds,
+                rewrite);
+    }
+
+    /**
+     * With a prompt rewrite before encoding ({@link PromptRewriter.Mode#NONE} = none); the pipeline needs a
+     * {@link VideoPipeline.Builder#promptRewriter rewriter}. Negative prompts are not rewritten.
+     */
+    public GenerationRequest withRewrite(PromptRewriter.Mode mode) {
+        return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds,
+                mode);
     }
 
     /** With precomputed conditioning (clears {@code prompts}). */
     public GenerationRequest withPromptEmbeds(PromptEmbeds e) {
         return new GenerationRequest(List.of(), negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, e, negativePromptEmbeds);
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, e, negativePromptEmbeds, rewrite);
     }
 
     /** With precomputed negative conditioning (clears {@code negativePrompts}). */
     public GenerationRequest withNegativePromptEmbeds(PromptEmbeds e) {
         return new GenerationRequest(prompts, List.of(), videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, e);
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, e, rewrite);
     }
 
     @Override
@@ -321,7 +344,7 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
                 + ", guidanceScale=" + guidanceScale + ", trueCfgScale=" + trueCfgScale
                 + (flowShift == null ? "" : ", flowShift=" + flowShift)
                 + (seed == null ? "" : ", seed=" + seed) + (initialLatents == null ? "" : ", " + initialLatents)
-                + ", fps=" + fps + "]";
+                + ", fps=" + fps + (rewrite == PromptRewriter.Mode.NONE ? "" : ", rewrite=" + rewrite) + "]";
     }
 
     private static String quoted(List<String> texts) {

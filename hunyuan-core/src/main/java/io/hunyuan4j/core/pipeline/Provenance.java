@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * How a {@link Video} was made: enough to repeat the run and to explain its cost.
  *
- * @param request the request as given
+ * @param request the request as given (with the user's prompts, before any rewrite)
  * @param batchIndex this video's index in the request's batch (prompt-major: video v of prompt p is
  *     {@code p * videosPerPrompt + v}); 0 for a single video
  * @param model where the components came from: a model folder, or a description such as {@code tiny-random}
@@ -22,14 +22,17 @@ import org.jspecify.annotations.Nullable;
  *     request for its prompt with this seed reproduces it; null when the request supplied initial latents
  * @param trueCfgApplied whether each step ran the DiT twice for true classifier-free guidance
  * @param modelEvaluations DiT forward passes in total
- * @param timings wall-clock time per stage, in stage order ({@code encodePrompt}, {@code prepareLatents},
- *     {@code denoise}, {@code decode}, {@code postprocess})
+ * @param timings wall-clock time per stage, in stage order ({@code rewritePrompt} when the request asks for a
+ *     rewrite, {@code encodePrompt}, {@code prepareLatents}, {@code denoise}, {@code decode}, {@code postprocess})
  * @param devicePeakBytes peak weight bytes the offloader placed on the device, per component, and under
  *     {@code "total"} the peak of all components together
+ * @param rewrite this video's prompt as rewritten and encoded, beside the original, or null when the request
+ *     asked for no rewrite
  */
 public record Provenance(GenerationRequest request, int batchIndex, String model, String scheduler,
         Map<String, String> schedulerParameters, ComputeDtype computeDtype, Offload offload, @Nullable Long seed,
-        boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings, Map<String, Long> devicePeakBytes) {
+        boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings, Map<String, Long> devicePeakBytes,
+        @Nullable RewrittenPrompt rewrite) {
 
     public Provenance {
         schedulerParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(schedulerParameters));
@@ -50,7 +53,13 @@ public record Provenance(GenerationRequest request, int batchIndex, String model
                 .append(schedulerParameters).append("; dtype=").append(computeDtype).append("; offload=")
                 .append(offload).append("; seed=").append(seed).append("; trueCfg=").append(trueCfgApplied)
                 .append("; evaluations=").append(modelEvaluations).append("; devicePeakBytes=")
-                .append(devicePeakBytes).append("; timings=");
+                .append(devicePeakBytes);
+        if (rewrite != null) {
+            s.append("; rewrite=").append(rewrite.mode()).append(rewrite.fellBack()
+                    ? " (fell back to the original: " + rewrite.fallbackReason() + ")"
+                    : " '" + rewrite.rewritten() + "'");
+        }
+        s.append("; timings=");
         timings.forEach((k, v) -> s.append(k).append('=').append(v.toMillis()).append("ms "));
         return s.toString().trim();
     }

@@ -70,6 +70,7 @@ public final class VideoPipeline implements AutoCloseable {
     private final long memoryBudget;
     private final String model;
     private final @Nullable Supplier<PromptEncoder> textEncoderLoader;
+    private final @Nullable PromptRewriter promptRewriter;
     private final ReentrantLock lock = new ReentrantLock(true);
     // guarded by lock
     private @Nullable PromptEncoder textEncoder;
@@ -86,6 +87,7 @@ public final class VideoPipeline implements AutoCloseable {
         this.memoryBudget = b.memoryBudget;
         this.model = b.model;
         this.textEncoderLoader = b.textEncoderLoader;
+        this.promptRewriter = b.promptRewriter;
     }
 
     static {
@@ -182,16 +184,21 @@ public final class VideoPipeline implements AutoCloseable {
      * @throws IllegalArgumentException for a request this model cannot run (before any model work)
      * @throws GenerationCancelledException if cancelled; engine memory is released and nothing is returned
      * @throws HunyuanException if a stage fails in the engine (the message names the stage)
+     * @throws PromptRewriteException if the request asks for a rewrite and the rewriter failed
      */
     public List<Video> generateBatch(GenerationRequest request, StepListener listener, CancellationToken cancel) {
-        acquire(cancel);
         StageTimer stages = new StageTimer();
+        // 0. Rewrite the prompts (HunyuanVideo's step before diffusers' __call__): a network call that needs no
+        // weights, so it runs before the lock and a slow endpoint never holds up another caller's generation
+        PromptRewrites rewrites = PromptRewrites.run(request, promptRewriter, stages);
+        acquire(cancel);
         try (NDManager call = NDManager.newBaseManager(device)) {
             // 1. Check inputs
             Scheduler sch = checkInputs(request);
             boolean doTrueCfg = request.doTrueCfg();
             // 3. Encode input prompt
-            Conditioning cond = stages.run("encodePrompt", () -> encodePrompt(request, doTrueCfg, call));
+            GenerationRequest encoded = rewrites.applyTo(request);
+            Conditioning cond = stages.run("encodePrompt", () -> encodePrompt(encoded, doTrueCfg, call));
             // 4. Prepare timesteps
             Schedule schedule = sch.schedule(request.steps());
             // 5. Prepare latent variables
@@ -216,7 +223,8 @@ public final class VideoPipeline implements AutoCloseable {
             for (int i = 0; i < rgb.size(); i++) {
                 Provenance provenance = new Provenance(request, i, model, sch.name(), sch.parameters(),
                         computeDtype, offload, request.initialLatents() == null ? seed + i : null, doTrueCfg,
-                        loop.evaluations, stages.timings(), devicePeaks(accountant));
+                        loop.evaluations, stages.timings(), devicePeaks(accountant),
+                        rewrites.forItem(i, request.videosPerPrompt()));
                 videos.add(new Video((int) s.get(2), (int) s.get(3), (int) s.get(4), rgb.get(i), request.fps(),
                         provenance));
             }
@@ -609,6 +617,7 @@ public final class VideoPipeline implements AutoCloseable {
         private long memoryBudget = Long.MAX_VALUE;
         private String model = "in-memory components";
         private @Nullable Supplier<PromptEncoder> textEncoderLoader;
+        private @Nullable PromptRewriter promptRewriter;
 
         private Builder(Denoiser transformer, PromptEncoder textEncoder, LatentDecoder vae) {
             this.transformer = Objects.requireNonNull(transformer, "transformer");
@@ -677,6 +686,16 @@ public final class VideoPipeline implements AutoCloseable {
          */
         public Builder textEncoderLoader(Supplier<PromptEncoder> loader) {
             this.textEncoderLoader = Objects.requireNonNull(loader, "textEncoderLoader");
+            return this;
+        }
+
+        /**
+         * Rewrites the prompts of requests that ask for it ({@link GenerationRequest#withRewrite}) before they
+         * are encoded, e.g. {@code io.hunyuan4j.core.rewrite.ChatCompletionsRewriter} over an LLM endpoint
+         * (default: none, and such requests fail). The pipeline does not close it. docs/prompt-rewrite.md.
+         */
+        public Builder promptRewriter(PromptRewriter rewriter) {
+            this.promptRewriter = Objects.requireNonNull(rewriter, "promptRewriter");
             return this;
         }
 

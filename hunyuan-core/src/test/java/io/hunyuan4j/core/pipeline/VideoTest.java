@@ -43,7 +43,8 @@ class VideoTest {
             }
         }
         Provenance prov = new Provenance(GenerationRequest.of("test"), 0, "test", "flow-match-euler", Map.of(),
-                ComputeDtype.FLOAT32, Offload.NONE, 1L, false, 0, Map.of("denoise", Duration.ofMillis(1)), Map.of());
+                ComputeDtype.FLOAT32, Offload.NONE, 1L, false, 0, Map.of("denoise", Duration.ofMillis(1)), Map.of(),
+                null);
         return new Video(frames, h, w, rgb, 24, prov);
     }
 
