@@ -33,7 +33,8 @@ final class GenerateCommand {
 
     static final String USAGE = "usage: generate --prompt TEXT [--negative-prompt TEXT] [--model DIR]"
             + " [--height H --width W --frames F --steps N --guidance G --true-cfg G --shift S --seed N --fps N"
-            + " --scheduler euler|heun --dtype fp32|bf16 --offload none|model|block] --out FILE.mp4|FILE.png";
+            + " --scheduler euler|heun --dtype fp32|bf16 --offload none|model|block] " + RewriteOptions.USAGE
+            + " --out FILE.mp4|FILE.png";
 
     static final String TINY_NOTE = "note: no --model given, so the embedded tiny model runs: it has RANDOM"
             + " weights, so the output is noise-like by design. For real videos download a diffusers-layout"
@@ -49,7 +50,8 @@ final class GenerateCommand {
         }
         Path outFile = GoldenCheckCommand.resolve(require(o, "out"));
         String ext = OutputFiles.requireWritable(outFile, "mp4", "png");
-        GenerationRequest request = request(o, model == null, ext.equals("png"));
+        RewriteOptions rewrite = RewriteOptions.parse(o);
+        GenerationRequest request = rewrite.applyTo(request(o, model == null, ext.equals("png")));
         if (ext.equals("png") && request.frames() != 1) {
             throw new Cli.UsageException("--out " + outFile.getFileName() + " is a PNG but --frames is "
                     + request.frames() + "; use --frames 1 for an image or a .mp4 output");
@@ -66,12 +68,16 @@ final class GenerateCommand {
         if (model == null) {
             out.println(TINY_NOTE);
         }
-        try (VideoPipeline pipe = load(model, dtype, offload, scheduler)) {
+        try (VideoPipeline pipe = load(model, dtype, offload, scheduler, rewrite)) {
             Video video = pipe.generate(request, new ProgressBar(err), cancel);
             if (ext.equals("png")) {
                 video.savePng(outFile);
             } else {
                 video.saveMp4(outFile);
+            }
+            if (video.provenance().rewrite() != null) {
+                out.println("prompt (" + rewrite.mode().name().toLowerCase(Locale.ROOT) + " rewrite): "
+                        + video.provenance().rewrite().rewritten());
             }
             out.printf(Locale.ROOT, "wrote %s: %d frame%s %dx%d, %d fps, seed %s, %s, %.1f s%n", outFile,
                     video.frameCount(), video.frameCount() == 1 ? "" : "s", video.height(), video.width(),
@@ -93,7 +99,8 @@ final class GenerateCommand {
         }
     }
 
-    private static VideoPipeline load(@Nullable Path model, ComputeDtype dtype, Offload offload, String scheduler) {
+    private static VideoPipeline load(@Nullable Path model, ComputeDtype dtype, Offload offload, String scheduler,
+            RewriteOptions rewrite) {
         // offloaded weights are re-read from the mapped checkpoint, so they must be bound LAZY
         ComponentOptions options = new ComponentOptions(ai.djl.Device.cpu(), dtype,
                 offload == Offload.NONE ? LoadMode.EAGER : LoadMode.LAZY);
@@ -102,7 +109,7 @@ final class GenerateCommand {
         Scheduler s = scheduler.equals("heun") ? new FlowMatchHeunScheduler(config)
                 : new FlowMatchEulerScheduler(config);
         VideoPipeline.Builder b = model == null ? TinyModel.builder(options) : VideoPipeline.pretrained(model, options);
-        return b.scheduler(s).offload(offload).build();
+        return rewrite.applyTo(b.scheduler(s).offload(offload)).build();
     }
 
     /** The request; tiny-model defaults are small (64x64, 9 frames, 4 steps), real-model defaults diffusers'. */
@@ -134,7 +141,7 @@ final class GenerateCommand {
 
     private static final java.util.Set<String> OPTIONS = java.util.Set.of("prompt", "negative-prompt", "model",
             "height", "width", "frames", "steps", "guidance", "true-cfg", "shift", "seed", "fps", "dtype",
-            "offload", "out", "scheduler");
+            "offload", "out", "scheduler", "rewrite", "rewrite-endpoint", "rewrite-model");
 
     static Map<String, String> parse(String[] args) {
         Map<String, String> o = new TreeMap<>();
