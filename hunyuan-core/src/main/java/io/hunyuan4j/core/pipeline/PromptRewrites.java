@@ -45,11 +45,13 @@ record PromptRewrites(List<RewrittenPrompt> prompts) {
                         throw new IllegalStateException("prompt rewriter " + rewriter + " returned " + rp
                                 + " for '" + prompt + "'; it must return a rewrite of the prompt it was given");
                     }
-                    LOG.info("prompt rewritten ({}){}: '{}' -> '{}'", rp.mode(),
-                            rp.fellBack() ? " fell back to the original: " + rp.fallbackReason() : "",
+                    // prompts are user data: their text is logged at DEBUG only
+                    LOG.debug("prompt rewritten ({}){}: '{}' -> '{}'", rp.mode(), rp.fellBack() ? " (fell back)" : "",
                             prompt, rp.rewritten());
                     out.add(rp);
                 }
+                LOG.info("rewrote {} prompt(s) ({}), {} fell back to the original", out.size(), r.rewrite(),
+                        out.stream().filter(RewrittenPrompt::fellBack).count());
                 return new PromptRewrites(out);
             });
         } catch (RuntimeException e) {

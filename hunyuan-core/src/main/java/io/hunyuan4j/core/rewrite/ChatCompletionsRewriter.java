@@ -510,8 +510,11 @@ public final class ChatCompletionsRewriter implements PromptRewriter {
                 String v = environment.apply(apiKeyEnv);
                 key = v == null || v.isBlank() ? null : v.strip();
             }
+            // HTTP/1.1: on a cleartext URL the default HTTP/2 sends an h2c upgrade with the POST, which some
+            // proxies and servers mishandle, and one request at a time gains nothing from HTTP/2
             HttpClient client = httpClient != null ? httpClient
-                    : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+                    : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                            .build();
             return new ChatCompletionsRewriter(this, key, client);
         }
 

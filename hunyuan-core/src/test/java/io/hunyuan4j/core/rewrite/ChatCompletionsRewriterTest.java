@@ -270,7 +270,8 @@ class ChatCompletionsRewriterTest {
     void theBuilderKeyWinsOverTheEnvironmentAndNoKeySendsNoAuthorization() throws Exception {
         LoopbackChatServer s = server(ok(REWRITE));
         rewriter(s).apiKey("sk-builder").build().rewrite(PROMPT, Mode.NORMAL);
-        ChatCompletionsRewriter.builder(s.baseUrl(), "m").environment(name -> null).build().rewrite(PROMPT, Mode.NORMAL);
+        ChatCompletionsRewriter.builder(s.baseUrl(), "m").environment(name -> null).build()
+                .rewrite(PROMPT, Mode.NORMAL);
         ChatCompletionsRewriter custom = ChatCompletionsRewriter.builder(s.baseUrl(), "m").apiKeyFromEnv("MY_KEY")
                 .environment(name -> name.equals("MY_KEY") ? " sk-custom\n" : "sk-wrong").build();
         custom.rewrite(PROMPT, Mode.NORMAL);
@@ -298,7 +299,8 @@ class ChatCompletionsRewriterTest {
             calls.add(CompletableFuture.supplyAsync(() -> r.rewrite(p, Mode.NORMAL)));
         }
         for (int i = 0; i < 4; i++) {
-            assertEquals(RewrittenPrompt.of(Mode.NORMAL, "prompt " + i, REWRITE), calls.get(i).get(5, TimeUnit.SECONDS));
+            assertEquals(RewrittenPrompt.of(Mode.NORMAL, "prompt " + i, REWRITE),
+                    calls.get(i).get(5, TimeUnit.SECONDS));
         }
         assertEquals(4, s.requests().size());
     }
@@ -316,7 +318,8 @@ class ChatCompletionsRewriterTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> ChatCompletionsRewriter.builder(ok, "m").maxRetries(11)).getMessage().contains("maxRetries"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ChatCompletionsRewriter.builder(ok, "m").timeout(Duration.ZERO)).getMessage().contains("timeout"));
+                () -> ChatCompletionsRewriter.builder(ok, "m").timeout(Duration.ZERO)).getMessage()
+                .contains("timeout"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> ChatCompletionsRewriter.builder(ok, "m").backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .getMessage().contains("backoff"));
