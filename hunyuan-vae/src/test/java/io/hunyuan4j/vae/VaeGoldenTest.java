@@ -25,7 +25,7 @@ class VaeGoldenTest {
 
     @Test
     void derivedTilingReproducesThePublicFixtureArguments() {
-        VaeTiling t = VaeGolden.tiledDecodeTiling(JsonConfig.parse("test", "{}"), VaeConfig.tiny(),
+        VaeTiling t = VaeGolden.fixtureTiling(JsonConfig.parse("test", "{}"), "", VaeConfig.tiny(),
                 new Shape(1, 4, 6, 6, 6));
         assertEquals(new VaeTiling(true, true, true, 24, 24, 12, 16, 16, 8), t);
     }
@@ -34,7 +34,7 @@ class VaeGoldenTest {
     void tilingEntryInTheConfigWins() {
         JsonConfig j = JsonConfig.parse("test", "{\"tiling\": {\"tile_sample_min_height\": 32,"
                 + " \"tile_sample_stride_height\": 24}}");
-        VaeTiling t = VaeGolden.tiledDecodeTiling(j, VaeConfig.tiny(), new Shape(1, 4, 6, 6, 6));
+        VaeTiling t = VaeGolden.fixtureTiling(j, "tiling = {\"tile_sample_min_height\": 64}", VaeConfig.tiny(), new Shape(1, 4, 6, 6, 6));
         assertEquals(32, t.tileSampleMinHeight());
         assertEquals(24, t.tileSampleStrideHeight());
         assertEquals(VaeTiling.DEFAULT_TILE_SIZE, t.tileSampleMinWidth());
