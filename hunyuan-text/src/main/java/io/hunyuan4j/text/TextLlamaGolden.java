@@ -10,12 +10,18 @@ import io.hunyuan4j.core.weights.StateDict;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Fixture {@code text_llama}: every hidden state of {@link LlamaTextEncoder} (count from the config), the
- * prompt embeddings {@code hidden_states[-3]} and the rotary tables.
+ * prompt embeddings {@code hidden_states[-(num_hidden_layers_to_skip + 1)]} and the rotary tables. The skip is
+ * what the fixture README states ({@code num_hidden_layers_to_skip = N}; the config is transformers' plain
+ * {@code LlamaConfig}), else the pipeline's {@link HunyuanPromptEncoder#NUM_HIDDEN_LAYERS_TO_SKIP}.
  */
 public final class TextLlamaGolden implements GoldenComponent {
+
+    private static final Pattern README_SKIP = Pattern.compile("num_hidden_layers_to_skip\\s*=\\s*(\\d+)");
 
     /** {@inheritDoc} */
     @Override
@@ -38,11 +44,21 @@ public final class TextLlamaGolden implements GoldenComponent {
             out.put("hidden_states." + i, states.get(i));
         }
         out.put("last_hidden_state", states.get(states.size() - 1));
-        out.put("prompt_embeds", encoder.hiddenState(ids, mask, HunyuanPromptEncoder.NUM_HIDDEN_LAYERS_TO_SKIP));
+        out.put("prompt_embeds", encoder.hiddenState(ids, mask, numHiddenLayersToSkip(fx.readme())));
         LlamaRotaryEmbedding.Tables rope = new LlamaRotaryEmbedding(config).forward((int) ids.getShape().get(1),
                 manager);
         out.put("rope_cos", rope.cos());
         out.put("rope_sin", rope.sin());
         return out;
+    }
+
+    /**
+     * The README's {@code num_hidden_layers_to_skip = N}, else {@link HunyuanPromptEncoder#NUM_HIDDEN_LAYERS_TO_SKIP}.
+     *
+     * @param readme the fixture README's text ({@code ""} when it has none)
+     */
+    static int numHiddenLayersToSkip(String readme) {
+        Matcher m = README_SKIP.matcher(readme);
+        return m.find() ? Integer.parseInt(m.group(1)) : HunyuanPromptEncoder.NUM_HIDDEN_LAYERS_TO_SKIP;
     }
 }

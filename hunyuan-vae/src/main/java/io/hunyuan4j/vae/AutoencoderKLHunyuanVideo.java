@@ -1,10 +1,7 @@
 package io.hunyuan4j.vae;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.offload.Offloadable;
@@ -26,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,8 +43,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Tiling is chosen per call with an immutable {@link VaeTiling} instead of diffusers' mutable
  * {@code enable_tiling()} flags; {@link #decode(NDArray)} uses the tiling given at load (diffusers' defaults
- * unless told otherwise). Every stage runs in its own memory scope; a tile's activations are freed before the
- * next tile is decoded, and only the previous tile (row) is kept for blending.
+ * unless told otherwise). Which tiling runs and how tiles are cut, blended and kept is {@link Tiler}'s, for encode
+ * and decode alike. Every stage runs in its own memory scope; a tile's activations are freed before the next tile
+ * starts, and a blended tile as soon as no later tile blends against it.
  *
  * <p><b>Offload.</b> As an {@link Offloadable} (component {@code vae}) the weights form the groups
  * {@link #SHARED} ({@code post_quant_conv}, {@code decoder.conv_in}, {@code decoder.conv_norm_out},
@@ -298,7 +295,8 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      *
      * @param video [B, in_channels, 4k+1, 8m, 8n] in [-1, 1], float32
      * @param tiling frame-wise and/or spatial tiling for this call
-     * @return the posterior over [B, L, k+1, m, n], its arrays in the video's manager
+     * @return the posterior over [B, L, k+1, m, n] (shorter when a tiling's stride is not a multiple of the
+     *     compression: the reference keeps {@code stride / 8} latent rows per tile), in the video's manager
      * @throws IllegalArgumentException for a bad shape, before any computation
      */
     public DiagonalGaussianDistribution encode(NDArray video, VaeTiling tiling) {
@@ -309,16 +307,13 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
         }
     }
 
-    /** diffusers {@code _encode}: the moments [B, 2 L, T', H', W']. */
+    /** diffusers {@code _encode}: the moments [B, 2 L, T', H', W'], tiled as {@link Tiler} does. */
     private NDArray encodeMoments(NDArray x, VaeTiling t) {
-        Shape s = x.getShape();
-        if (t.useFramewiseEncoding() && s.get(2) > t.tileSampleMinNumFrames()) {
-            return temporalTiledEncode(x, t);
-        }
-        if (t.useTiling() && (s.get(4) > t.tileSampleMinWidth() || s.get(3) > t.tileSampleMinHeight())) {
-            return tiledEncode(x, t);
-        }
-        return encodePlain(x);
+        return tiler(t).encode(x, this::encodePlain);
+    }
+
+    private Tiler tiler(VaeTiling t) {
+        return new Tiler(t, config.spatialCompressionRatio(), config.temporalCompressionRatio());
     }
 
     /** One tile through the encoder and {@code quant_conv}: float32 under every compute dtype (see {@link #loader}). */
@@ -326,57 +321,6 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
         NDArray h = Scope.apply(x, encoder::forward);
         return Scope.consume(h, y -> F.conv3d(y, quantConvWeight.array(), quantConvBias.array(), new Shape(1, 1, 1),
                 new Shape(0, 0, 0)));
-    }
-
-    /** diffusers {@code tiled_encode}: overlapping spatial tiles, blended in latent space. */
-    private NDArray tiledEncode(NDArray x, VaeTiling t) {
-        int r = config.spatialCompressionRatio();
-        long tileLatentMinHeight = t.tileSampleMinHeight() / r;
-        long tileLatentMinWidth = t.tileSampleMinWidth() / r;
-        long tileLatentStrideHeight = t.tileSampleStrideHeight() / r;
-        long tileLatentStrideWidth = t.tileSampleStrideWidth() / r;
-        SpatialPlan plan = new SpatialPlan(t.tileSampleMinHeight(), t.tileSampleMinWidth(), t.tileSampleStrideHeight(),
-                t.tileSampleStrideWidth(), tileLatentMinHeight - tileLatentStrideHeight,
-                tileLatentMinWidth - tileLatentStrideWidth, tileLatentStrideHeight, tileLatentStrideWidth,
-                x.getShape().get(3) / r, x.getShape().get(4) / r);
-        return spatialTiles(x, plan, this::encodePlain);
-    }
-
-    /** diffusers {@code _temporal_tiled_encode}: chunks of {@code tile + 1} frames, blended over latent frames. */
-    private NDArray temporalTiledEncode(NDArray x, VaeTiling t) {
-        Shape s = x.getShape();
-        long numFrames = s.get(2);
-        int tr = config.temporalCompressionRatio();
-        long latentNumFrames = (numFrames - 1) / tr + 1;
-        long tileLatentMinNumFrames = t.tileSampleMinNumFrames() / tr;
-        long tileLatentStrideNumFrames = t.tileSampleStrideNumFrames() / tr;
-        long blendNumFrames = tileLatentMinNumFrames - tileLatentStrideNumFrames;
-        boolean spatial = t.useTiling() && (s.get(3) > t.tileSampleMinHeight() || s.get(4) > t.tileSampleMinWidth());
-
-        try (NDManager work = NDManager.subManagerOf(x)) {
-            work.tempAttachAll(x);
-            NDList resultRow = new NDList();
-            NDArray previous = null;
-            for (long i = 0; i < numFrames; i += t.tileSampleStrideNumFrames()) {
-                long end = Math.min(numFrames, i + t.tileSampleMinNumFrames() + 1);
-                if (i > 0 && end - i == 1) {
-                    break; // one frame encodes to one latent frame, which the reference then drops
-                }
-                NDArray chunk = x.get(frames(i, end));
-                NDArray tile = Scope.consume(chunk, c -> spatial ? tiledEncode(c, t) : encodePlain(c));
-                if (i > 0) {
-                    tile = tile.get(frames(1, tile.getShape().get(2)));
-                    tile = Blend.blend(previous, tile, Blend.T, blendNumFrames);
-                    resultRow.add(tile.get(frames(0, Math.min(tileLatentStrideNumFrames, tile.getShape().get(2)))));
-                } else {
-                    resultRow.add(tile.get(frames(0, Math.min(tileLatentStrideNumFrames + 1,
-                            tile.getShape().get(2)))));
-                }
-                previous = tile;
-            }
-            NDArray enc = NDArrays.concat(resultRow, 2);
-            return work.ret(enc.get(frames(0, Math.min(latentNumFrames, enc.getShape().get(2)))));
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ decode
@@ -404,17 +348,9 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
         }
     }
 
-    /** diffusers {@code _decode}: frame-wise first, then spatial tiling, else the whole latent. */
+    /** diffusers {@code _decode}: frame-wise first, then spatial tiling, else the whole latent ({@link Tiler}). */
     private NDArray decodeDispatch(NDArray z, VaeTiling t, @Nullable Offloader off) {
-        Shape s = z.getShape();
-        int r = config.spatialCompressionRatio();
-        if (t.useFramewiseDecoding() && s.get(2) > t.tileSampleMinNumFrames() / config.temporalCompressionRatio()) {
-            return temporalTiledDecode(z, t, off);
-        }
-        if (t.useTiling() && (s.get(4) > t.tileSampleMinWidth() / r || s.get(3) > t.tileSampleMinHeight() / r)) {
-            return tiledDecode(z, t, off);
-        }
-        return decodePlain(z, off);
+        return tiler(t).decode(z, tile -> decodePlain(tile, off));
     }
 
     /**
@@ -429,85 +365,6 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
                 new Shape(1, 1, 1), new Shape(0, 0, 0)));
         return Scope.consume(h, x -> decoder.forward(x,
                 (stage, parent) -> Offloader.scope(off, this, "decoder." + stage, parent)));
-    }
-
-    /** diffusers {@code tiled_decode}: overlapping latent tiles, blended in pixel space. */
-    private NDArray tiledDecode(NDArray z, VaeTiling t, @Nullable Offloader off) {
-        int r = config.spatialCompressionRatio();
-        SpatialPlan plan = new SpatialPlan(t.tileSampleMinHeight() / r, t.tileSampleMinWidth() / r,
-                t.tileSampleStrideHeight() / r, t.tileSampleStrideWidth() / r,
-                t.tileSampleMinHeight() - t.tileSampleStrideHeight(),
-                t.tileSampleMinWidth() - t.tileSampleStrideWidth(), t.tileSampleStrideHeight(),
-                t.tileSampleStrideWidth(), z.getShape().get(3) * r, z.getShape().get(4) * r);
-        return spatialTiles(z, plan, tile -> decodePlain(tile, off));
-    }
-
-    /**
-     * diffusers {@code _temporal_tiled_decode}: chunks of {@code tile/4 + 1} latent frames with stride
-     * {@code stride/4}; each decoded chunk after the first loses its first frame and is blended over
-     * {@code tile - stride} frames into the previous one. Chunks are written straight into the output, and only
-     * the previous chunk is kept, so memory is set by the chunk, not by the video.
-     */
-    private NDArray temporalTiledDecode(NDArray z, VaeTiling t, @Nullable Offloader off) {
-        Shape s = z.getShape();
-        long numFrames = s.get(2);
-        int tr = config.temporalCompressionRatio();
-        int r = config.spatialCompressionRatio();
-        long numSampleFrames = (numFrames - 1) * tr + 1;
-        long tileLatentMinNumFrames = t.tileSampleMinNumFrames() / tr;
-        long tileLatentStrideNumFrames = t.tileSampleStrideNumFrames() / tr;
-        long blendNumFrames = t.tileSampleMinNumFrames() - t.tileSampleStrideNumFrames();
-        boolean spatial = t.useTiling()
-                && (s.get(4) > t.tileSampleMinWidth() / r || s.get(3) > t.tileSampleMinHeight() / r);
-
-        // the reference concatenates the kept frames of every chunk and crops to numSampleFrames
-        long total = 0;
-        for (long i = 0; i < numFrames; i += tileLatentStrideNumFrames) {
-            long decodedFrames = (Math.min(numFrames, i + tileLatentMinNumFrames + 1) - i - 1) * tr + 1;
-            long kept = i > 0 ? decodedFrames - 1 : decodedFrames;
-            total += Math.min(kept, i > 0 ? t.tileSampleStrideNumFrames() : t.tileSampleStrideNumFrames() + 1);
-        }
-        long outFrames = Math.min(total, numSampleFrames);
-        NDArray dec = z.getManager().zeros(new Shape(s.get(0), config.outChannels(), outFrames, s.get(3) * r,
-                s.get(4) * r));
-
-        try (NDManager work = NDManager.subManagerOf(z)) {
-            NDManager previousManager = null;
-            NDArray previous = null;
-            long offset = 0;
-            for (long i = 0; i < numFrames; i += tileLatentStrideNumFrames) {
-                long end = Math.min(numFrames, i + tileLatentMinNumFrames + 1);
-                if (i > 0 && end - i == 1) {
-                    break; // one latent frame decodes to one video frame, which the reference then drops
-                }
-                NDManager tileManager = work.newSubManager();
-                NDArray chunk = z.get(frames(i, end));
-                chunk.attach(tileManager);
-                NDArray decoded = Scope.consume(chunk, c -> spatial ? tiledDecode(c, t, off) : decodePlain(c, off));
-                long expected = (end - i - 1) * tr + 1;
-                if (decoded.getShape().get(2) != expected) {
-                    throw new IllegalStateException("decoded chunk has " + decoded.getShape().get(2)
-                            + " frames, expected " + expected);
-                }
-                if (i > 0) {
-                    decoded = decoded.get(frames(1, expected));
-                    decoded = Blend.blend(previous, decoded, Blend.T, blendNumFrames);
-                }
-                long kept = Math.min(decoded.getShape().get(2),
-                        i > 0 ? t.tileSampleStrideNumFrames() : t.tileSampleStrideNumFrames() + 1);
-                long written = Math.min(kept, outFrames - offset);
-                if (written > 0) {
-                    dec.set(frames(offset, offset + written), decoded.get(frames(0, written)));
-                }
-                offset += kept;
-                if (previousManager != null) {
-                    previousManager.close(); // the chunk before the previous one is no longer needed
-                }
-                previousManager = tileManager;
-                previous = decoded;
-            }
-        }
-        return dec;
     }
 
     // ------------------------------------------------------------------------------------------------ forward
@@ -528,74 +385,6 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      */
     public NDArray forward(NDArray sample, VaeTiling tiling, RandomGenerator generator) {
         return Scope.apply(sample, x -> decode(encode(x, tiling).sample(generator), tiling));
-    }
-
-    // ------------------------------------------------------------------------------------------------ tiles
-
-    /**
-     * Sizes of one spatial tiling pass, each in the unit of its side (input or output).
-     *
-     * @param tileH input rows per tile
-     * @param tileW input columns per tile
-     * @param strideH input rows between tiles
-     * @param strideW input columns between tiles
-     * @param blendH output rows blended between vertical neighbours
-     * @param blendW output columns blended between horizontal neighbours
-     * @param keepH output rows kept per tile
-     * @param keepW output columns kept per tile
-     * @param outH output height (crop)
-     * @param outW output width (crop)
-     */
-    private record SpatialPlan(long tileH, long tileW, long strideH, long strideW, long blendH, long blendW,
-            long keepH, long keepW, long outH, long outW) { }
-
-    /**
-     * The shared loop of {@code tiled_encode} and {@code tiled_decode}: run {@code tileFn} on overlapping tiles
-     * row by row, blend each with the tile above ({@code blend_v}) and to its left ({@code blend_h}), keep the
-     * top-left {@code keep} of each, concatenate and crop. Only the previous row of tiles stays alive.
-     */
-    private NDArray spatialTiles(NDArray x, SpatialPlan p, UnaryOperator<NDArray> tileFn) {
-        long height = x.getShape().get(3);
-        long width = x.getShape().get(4);
-        try (NDManager work = NDManager.subManagerOf(x)) {
-            NDList resultRows = new NDList();
-            NDManager previousRowManager = null;
-            List<NDArray> previousRow = List.of();
-            for (long i = 0; i < height; i += p.strideH()) {
-                NDManager rowManager = work.newSubManager();
-                List<NDArray> row = new ArrayList<>();
-                NDList resultRow = new NDList();
-                for (long j = 0; j < width; j += p.strideW()) {
-                    NDArray slice = x.get(new NDIndex(":, :, :, {}:{}, {}:{}", i, Math.min(height, i + p.tileH()),
-                            j, Math.min(width, j + p.tileW())));
-                    slice.attach(rowManager);
-                    NDArray tile = Scope.consume(slice, tileFn);
-                    // blend the above tile and the left tile to the current tile
-                    if (!previousRow.isEmpty()) {
-                        tile = Blend.blend(previousRow.get(row.size()), tile, Blend.V, p.blendH());
-                    }
-                    if (!row.isEmpty()) {
-                        tile = Blend.blend(row.get(row.size() - 1), tile, Blend.H, p.blendW());
-                    }
-                    row.add(tile);
-                    resultRow.add(tile.get(new NDIndex(":, :, :, :{}, :{}", p.keepH(), p.keepW())));
-                }
-                NDArray joined = resultRow.size() == 1 ? resultRow.get(0) : NDArrays.concat(resultRow, 4);
-                joined.attach(work);
-                resultRows.add(joined);
-                if (previousRowManager != null) {
-                    previousRowManager.close(); // the row before the previous one is no longer needed
-                }
-                previousRowManager = rowManager;
-                previousRow = row;
-            }
-            NDArray joined = resultRows.size() == 1 ? resultRows.get(0) : NDArrays.concat(resultRows, 3);
-            return work.ret(joined.get(new NDIndex(":, :, :, :{}, :{}", p.outH(), p.outW())));
-        }
-    }
-
-    private static NDIndex frames(long from, long to) {
-        return new NDIndex(":, :, {}:{}", from, to);
     }
 
     // ------------------------------------------------------------------------------------------------ checks

@@ -1,8 +1,7 @@
 package io.hunyuan4j.vae;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
@@ -10,8 +9,8 @@ import ai.djl.ndarray.types.Shape;
  * The reference's seam blending of overlapping tiles ({@code blend_v}, {@code blend_h}, {@code blend_t}): the
  * first {@code e} rows (columns, frames) of tile {@code b} become {@code a[-e + y] * (1 - y/e) + b[y] * (y/e)},
  * a linear ramp from the previous tile {@code a} into {@code b}, with {@code e = min(a, b, extent)} along the
- * axis. The reference writes into {@code b} in place and later reads the blended {@code b} again as the next
- * tile's {@code a}; these functions return the blended tile instead, and callers keep it in place of {@code b}.
+ * axis (edge tiles are smaller, so {@code e} can be less than the extent). Like the reference it writes into
+ * {@code b} in place, so a tile blended here is what later tiles blend against.
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/autoencoders/autoencoder_kl_hunyuan_video.py#L857">diffusers AutoencoderKLHunyuanVideo.blend_v</a>
  */
@@ -27,19 +26,18 @@ final class Blend {
     private Blend() {}
 
     /**
-     * Blends the end of {@code a} into the start of {@code b} along {@code axis}.
+     * Blends the end of {@code a} into the start of {@code b} along {@code axis}, in place.
      *
      * @param a the previous tile [B, C, T, H, W]
-     * @param b the current tile [B, C, T, H, W]
-     * @return the blended {@code b}, in {@code b}'s manager ({@code b} itself when nothing overlaps)
+     * @param b the current tile [B, C, T, H, W], overwritten in its first {@code e} elements along the axis
+     * @param blendExtent the reference's {@code blend_extent} before clamping to both tiles' lengths
      */
-    static NDArray blend(NDArray a, NDArray b, int axis, long blendExtent) {
-        long e = Math.min(Math.min(a.getShape().get(axis), b.getShape().get(axis)), blendExtent);
-        if (e <= 0) {
-            return b;
-        }
+    static void blend(NDArray a, NDArray b, int axis, long blendExtent) {
         long aLen = a.getShape().get(axis);
-        long bLen = b.getShape().get(axis);
+        long e = Math.min(Math.min(aLen, b.getShape().get(axis)), blendExtent);
+        if (e <= 0) {
+            return;
+        }
         // the reference multiplies float32 tensors by Python floats: (1 - y / e) and (y / e) in double, then f32
         float[] keep = new float[(int) e];
         float[] take = new float[(int) e];
@@ -49,16 +47,14 @@ final class Blend {
         }
         long[] ramp = {1, 1, 1, 1, 1};
         ramp[axis] = e;
-        NDArray bHead = b.get(slice(axis, 0, e));
-        NDArray aTail = a.get(slice(axis, aLen - e, aLen));
-        NDArray wKeep = b.getManager().create(keep, new Shape(ramp));
-        NDArray wTake = b.getManager().create(take, new Shape(ramp));
-        // b[y] = a[-e + y] * (1 - y / e) + b[y] * (y / e)
-        NDArray head = bHead.mul(wTake).add(wKeep.mul(aTail));
-        if (e == bLen) {
-            return head;
+        try (NDManager scope = NDManager.subManagerOf(b)) {
+            scope.tempAttachAll(a, b);
+            NDArray wKeep = scope.create(keep, new Shape(ramp));
+            NDArray wTake = scope.create(take, new Shape(ramp));
+            // b[y] = a[-e + y] * (1 - y / e) + b[y] * (y / e)
+            NDArray head = a.get(slice(axis, aLen - e, aLen)).mul(wKeep).add(b.get(slice(axis, 0, e)).mul(wTake));
+            b.set(slice(axis, 0, e), head);
         }
-        return NDArrays.concat(new NDList(head, b.get(slice(axis, e, bLen))), axis);
     }
 
     /** {@code [:, :, ..., from:to, ...]} on {@code axis} of a 5-d array. */

@@ -12,6 +12,9 @@ import io.hunyuan4j.core.weights.LoadMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fixture {@code vae}: {@link AutoencoderKLHunyuanVideo} built from the fixture's {@code config.json} and
@@ -22,17 +25,22 @@ import java.util.Set;
  *       and {@code forward.sample} (posterior mode), with diffusers' default tiling;</li>
  *   <li>{@code latent}: {@code decode.sample}, default tiling;</li>
  *   <li>{@code big_latent}: {@code big.decode_full} ({@link VaeTiling#none()}), {@code big.decode_default}
- *       ({@link VaeTiling#defaults()}) and {@code big.decode_tiled} (spatial + frame-wise tiling).</li>
+ *       ({@link VaeTiling#defaults()}) and {@code big.decode_tiled} (the fixture's tiling);</li>
+ *   <li>{@code big_video}: {@code big.encode_full}, {@code big.encode_default} and {@code big.encode_tiled}, the
+ *       posterior's {@code parameters} (moments) under the same three tilings.</li>
  * </ul>
  *
- * <p>The tiling of {@code big.decode_tiled}: a {@code "tiling"} object in {@code config.json} holding
- * {@code enable_tiling} keyword arguments, when present. The public fixture states its arguments only in its
- * README's prose, which is not parsed; the fallback derives them from {@code big_latent}'s shape: per axis, a
- * tile of half the latent extent (at least 1 latent element) and a stride of two thirds of the tile (rounded
- * up), scaled to sample space by the config's compression ratios. For the public [1, 4, 6, 6, 6] latent this is
- * tiles 24/24/12 and strides 16/16/8, the fixture's {@code enable_tiling} arguments.
+ * <p>The fixture's tiling ({@code enable_tiling} keyword arguments, see {@link #fixtureTiling}) comes from, in
+ * order: a {@code "tiling"} object in {@code config.json}; the README line {@code tiling = {...}} that the
+ * fixture generator writes (its {@code config.json} is diffusers' plain config); else a fallback derived from
+ * the big input's latent shape: per axis, a tile of half the latent extent (at least 1 latent element) and a
+ * stride of two thirds of the tile (rounded up), scaled to sample space by the config's compression ratios. For
+ * the public [1, 4, 6, 6, 6] latent this is tiles 24/24/12 and strides 16/16/8, that fixture's arguments.
  */
 public final class VaeGolden implements GoldenComponent {
+
+    /** Where the README's tiling JSON opens: the word tiling (not use_tiling, not **tiling), '=', a brace. */
+    private static final Pattern README_TILING = Pattern.compile("(?<![\\w.])tiling\\s*=\\s*\\{");
 
     /** {@inheritDoc} */
     @Override
@@ -64,9 +72,18 @@ public final class VaeGolden implements GoldenComponent {
             }
             if (inputs.contains("big_latent")) {
                 NDArray big = fx.input("big_latent", manager);
+                VaeTiling tiled = fixtureTiling(fx.config(), fx.readme(), config, big.getShape());
                 out.put("big.decode_full", vae.decode(big, VaeTiling.none()));
                 out.put("big.decode_default", vae.decode(big, VaeTiling.defaults()));
-                out.put("big.decode_tiled", vae.decode(big, tiledDecodeTiling(fx.config(), config, big.getShape())));
+                out.put("big.decode_tiled", vae.decode(big, tiled));
+            }
+            if (inputs.contains("big_video")) {
+                NDArray big = fx.input("big_video", manager);
+                VaeTiling tiled = fixtureTiling(fx.config(), fx.readme(), config, latentShape(config,
+                        big.getShape()));
+                out.put("big.encode_full", vae.encode(big, VaeTiling.none()).parameters());
+                out.put("big.encode_default", vae.encode(big, VaeTiling.defaults()).parameters());
+                out.put("big.encode_tiled", vae.encode(big, tiled).parameters());
             }
         }
         return out;
@@ -83,12 +100,21 @@ public final class VaeGolden implements GoldenComponent {
     }
 
     /**
-     * The tiling of {@code big.decode_tiled}: the fixture's {@code "tiling"} entry when present, else derived
-     * from the latent's shape (see the class notes).
+     * The fixture's {@code enable_tiling(**tiling)} arguments as a {@link VaeTiling} (spatial and frame-wise tiling
+     * on): the {@code "tiling"} entry of {@code config.json}, else the README's {@code tiling = {...}} line, else
+     * derived from the latent shape (see the class notes).
+     *
+     * @param readme the fixture README's text ({@code ""} when it has none)
+     * @param latentShape the big input's shape in latent space, [B, C, T', H', W']
+     * @throws io.hunyuan4j.core.config.ConfigException if the stated tiling is malformed or invalid
      */
-    static VaeTiling tiledDecodeTiling(JsonConfig fixtureConfig, VaeConfig config, Shape latentShape) {
+    static VaeTiling fixtureTiling(JsonConfig fixtureConfig, String readme, VaeConfig config, Shape latentShape) {
         if (fixtureConfig.has("tiling")) {
             return VaeTiling.fromJson(fixtureConfig.object("tiling"));
+        }
+        String stated = readmeTiling(readme);
+        if (stated != null) {
+            return VaeTiling.fromJson(JsonConfig.parse("README.md tiling", stated));
         }
         int r = config.spatialCompressionRatio();
         int tr = config.temporalCompressionRatio();
@@ -100,5 +126,35 @@ public final class VaeGolden implements GoldenComponent {
         }
         return new VaeTiling(true, true, true, (int) tile[1] * r, (int) tile[2] * r, (int) tile[0] * tr,
                 (int) stride[1] * r, (int) stride[2] * r, (int) stride[0] * tr);
+    }
+
+    /**
+     * The JSON object of the README line {@code tiling = {...}} (braces matched, so it may span lines), or
+     * {@code null} when there is none.
+     */
+    static @Nullable String readmeTiling(String readme) {
+        Matcher m = README_TILING.matcher(readme);
+        if (!m.find()) {
+            return null;
+        }
+        int start = m.end() - 1;
+        int depth = 0;
+        for (int i = start; i < readme.length(); i++) {
+            char c = readme.charAt(i);
+            if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                return readme.substring(start, i + 1);
+            }
+        }
+        return null;
+    }
+
+    /** [B, C, T, H, W] video to the [B, 2 L, T', H', W'] shape its encoding has. */
+    private static Shape latentShape(VaeConfig config, Shape video) {
+        int r = config.spatialCompressionRatio();
+        int tr = config.temporalCompressionRatio();
+        return new Shape(video.get(0), 2L * config.latentChannels(), (video.get(2) - 1) / tr + 1, video.get(3) / r,
+                video.get(4) / r);
     }
 }

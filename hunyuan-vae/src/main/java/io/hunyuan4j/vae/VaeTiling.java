@@ -70,24 +70,31 @@ public record VaeTiling(boolean useTiling, boolean useFramewiseEncoding, boolean
     }
 
     /**
-     * Reads {@code enable_tiling} keyword arguments ({@code tile_sample_min_height}, ..., any subset; missing keys
-     * keep the defaults, as {@code enable_tiling(**kwargs)} does) and turns spatial tiling on. The frame-wise flags
-     * may be given as {@code use_framewise_encoding} / {@code use_framewise_decoding} (default true).
+     * Reads {@code enable_tiling} keyword arguments ({@code tile_sample_min_height}, ..., any subset; missing, null
+     * or 0 keep the defaults, as {@code enable_tiling(**kwargs)}'s {@code value or default} does) and turns spatial
+     * tiling on. The frame-wise flags may be given as {@code use_framewise_encoding} /
+     * {@code use_framewise_decoding} (default true).
      */
     public static VaeTiling fromJson(JsonConfig j) {
         try {
             return new VaeTiling(j.getBoolean("use_tiling", true),
                     j.getBoolean("use_framewise_encoding", true),
                     j.getBoolean("use_framewise_decoding", true),
-                    j.getInt("tile_sample_min_height", DEFAULT_TILE_SIZE),
-                    j.getInt("tile_sample_min_width", DEFAULT_TILE_SIZE),
-                    j.getInt("tile_sample_min_num_frames", DEFAULT_TILE_FRAMES),
-                    j.getInt("tile_sample_stride_height", DEFAULT_STRIDE),
-                    j.getInt("tile_sample_stride_width", DEFAULT_STRIDE),
-                    j.getInt("tile_sample_stride_num_frames", DEFAULT_STRIDE_FRAMES));
+                    orDefault(j.getInt("tile_sample_min_height", DEFAULT_TILE_SIZE), DEFAULT_TILE_SIZE),
+                    orDefault(j.getInt("tile_sample_min_width", DEFAULT_TILE_SIZE), DEFAULT_TILE_SIZE),
+                    orDefault(j.getInt("tile_sample_min_num_frames", DEFAULT_TILE_FRAMES), DEFAULT_TILE_FRAMES),
+                    orDefault(j.getInt("tile_sample_stride_height", DEFAULT_STRIDE), DEFAULT_STRIDE),
+                    orDefault(j.getInt("tile_sample_stride_width", DEFAULT_STRIDE), DEFAULT_STRIDE),
+                    orDefault(j.getInt("tile_sample_stride_num_frames", DEFAULT_STRIDE_FRAMES),
+                            DEFAULT_STRIDE_FRAMES));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(j.source() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Python's {@code value or default} for an int. */
+    private static int orDefault(int value, int def) {
+        return value == 0 ? def : value;
     }
 
     /** With spatial tiling on or off. */

@@ -8,6 +8,8 @@ import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.SafetensorsFile;
 import io.hunyuan4j.core.weights.StateDict;
 import io.hunyuan4j.core.weights.TensorSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +47,25 @@ public final class GoldenFixture implements AutoCloseable {
     /** The folder. */
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * The folder's {@code README.md}, where the generator states in prose the settings that are not diffusers
+     * config keys (tiling arguments, layer skips).
+     *
+     * @return the text, or the empty string when the fixture has no README
+     * @throws UncheckedIOException if the file exists but cannot be read
+     */
+    public String readme() {
+        Path readme = dir.resolve("README.md");
+        if (!Files.isRegularFile(readme)) {
+            return "";
+        }
+        try {
+            return Files.readString(readme);
+        } catch (IOException e) {
+            throw new UncheckedIOException(readme + ": cannot read: " + e.getMessage(), e);
+        }
     }
 
     /** The folder's name, which is the component name. */
