@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -49,8 +50,8 @@ final class Blend {
         ramp[axis] = e;
         try (NDManager scope = NDManager.subManagerOf(b)) {
             scope.tempAttachAll(a, b);
-            NDArray wKeep = scope.create(keep, new Shape(ramp));
-            NDArray wTake = scope.create(take, new Shape(ramp));
+            NDArray wKeep = HostArrays.floats(scope, keep, new Shape(ramp));
+            NDArray wTake = HostArrays.floats(scope, take, new Shape(ramp));
             // b[y] = a[-e + y] * (1 - y / e) + b[y] * (y / e)
             NDArray head = a.get(slice(axis, aLen - e, aLen)).mul(wKeep).add(b.get(slice(axis, 0, e)).mul(wTake));
             b.set(slice(axis, 0, e), head);

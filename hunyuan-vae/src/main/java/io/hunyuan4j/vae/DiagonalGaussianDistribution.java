@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -88,7 +89,7 @@ public final class DiagonalGaussianDistribution {
             noise[i] = (float) generator.nextGaussian();
         }
         return Scope.apply(mean, m -> {
-            NDArray eps = m.getManager().create(noise, shape).toType(m.getDataType(), false);
+            NDArray eps = HostArrays.floats(m.getManager(), noise, shape).toType(m.getDataType(), false);
             return m.add(eps.mul(std));
         });
     }
