@@ -138,7 +138,7 @@ public final class OriginalLayout {
      *
      * @param rows rows of the stored tensor (dimension 0)
      */
-    static Map<String, List<Rows>> convert(String key, long innerDim, long rows) {
+    public static Map<String, List<Rows>> convert(String key, long innerDim, long rows) {
         String k = key;
         for (Map.Entry<String, String> r : RENAMES.entrySet()) {
             k = k.replace(r.getKey(), r.getValue());

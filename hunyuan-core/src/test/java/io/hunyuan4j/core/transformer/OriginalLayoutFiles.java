@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
  * modulation's halves in (shift, scale) order. tools/checkpoints/original_layout_oracle.py checks the same
  * inverse against diffusers itself and records the key set in {@code original-layout-keys.txt}.
  */
-final class OriginalLayoutFiles {
+public final class OriginalLayoutFiles {
 
     private OriginalLayoutFiles() {}
 
     /** Original name to array (in {@code m}), float32. */
-    static Map<String, NDArray> invert(TensorSource w, NDManager m) {
+    public static Map<String, NDArray> invert(TensorSource w, NDManager m) {
         Map<String, NDArray> d = new LinkedHashMap<>();
         for (String n : w.names()) {
             d.put(n, w.load(n, m, DataType.FLOAT32));
