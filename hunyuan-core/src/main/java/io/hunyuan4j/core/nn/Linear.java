@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
+import io.hunyuan4j.core.weights.WeightAdapter;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,7 +44,17 @@ public final class Linear {
      */
     public NDArray forward(NDArray x) {
         Parameter b = bias;
-        return F.linear(x, weight.array(), b == null ? null : b.array());
+        NDArray y = F.linear(x, weight.array(), b == null ? null : b.array());
+        WeightAdapter adapter = weight.adapter();
+        NDArray extra = adapter == null ? null : adapter.linearExtra(x);
+        if (extra == null) {
+            return y;
+        }
+        // an unfused LoRA: y + scale * (x A^T) B^T, summed over the active adapters
+        NDArray sum = y.add(extra);
+        y.close();
+        extra.close();
+        return sum;
     }
 
     /** Input width. */

@@ -18,7 +18,6 @@ import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.Denoiser;
 import io.hunyuan4j.core.pipeline.DenoiserInput;
-import io.hunyuan4j.core.weights.Checkpoints;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
@@ -202,7 +201,41 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      */
     public static HunyuanVideoTransformer3D load(Path dir, ComponentOptions options) {
         TransformerConfig config = TransformerConfig.fromJson(JsonConfig.read(dir.resolve("config.json")));
-        TensorSource source = Checkpoints.open(dir);
+        return load(dir, config, options);
+    }
+
+    /**
+     * Loads transformer weights from a file, index or folder in any layout {@link TransformerCheckpoint} reads
+     * (diffusers or Tencent's original names, FP8 or scaled FP8), for {@code config}.
+     *
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException listing every missing, unexpected and
+     *     mis-shaped tensor (under diffusers names)
+     */
+    public static HunyuanVideoTransformer3D load(Path weights, TransformerConfig config, ComponentOptions options) {
+        return load(weights, null, config, options);
+    }
+
+    /**
+     * Loads a single-file checkpoint (e.g. Tencent's {@code mp_rank_00_model_states.safetensors} or a ComfyUI
+     * {@code hunyuan_video_t2v_720p_bf16.safetensors}), its config inferred from the tensor shapes
+     * ({@link TransformerCheckpoint#inferConfig}).
+     */
+    public static HunyuanVideoTransformer3D fromSingleFile(Path file, ComponentOptions options) {
+        TensorSource source = TransformerCheckpoint.open(file);
+        TransformerConfig config;
+        try {
+            config = TransformerCheckpoint.inferConfig(source);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        return load(file, source, config, options);
+    }
+
+    private static HunyuanVideoTransformer3D load(Path path, @Nullable TensorSource opened, TransformerConfig config,
+            ComponentOptions options) {
+        TensorSource source = opened != null ? opened : TransformerCheckpoint.open(path);
+        Path dir = path;
         try {
             HunyuanVideoTransformer3D model = bind(config, source, options, dir.toString());
             if (options.loadMode() == LoadMode.EAGER) {

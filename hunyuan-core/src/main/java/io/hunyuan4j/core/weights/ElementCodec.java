@@ -15,7 +15,7 @@ final class ElementCodec {
     static void requireFloating(String name, DType dtype) {
         if (!dtype.isFloating()) {
             throw new IllegalArgumentException("tensor '" + name + "': float values need a floating dtype"
-                    + " (F64, F32, F16, BF16), not " + dtype + "; pass long values for integer and BOOL dtypes");
+                    + " (F64, F32, F16, BF16, F8_E4M3, F8_E5M2), not " + dtype + "; pass long values for integer and BOOL dtypes");
         }
     }
 
@@ -48,6 +48,12 @@ final class ElementCodec {
             case F16 -> {
                 for (int i = 0; i < n; i++) {
                     dst.putShort(HalfFloats.floatToF16(src[from + i]));
+                }
+            }
+            case F8_E4M3, F8_E5M2 -> {
+                Float8 f8 = Float8.of(dtype);
+                for (int i = 0; i < n; i++) {
+                    dst.put(f8.encode(src[from + i]));
                 }
             }
             default -> throw new IllegalArgumentException(dtype + " is not a floating dtype");

@@ -88,6 +88,7 @@ public final class InMemoryTensors implements TensorSource, RawSource {
                 case F64 -> (float) b.getDouble();
                 case BF16 -> HalfFloats.bf16ToFloat(b.getShort());
                 case F16 -> HalfFloats.f16ToFloat(b.getShort());
+                case F8_E4M3, F8_E5M2 -> Float8.of(info.dtype()).toFloat(b.get());
                 default -> throw new IllegalArgumentException(label + " [" + name + "]: " + info.dtype()
                         + " is not a floating dtype");
             };

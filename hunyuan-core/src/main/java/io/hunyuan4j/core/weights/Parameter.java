@@ -16,6 +16,7 @@ public final class Parameter {
     private final Shape shape;
     private final StateDict.Binding binding;
     private @Nullable NDArray value;
+    private volatile @Nullable WeightAdapter adapter;
 
     Parameter(String name, Shape shape, StateDict.Binding binding) {
         this.name = name;
@@ -46,7 +47,7 @@ public final class Parameter {
     public synchronized NDArray array() {
         NDArray v = value;
         if (v == null || v.isReleased()) {
-            v = binding.load(name, null);
+            v = adapted(binding.load(name, null));
             value = v;
         }
         return v;
@@ -60,7 +61,7 @@ public final class Parameter {
     /** Loads (or reloads) the data into {@code manager}; the offloader uses this to onload a block. */
     public synchronized NDArray loadInto(NDManager manager) {
         release();
-        NDArray v = binding.load(name, manager);
+        NDArray v = adapted(binding.load(name, manager));
         value = v;
         return v;
     }
@@ -74,6 +75,29 @@ public final class Parameter {
         }
     }
 
+    /** The adapter applied at each load (LoRA), or null. */
+    public @Nullable WeightAdapter adapter() {
+        return adapter;
+    }
+
+    /**
+     * Sets the adapter applied from the next load on; data already resident is left as it is (the caller updates
+     * it through {@link #resident()}).
+     */
+    public synchronized void adapter(@Nullable WeightAdapter next) {
+        adapter = next;
+    }
+
+    /** The resident data, or null if none is loaded. */
+    public synchronized @Nullable NDArray resident() {
+        NDArray v = value;
+        return v == null || v.isReleased() ? null : v;
+    }
+
+    private NDArray adapted(NDArray loaded) {
+        WeightAdapter a = adapter;
+        return a == null ? loaded : a.onLoad(this, loaded);
+    }
 
     @Override
     public String toString() {

@@ -61,7 +61,7 @@ public final class SafetensorsWriter {
 
     /** The reference writer's order: descending {@code Dtype} enum order of safetensors' tensor.rs. */
     private static final List<DType> REFERENCE_ORDER = List.of(DType.I64, DType.F64, DType.F32, DType.I32,
-            DType.BF16, DType.F16, DType.I16, DType.I8, DType.U8, DType.BOOL);
+            DType.BF16, DType.F16, DType.I16, DType.F8_E4M3, DType.F8_E5M2, DType.I8, DType.U8, DType.BOOL);
 
     private final Map<String, Pending> tensors = new LinkedHashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();

@@ -56,7 +56,7 @@ final class TensorReader {
         void read(ByteBuffer dst, long offset) throws IOException;
     }
 
-    private enum Conversion { COPY, BF16_TO_F32, I16_TO_I32 }
+    private enum Conversion { COPY, BF16_TO_F32, I16_TO_I32, F8_TO_F32 }
 
     /** How one tensor is filled: output type, conversion, bytes per direct view, threads. */
     private record Plan(DataType out, Conversion conv, long chunkBytes, int threads) { }
@@ -97,6 +97,8 @@ final class TensorReader {
         NDArray raw = switch (info.dtype()) {
             case BF16 -> fill(src, info, manager, new Plan(DataType.FLOAT32, Conversion.BF16_TO_F32, chunkBytes, threads));
             case I16 -> fill(src, info, manager, new Plan(DataType.INT32, Conversion.I16_TO_I32, chunkBytes, threads));
+            case F8_E4M3, F8_E5M2 -> fill(src, info, manager,
+                    new Plan(DataType.FLOAT32, Conversion.F8_TO_F32, chunkBytes, threads));
             default -> fill(src, info, manager,
                     new Plan(naturalType(info.dtype()), Conversion.COPY, chunkBytes, threads));
         };
@@ -122,7 +124,7 @@ final class TensorReader {
     static DataType naturalType(DType d) {
         return switch (d) {
             case F64 -> DataType.FLOAT64;
-            case F32, BF16 -> DataType.FLOAT32;
+            case F32, BF16, F8_E4M3, F8_E5M2 -> DataType.FLOAT32;
             case F16 -> DataType.FLOAT16;
             case I64 -> DataType.INT64;
             case I32, I16 -> DataType.INT32;
@@ -256,6 +258,10 @@ final class TensorReader {
             requireFull(dst, info);
             return;
         }
+        if (conv == Conversion.F8_TO_F32) {
+            widenFloat8(src, info, view, start, n);
+            return;
+        }
         int rawBase = 2 * n;
         for (int a = 0; a < n; a += WIDEN_BLOCK) {
             int len = Math.min(WIDEN_BLOCK, n - a);
@@ -283,6 +289,27 @@ final class TensorReader {
     static void widenBf16(ShortBuffer src, FloatBuffer dst, int n) {
         for (int i = 0; i < n; i++) {
             dst.put(i, Float.intBitsToFloat(src.get(i) << 16));
+        }
+    }
+
+    /**
+     * FP8 to float32 by table ({@link Float8}, exact). As for 16-bit inputs, each raw block is read into the top
+     * quarter of the output region ({@code 3n} bytes in) and widened forward in place: output element {@code i}
+     * overwrites raw elements up to {@code 4i + 3 - 3n <= i}, all read before it.
+     */
+    private static void widenFloat8(RawBytes src, TensorInfo info, ByteBuffer view, long start, int n)
+            throws IOException {
+        Float8 format = Float8.of(info.dtype());
+        int rawBase = 3 * n;
+        for (int a = 0; a < n; a += WIDEN_BLOCK) {
+            int len = Math.min(WIDEN_BLOCK, n - a);
+            ByteBuffer raw = view.slice(rawBase + a, len);
+            src.read(raw, start + a);
+            requireFull(raw, info);
+            FloatBuffer out = view.slice(4 * a, 4 * len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = 0; i < len; i++) {
+                out.put(i, format.toFloat(raw.get(i)));
+            }
         }
     }
 
