@@ -6,7 +6,7 @@ import io.hunyuan4j.core.pipeline.CancellationToken;
 import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
-import io.hunyuan4j.core.pipeline.HunyuanException;
+import io.hunyuan4j.core.HunyuanException;
 import io.hunyuan4j.core.pipeline.OutputFiles;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;

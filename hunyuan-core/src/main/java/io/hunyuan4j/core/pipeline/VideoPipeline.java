@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.HunyuanException;
 import io.hunyuan4j.core.offload.DeviceMemoryAccountant;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.offload.Offloadable;
