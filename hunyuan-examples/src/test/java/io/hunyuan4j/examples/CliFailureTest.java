@@ -92,7 +92,7 @@ class CliFailureTest {
         Path model = model();
         Path json = model.resolve("tokenizer/tokenizer.json");
         Files.write(json, new byte[] {'{', '"', 'm', 'o', 'd', 0x7f, (byte) 0xc3});
-        badModel(model, json.toString());
+        badModel(model, json.toString(), "not valid UTF-8");
     }
 
     @Test

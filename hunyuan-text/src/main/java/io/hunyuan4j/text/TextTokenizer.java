@@ -332,6 +332,8 @@ public final class TextTokenizer implements AutoCloseable {
     private static String readText(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new TokenizerException(file + ": malformed tokenizer file: not valid UTF-8 (" + e + ")", e);
         } catch (IOException | RuntimeException e) {
             throw new TokenizerException(file + ": cannot read: " + e.getMessage(), e);
         }
