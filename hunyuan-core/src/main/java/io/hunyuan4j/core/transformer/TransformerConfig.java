@@ -91,15 +91,16 @@ public record TransformerConfig(int inChannels, int outChannels, int numAttentio
             throw new IllegalArgumentException("qk_norm '" + qkNorm + "' is not supported; supported: ["
                     + RMS_NORM + "]");
         }
+        // each axis first: huge axes could wrap the int sum around to attention_head_dim
+        for (int i = 0; i < 3; i++) {
+            if (ropeAxesDim.get(i) <= 0 || ropeAxesDim.get(i) % 2 != 0 || ropeAxesDim.get(i) > attentionHeadDim) {
+                throw new IllegalArgumentException("rope_axes_dim " + ropeAxesDim
+                        + ": every axis must be a positive even number <= attention_head_dim " + attentionHeadDim);
+            }
+        }
         if (ropeAxesDim.sum() != attentionHeadDim) {
             throw new IllegalArgumentException("rope_axes_dim " + ropeAxesDim + " must sum to attention_head_dim "
                     + attentionHeadDim + " but sums to " + ropeAxesDim.sum());
-        }
-        for (int i = 0; i < 3; i++) {
-            if (ropeAxesDim.get(i) <= 0 || ropeAxesDim.get(i) % 2 != 0) {
-                throw new IllegalArgumentException("rope_axes_dim " + ropeAxesDim
-                        + ": every axis must be a positive even number");
-            }
         }
     }
 

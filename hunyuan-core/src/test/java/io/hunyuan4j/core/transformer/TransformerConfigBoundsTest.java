@@ -48,6 +48,8 @@ class TransformerConfigBoundsTest {
         rejected("num_attention_heads", "65536");
         rejected("text_embed_dim", "1e9");
         rejected("patch_size", "1000");
+        // 2 * (2^31 - 2) + 132 wraps around to 128, the default attention_head_dim
+        rejected("rope_axes_dim", "[2147483646, 2147483646, 132]");
     }
 
     @Test
