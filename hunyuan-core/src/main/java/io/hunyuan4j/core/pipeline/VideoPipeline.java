@@ -173,7 +173,12 @@ public final class VideoPipeline implements AutoCloseable {
      * @param cancel checked, with the thread's interrupt flag, before every step and before decoding
      * @throws IllegalArgumentException for a request this model cannot run (before any model work)
      * @throws GenerationCancelledException if cancelled; engine memory is released and nothing is returned
-     * @throws HunyuanException if a stage fails in the engine (the message names the stage)
+     * @throws io.hunyuan4j.core.offload.DeviceBudgetExceededException if a placement would exceed
+     *     {@link Builder#memoryBudget}
+     * @throws io.hunyuan4j.core.weights.SafetensorsException if a lazily read weight file changed or broke since
+     *     loading
+     * @throws HunyuanException if a stage fails in the engine (the message names the stage); the exceptions above
+     *     extend it
      */
     public Video generate(GenerationRequest request, StepListener listener, CancellationToken cancel) {
         acquire(cancel);

@@ -45,8 +45,9 @@ public final class ShardedSafetensors implements TensorSource, RawSource {
     /**
      * Opens an index file and all the shards it names.
      *
-     * @throws SafetensorsException naming the file and tensor if the index is malformed, a shard is missing or
-     *     invalid, or the index and the shards disagree
+     * @throws SafetensorsException naming the file and tensor if the index is malformed (or not UTF-8, or not a
+     *     regular file), a shard is missing or invalid, or the index and the shards disagree
+     * @throws java.io.UncheckedIOException if a file cannot be read
      */
     public static ShardedSafetensors open(Path indexFile) {
         return open(indexFile, TensorReader.DEFAULT_CHUNK_BYTES);
