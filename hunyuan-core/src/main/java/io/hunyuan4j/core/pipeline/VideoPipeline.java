@@ -175,8 +175,6 @@ public final class VideoPipeline implements AutoCloseable {
      * @throws GenerationCancelledException if cancelled; engine memory is released and nothing is returned
      * @throws io.hunyuan4j.core.offload.DeviceBudgetExceededException if a placement would exceed
      *     {@link Builder#memoryBudget}
-     * @throws io.hunyuan4j.core.weights.SafetensorsException if a lazily read weight file changed or broke since
-     *     loading
      * @throws HunyuanException if a stage fails in the engine (the message names the stage); the exceptions above
      *     extend it
      */
