@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.config;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.hunyuan4j.core.runtime.Offline;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -10,6 +11,11 @@ import java.util.List;
  * committed corpus; see docs/reliability.md for fuzzing it.
  */
 class JsonConfigFuzzTest {
+
+    static {
+        // before any class that could start DJL: the fuzzing JVM must never reach for the network
+        Offline.ensure();
+    }
 
     private static final List<String> KEYS = List.of("a", "num_layers", "mlp_ratio", "rope_axes_dim", "qk_norm",
             "guidance_embeds", "rope_scaling", "block_out_channels", "down_block_types", "shift", "big");

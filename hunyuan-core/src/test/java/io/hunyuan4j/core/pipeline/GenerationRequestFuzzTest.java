@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.hunyuan4j.core.runtime.Offline;
 
 /**
  * Fuzz target of {@link GenerationRequest} and {@link Latents}: any values, any order of {@code with*} copies.
@@ -12,6 +13,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * rule. {@code mvn test} replays the committed corpus; see docs/reliability.md for fuzzing it.
  */
 class GenerationRequestFuzzTest {
+
+    static {
+        // before any class that could start DJL: the fuzzing JVM must never reach for the network
+        Offline.ensure();
+    }
 
     @FuzzTest(maxDuration = "10m")
     void request(FuzzedDataProvider data) {

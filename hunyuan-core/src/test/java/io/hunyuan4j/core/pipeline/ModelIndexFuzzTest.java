@@ -3,6 +3,7 @@ package io.hunyuan4j.core.pipeline;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.runtime.Offline;
 import io.hunyuan4j.core.scheduler.SchedulerConfig;
 import io.hunyuan4j.core.transformer.TransformerConfig;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,11 @@ import java.nio.charset.StandardCharsets;
  * {@code mvn test} replays the committed corpus; see docs/reliability.md for fuzzing it.
  */
 class ModelIndexFuzzTest {
+
+    static {
+        // before any class that could start DJL: the fuzzing JVM must never reach for the network
+        Offline.ensure();
+    }
 
     @FuzzTest(maxDuration = "10m")
     void load(byte[] data) {

@@ -3,6 +3,7 @@ package io.hunyuan4j.core.weights;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.hunyuan4j.core.runtime.Offline;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -14,6 +15,11 @@ import java.util.Map;
  * ({@code SafetensorsFuzzTestInputs/}); see docs/reliability.md for fuzzing them.
  */
 class SafetensorsFuzzTest {
+
+    static {
+        // before any class that could start DJL: the fuzzing JVM must never reach for the network
+        Offline.ensure();
+    }
 
     private static final Path FILE = Path.of("fuzz.safetensors");
     private static final Path INDEX = Path.of("fuzz.safetensors.index.json");

@@ -84,7 +84,7 @@ class SafetensorsReliabilityTest {
         Path f = RawFiles.write(dir.resolve("big.safetensors"),
                 "{" + RawFiles.entry("w", "F32", "[4611686018427387904]", 0, 4) + "}", RawFiles.floats(1f));
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(f).close());
-        assertFalse(e.getMessage().contains("-1"), e.getMessage());
+        assertFalse(e.getMessage().contains("= -1"), e.getMessage());
         assertTrue(e.getMessage().contains("more than a file can hold"), e.getMessage());
     }
 
