@@ -32,7 +32,8 @@ class GenerationRequestFuzzTest {
             return;
         }
         assertTrue(r.height() >= 16 && r.height() % 16 == 0 && r.width() >= 16 && r.width() % 16 == 0, r::toString);
-        assertTrue(r.frames() >= 1 && (r.frames() - 1) % 4 == 0 && r.steps() >= 1, r::toString);
+        assertTrue(r.frames() >= 1 && (r.frames() - 1) % 4 == 0 && r.steps() >= 1
+                && r.steps() <= GenerationRequest.MAX_STEPS, r::toString);
         assertTrue(Float.isFinite(r.guidanceScale()) && r.guidanceScale() >= 0 && r.trueCfgScale() >= 1, r::toString);
         assertTrue(r.fps() >= 1 && r.fps() <= 240, r::toString);
         assertTrue(r.seed() == null || r.initialLatents() == null, r::toString);
