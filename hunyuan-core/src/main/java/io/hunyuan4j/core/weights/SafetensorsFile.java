@@ -133,7 +133,6 @@ public final class SafetensorsFile implements TensorSource, RawSource {
 
     /** {@link #readHeader(Path, Positional)} over bytes held in memory; {@code file} only names them. */
     static Header readHeader(Path file, byte[] bytes) {
-        ByteBuffer all = ByteBuffer.wrap(bytes);
         try {
             return readHeader(file, new Positional() {
                 @Override
@@ -143,9 +142,8 @@ public final class SafetensorsFile implements TensorSource, RawSource {
 
                 @Override
                 public void read(ByteBuffer dst, long pos) {
-                    int n = (int) Math.min(dst.remaining(), Math.max(0, bytes.length - pos));
-                    dst.put(all.duplicate().position((int) Math.min(pos, bytes.length)).limit(
-                            (int) Math.min(pos, bytes.length) + n));
+                    int from = (int) Math.min(pos, bytes.length);
+                    dst.put(ByteBuffer.wrap(bytes, from, Math.min(dst.remaining(), bytes.length - from)));
                 }
             });
         } catch (IOException e) {
