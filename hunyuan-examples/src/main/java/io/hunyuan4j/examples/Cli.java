@@ -65,10 +65,14 @@ public final class Cli {
 
     /** The message on one line; a cause's message is added when the message does not already hold it. */
     static String oneLine(Throwable e) {
-        String m = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getName() : e.getMessage();
-        if (e instanceof Error || (e.getClass().getName().startsWith("java.lang.") && !(e instanceof
-                IllegalArgumentException))) {
-            m = e.getClass().getSimpleName() + ": " + m;
+        String m;
+        if (e.getMessage() == null || e.getMessage().isBlank()) {
+            m = e.getClass().getSimpleName();
+        } else if (e instanceof Error || (e.getClass().getName().startsWith("java.lang.")
+                && !(e instanceof IllegalArgumentException))) {
+            m = e.getClass().getSimpleName() + ": " + e.getMessage(); // the JDK's messages need their type
+        } else {
+            m = e.getMessage();
         }
         Throwable cause = e.getCause();
         if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {

@@ -177,5 +177,6 @@ class CliFailureTest {
         assertEquals(130, Cli.exitCode(new GenerationCancelledException("stop", 0)));
         assertEquals("OutOfMemoryError: Java heap space", Cli.oneLine(new OutOfMemoryError("Java heap space")));
         assertEquals("a b", Cli.oneLine(new IllegalArgumentException("a\n  b")));
+        assertEquals("NullPointerException", Cli.oneLine(new NullPointerException()));
     }
 }
