@@ -1,6 +1,9 @@
 package io.hunyuan4j.examples;
 
+import io.hunyuan4j.core.HunyuanException;
+import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * The {@code hunyuan4j} command line: {@code golden-check}, and the other subcommands registered below.
- * Bad input ends with a one-line message on stderr and a non-zero exit.
+ * Every failure ends with one line on stderr naming what was wrong: exit 2 for bad input or a bad model, 1 for
+ * internal errors, 130 for a cancelled generation (see {@link #exitCode}).
  */
 public final class Cli {
 
@@ -35,13 +39,46 @@ public final class Cli {
         }
         try {
             return commands.get(args[0]).apply(Arrays.copyOfRange(args, 1, args.length));
-        } catch (UsageException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+        } catch (RuntimeException | Error e) {
+            int code = exitCode(e);
+            err.println((code == 1 ? "internal error: " : "error: ") + oneLine(e));
+            return code;
         }
+    }
+
+    /**
+     * 2 for bad input or a bad model: usage, invalid values, a malformed or mismatched model (every SDK exception
+     * but the engine's own), unreadable or unwritable files; 130 for a cancelled generation; 1 for everything
+     * else, the internal errors (a failed engine stage, out of memory, a bug).
+     */
+    static int exitCode(Throwable e) {
+        if (e instanceof GenerationCancelledException) {
+            return 130;
+        }
+        if (e instanceof HunyuanException) {
+            // the root class itself is a failed engine stage; its subclasses are all about the input or model
+            return e.getClass() == HunyuanException.class ? 1 : 2;
+        }
+        return e instanceof UsageException || e instanceof IllegalArgumentException
+                || e instanceof UncheckedIOException ? 2 : 1;
+    }
+
+    /** The message on one line; a cause's message is added when the message does not already hold it. */
+    static String oneLine(Throwable e) {
+        String m;
+        if (e.getMessage() == null || e.getMessage().isBlank()) {
+            m = e.getClass().getSimpleName();
+        } else if (e instanceof Error || (e.getClass().getName().startsWith("java.lang.")
+                && !(e instanceof IllegalArgumentException))) {
+            m = e.getClass().getSimpleName() + ": " + e.getMessage(); // the JDK's messages need their type
+        } else {
+            m = e.getMessage();
+        }
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+            m += " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
+        }
+        return m.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** Bad command-line input. */

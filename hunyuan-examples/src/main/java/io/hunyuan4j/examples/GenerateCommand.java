@@ -6,7 +6,6 @@ import io.hunyuan4j.core.pipeline.CancellationToken;
 import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
-import io.hunyuan4j.core.pipeline.HunyuanException;
 import io.hunyuan4j.core.pipeline.OutputFiles;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
@@ -87,9 +86,6 @@ final class GenerateCommand {
         } catch (GenerationCancelledException e) {
             err.println("cancelled: " + e.getMessage() + "; nothing written");
             return 130;
-        } catch (HunyuanException | IllegalStateException | UnsupportedOperationException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

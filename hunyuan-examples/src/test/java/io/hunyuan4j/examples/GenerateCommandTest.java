@@ -41,7 +41,7 @@ class GenerateCommandTest {
         rejects("frames must be 4k+1", "--prompt", "a cat", "--frames", "10", "--out", out);
         rejects("height must be a positive multiple of 16 but is 250", "--prompt", "a", "--height", "250",
                 "--out", out);
-        rejects("steps must be >= 1 but is 0", "--prompt", "a", "--steps", "0", "--out", out);
+        rejects("steps must be in [1, 10000] but is 0", "--prompt", "a", "--steps", "0", "--out", out);
         rejects("guidanceScale must be a finite number >= 0 but is NaN", "--prompt", "a", "--guidance", "NaN",
                 "--out", out);
         rejects("--steps must be an integer but is 'many'", "--prompt", "a", "--steps", "many", "--out", out);

@@ -1,6 +1,8 @@
 package io.hunyuan4j.text;
 
+import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.config.Limits;
 
 /**
  * transformers {@code CLIPTextConfig}, the keys of HunyuanVideo's {@code text_encoder_2/config.json}, with
@@ -31,11 +33,17 @@ public record ClipConfig(int vocabSize, int hiddenSize, int intermediateSize, in
     }
 
     public ClipConfig {
-        if (vocabSize <= 0 || hiddenSize <= 0 || intermediateSize <= 0 || numHiddenLayers <= 0
-                || maxPositionEmbeddings <= 0) {
-            throw new IllegalArgumentException("vocab_size, hidden_size, intermediate_size, num_hidden_layers and"
-                    + " max_position_embeddings must be positive");
-        }
+        // bounds first: the layer list and every shape are sized from these (see Limits)
+        Limits.require("vocab_size", vocabSize, 1, Limits.MAX_VOCAB);
+        Limits.require("hidden_size", hiddenSize, 1, Limits.MAX_WIDTH);
+        Limits.require("intermediate_size", intermediateSize, 1, Limits.MAX_FFN_WIDTH);
+        Limits.require("num_hidden_layers", numHiddenLayers, 1, Limits.MAX_LAYERS);
+        Limits.require("num_attention_heads", numAttentionHeads, 1, Limits.MAX_HEADS);
+        Limits.require("max_position_embeddings", maxPositionEmbeddings, 1, Limits.MAX_POSITIONS);
+        Limits.requireAbove("layer_norm_eps", layerNormEps, 0, 1);
+        // pooling reads the hidden state at the first eos_token_id: an id outside the vocabulary never occurs,
+        // and every prompt would silently pool position 0
+        Limits.require("eos_token_id", eosTokenId, 0, vocabSize - 1);
         if (numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0) {
             throw new IllegalArgumentException("hidden_size (" + hiddenSize
                     + ") must be divisible by num_attention_heads (" + numAttentionHeads + ")");
@@ -52,7 +60,12 @@ public record ClipConfig(int vocabSize, int hiddenSize, int intermediateSize, in
         return eosTokenId == 2;
     }
 
-    /** Reads {@code config.json}. */
+    /**
+     * Reads {@code config.json}.
+     *
+     * @throws ConfigException naming the file and the key, on a wrong type, a value outside its bounds
+     *     ({@link Limits}) or an unsupported activation
+     */
     public static ClipConfig fromJson(JsonConfig j) {
         String act = j.getString("hidden_act", "quick_gelu");
         HiddenAct a = switch (act) {
@@ -65,11 +78,15 @@ public record ClipConfig(int vocabSize, int hiddenSize, int intermediateSize, in
                 yield HiddenAct.QUICK_GELU;
             }
         };
-        ClipConfig c = new ClipConfig(j.getInt("vocab_size", 49408), j.getInt("hidden_size", 512),
-                j.getInt("intermediate_size", 2048), j.getInt("num_hidden_layers", 12),
-                j.getInt("num_attention_heads", 8), j.getInt("max_position_embeddings", 77), a,
-                j.getFloat("layer_norm_eps", 1e-5f), j.getInt("eos_token_id", 49407));
-        j.logUnread();
-        return c;
+        try {
+            ClipConfig c = new ClipConfig(j.getInt("vocab_size", 49408), j.getInt("hidden_size", 512),
+                    j.getInt("intermediate_size", 2048), j.getInt("num_hidden_layers", 12),
+                    j.getInt("num_attention_heads", 8), j.getInt("max_position_embeddings", 77), a,
+                    j.getFloat("layer_norm_eps", 1e-5f), j.getInt("eos_token_id", 49407));
+            j.logUnread();
+            return c;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(j.source() + ": " + e.getMessage(), e);
+        }
     }
 }

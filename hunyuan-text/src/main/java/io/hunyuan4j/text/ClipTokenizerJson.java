@@ -145,6 +145,9 @@ final class ClipTokenizerJson {
             }
             merges.add(line);
         }
+        if (merges.isEmpty()) {
+            throw new TokenizerException(file + ": merges.txt holds no merges");
+        }
         return merges;
     }
 

@@ -95,8 +95,15 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
      * checkpoint on every call (nothing of it stays resident); {@link LoadMode#EAGER} keeps it resident and is
      * refused above {@link #EAGER_LIMIT_BYTES}; {@link LoadMode#SHAPE_ONLY} binds names and shapes only.
      *
-     * @throws IllegalArgumentException for an unsupported option or a too large eager load, before reading weights
-     * @throws TokenizerException for a missing or malformed tokenizer file
+     * @throws IllegalArgumentException for an unsupported option or a too large eager load, before reading weights;
+     *     for a component folder that holds no weights
+     * @throws io.hunyuan4j.core.config.ConfigException for a missing, invalid or out-of-bounds
+     *     {@code config.json} of either encoder (file and key named)
+     * @throws TokenizerException for a missing or malformed tokenizer file, or one with an empty vocabulary
+     * @throws io.hunyuan4j.core.weights.SafetensorsException for a malformed weight file or one that is not a
+     *     regular file
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if the names or shapes differ from the configs
+     * @throws java.io.UncheckedIOException if a file cannot be read
      */
     public static HunyuanPromptEncoder load(Path modelDir, ComponentOptions options) {
         List<AutoCloseable> opened = new ArrayList<>();

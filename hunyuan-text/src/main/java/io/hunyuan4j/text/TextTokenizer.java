@@ -35,6 +35,11 @@ public final class TextTokenizer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TextTokenizer.class);
 
+    /** Cut tokens {@link #truncatedText} decodes. */
+    public static final int MAX_REPORTED_TOKENS = 40;
+    /** Characters {@link #truncatedText} keeps of them. */
+    static final int MAX_REPORTED_CHARS = 400;
+
     private final HuggingFaceTokenizer tokenizer;
     private final String source;
     private final long[] prefix;
@@ -115,7 +120,7 @@ public final class TextTokenizer implements AutoCloseable {
      * @throws TokenizerException if the text is not a tokenizer the native library accepts
      */
     public static TextTokenizer fromJson(String json, String source, @Nullable String padToken) {
-        parseObject(source, json);
+        JsonObject root = parseObject(source, json);
         // DJL's tokenizer factory probes a telemetry endpoint unless offline=true
         io.hunyuan4j.core.runtime.Offline.ensure();
         HuggingFaceTokenizer hf;
@@ -125,7 +130,45 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new TokenizerException(source + ": not a valid tokenizer.json: " + e.getMessage(), e);
         }
-        return new TextTokenizer(hf, source, padToken);
+        try {
+            requireModel(source, root); // after the native parse, which names unknown model types
+        } catch (TokenizerException e) {
+            hf.close();
+            throw e;
+        }
+        TextTokenizer t = new TextTokenizer(hf, source, padToken);
+        if (t.content("a").length == 0) {
+            t.close();
+            throw new TokenizerException(source + ": the tokenizer encodes the text \"a\" to no token at all;"
+                    + " its vocabulary cannot tokenize prompts");
+        }
+        return t;
+    }
+
+    /**
+     * The native library accepts a tokenizer whose vocabulary (or BPE merge list) is empty and then turns every
+     * prompt into nothing, so the pipeline would run on padding alone: refuse it here.
+     */
+    private static void requireModel(String source, JsonObject root) {
+        JsonElement model = root.get("model");
+        if (model == null || !model.isJsonObject()) {
+            throw new TokenizerException(source + ": malformed tokenizer file: no \"model\" object");
+        }
+        JsonObject m = model.getAsJsonObject();
+        JsonElement vocab = m.get("vocab");
+        boolean emptyVocab = vocab == null || vocab.isJsonNull()
+                || (vocab.isJsonObject() && vocab.getAsJsonObject().size() == 0)
+                || (vocab.isJsonArray() && vocab.getAsJsonArray().isEmpty());
+        if (emptyVocab) {
+            throw new TokenizerException(source + ": model.vocab is empty; expected the tokenizer's vocabulary");
+        }
+        JsonElement type = m.get("type");
+        JsonElement merges = m.get("merges");
+        boolean bpe = type != null && type.isJsonPrimitive() && "BPE".equals(type.getAsString());
+        if (bpe && (merges == null || !merges.isJsonArray() || merges.getAsJsonArray().isEmpty())) {
+            throw new TokenizerException(source + ": model.merges of the BPE model is empty; expected its merge"
+                    + " list");
+        }
     }
 
     /** Token ids with the special tokens, untruncated. */
@@ -165,12 +208,24 @@ public final class TextTokenizer implements AutoCloseable {
         return new TokenizedBatch(ids, mask, truncated);
     }
 
-    /** The tokens {@code text} loses when cut to {@code maxLength}, decoded, for warnings. */
+    /**
+     * The tokens {@code text} loses when cut to {@code maxLength}, decoded, for warnings: at most
+     * {@link #MAX_REPORTED_TOKENS} of them, then {@code " ... (+N more tokens)"}, so a 100 KB prompt does not end
+     * up whole in a log line.
+     */
     public String truncatedText(String text, int maxLength) {
         long[] content = content(text);
         int keep = Math.max(0, maxLength - prefix.length - suffix.length);
-        return keep >= content.length ? "" : tokenizer.decode(Arrays.copyOfRange(content, keep, content.length), true)
+        if (keep >= content.length) {
+            return "";
+        }
+        int end = (int) Math.min(content.length, (long) keep + MAX_REPORTED_TOKENS);
+        String shown = tokenizer.decode(Arrays.copyOfRange(content, keep, end), true)
                 .replace("</w>", " ").strip(); // CLIP end-of-word marks, for readable warnings
+        if (shown.length() > MAX_REPORTED_CHARS) {
+            shown = shown.substring(0, MAX_REPORTED_CHARS);
+        }
+        return end == content.length ? shown : shown + " ... (+" + (content.length - end) + " more tokens)";
     }
 
     /** Decodes ids, dropping special tokens. */
@@ -277,6 +332,8 @@ public final class TextTokenizer implements AutoCloseable {
     private static String readText(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new TokenizerException(file + ": malformed tokenizer file: not valid UTF-8 (" + e + ")", e);
         } catch (IOException | RuntimeException e) {
             throw new TokenizerException(file + ": cannot read: " + e.getMessage(), e);
         }

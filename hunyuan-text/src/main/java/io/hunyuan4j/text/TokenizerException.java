@@ -1,7 +1,9 @@
 package io.hunyuan4j.text;
 
+import io.hunyuan4j.core.HunyuanException;
+
 /** A tokenizer folder or file is missing, malformed or unsupported; the message names the file. */
-public final class TokenizerException extends RuntimeException {
+public final class TokenizerException extends HunyuanException {
 
     private static final long serialVersionUID = 1L;
 

@@ -127,7 +127,12 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
         return java.util.Collections.unmodifiableMap(g);
     }
 
-    /** Loads a diffusers {@code vae/} folder with diffusers' default tiling (frame-wise only). */
+    /**
+     * Loads a diffusers {@code vae/} folder with diffusers' default tiling (frame-wise only).
+     *
+     * @throws io.hunyuan4j.core.HunyuanException for a bad folder: the cases of
+     *     {@link #load(Path, ComponentOptions, VaeTiling)}
+     */
     public static AutoencoderKLHunyuanVideo load(Path vaeDir, ComponentOptions options) {
         return load(vaeDir, options, VaeTiling.defaults());
     }
@@ -137,9 +142,14 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      * or a sharded checkpoint with its {@code .index.json}.
      *
      * @param tiling what {@link #decode(NDArray)} (the pipeline's decode) uses
-     * @throws io.hunyuan4j.core.config.ConfigException for a bad config
+     * @throws io.hunyuan4j.core.config.ConfigException for a missing, invalid or out-of-bounds config (file and
+     *     key named), before any weight is read
+     * @throws io.hunyuan4j.core.weights.SafetensorsException for a malformed weight file or one that is not a
+     *     regular file
      * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if the names or shapes differ from the config's
+     * @throws IllegalArgumentException if the folder holds no weights or several candidates
      * @throws UnsupportedOperationException for {@link ComputeDtype#BF16} without the ops layer's kernel library
+     * @throws java.io.UncheckedIOException if a file cannot be read
      */
     public static AutoencoderKLHunyuanVideo load(Path vaeDir, ComponentOptions options, VaeTiling tiling) {
         VaeConfig config = VaeConfig.fromJson(JsonConfig.read(vaeDir.resolve("config.json")));

@@ -2,6 +2,7 @@ package io.hunyuan4j.vae;
 
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.config.Limits;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -34,19 +35,26 @@ public record VaeConfig(int inChannels, int outChannels, int latentChannels, Lis
     public static final String DOWN_BLOCK = "HunyuanVideoDownBlock3D";
     /** The only up block the reference builds. */
     public static final String UP_BLOCK = "HunyuanVideoUpBlock3D";
+    /** Most entries of {@code block_out_channels}: each halves the resolution, and 2^16 is past any video. */
+    static final int MAX_BLOCKS = 16;
 
     /** Validates; messages name the config key, the value and the rule. */
     public VaeConfig {
         downBlockTypes = List.copyOf(downBlockTypes);
         upBlockTypes = List.copyOf(upBlockTypes);
         blockOutChannels = List.copyOf(blockOutChannels);
-        require(inChannels > 0, "in_channels", inChannels, "must be > 0");
-        require(outChannels > 0, "out_channels", outChannels, "must be > 0");
-        require(latentChannels > 0, "latent_channels", latentChannels, "must be > 0");
+        // bounds first: every block list is sized from these (see Limits)
+        Limits.require("in_channels", inChannels, 1, Limits.MAX_WIDTH);
+        Limits.require("out_channels", outChannels, 1, Limits.MAX_WIDTH);
+        Limits.require("latent_channels", latentChannels, 1, Limits.MAX_WIDTH);
+        Limits.require("layers_per_block", layersPerBlock, 1, Limits.MAX_LAYERS);
         require(!blockOutChannels.isEmpty(), "block_out_channels", blockOutChannels, "must not be empty");
-        require(normNumGroups > 0, "norm_num_groups", normNumGroups, "must be > 0");
+        require(blockOutChannels.size() <= MAX_BLOCKS, "block_out_channels", blockOutChannels.size() + " entries",
+                "must have at most " + MAX_BLOCKS);
+        Limits.require("norm_num_groups", normNumGroups, 1, Limits.MAX_WIDTH);
         for (int c : blockOutChannels) {
-            require(c > 0 && c % normNumGroups == 0, "block_out_channels", blockOutChannels,
+            Limits.require("block_out_channels entry", c, 1, Limits.MAX_WIDTH);
+            require(c % normNumGroups == 0, "block_out_channels", blockOutChannels,
                     "every entry must be a positive multiple of norm_num_groups " + normNumGroups);
         }
         require(downBlockTypes.size() == blockOutChannels.size(), "down_block_types", downBlockTypes,
@@ -59,7 +67,6 @@ public record VaeConfig(int inChannels, int outChannels, int latentChannels, Lis
         for (String t : upBlockTypes) {
             require(UP_BLOCK.equals(t), "up_block_types", t, "supported: [" + UP_BLOCK + "]");
         }
-        require(layersPerBlock > 0, "layers_per_block", layersPerBlock, "must be > 0");
         require("silu".equals(actFn) || "swish".equals(actFn), "act_fn", actFn, "supported: [silu, swish]");
         require(temporalCompressionRatio == 4, "temporal_compression_ratio", temporalCompressionRatio,
                 "supported: [4] (the reference decoder raises for any other value)");

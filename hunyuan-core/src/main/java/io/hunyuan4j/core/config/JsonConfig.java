@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,19 +35,29 @@ public final class JsonConfig {
         this.json = json;
     }
 
-    /** Reads a file. */
+    /**
+     * Reads a file.
+     *
+     * @throws ConfigException if the file is missing, not a regular file, unreadable, not UTF-8 or not a JSON object
+     */
     public static JsonConfig read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new ConfigException(file + ": config file not found");
+            throw new ConfigException(file + (Files.exists(file) ? ": not a regular file" : ": config file not found"));
         }
         try {
             return parse(file.toString(), Files.readString(file));
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": not valid UTF-8 (" + e + ")", e);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 
-    /** Parses JSON text; {@code source} names it in messages. */
+    /**
+     * Parses JSON text; {@code source} names it in messages.
+     *
+     * @throws ConfigException if the text is not a JSON object
+     */
     public static JsonConfig parse(String source, String text) {
         try {
             JsonElement e = JsonParser.parseString(text);
@@ -269,15 +280,24 @@ public final class JsonConfig {
     }
 
     private float floatValue(String key, JsonElement e) {
-        return (float) floatOrDouble(key, e);
+        float f = (float) floatOrDouble(key, e);
+        if (Float.isInfinite(f)) {
+            throw invalid(key, "a finite number in float range", e);
+        }
+        return f;
     }
 
     private double floatOrDouble(String key, JsonElement e) {
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
             throw invalid(key, "a number", e);
         }
-        double d = e.getAsDouble();
-        if (Double.isNaN(d)) {
+        double d;
+        try {
+            d = e.getAsDouble();
+        } catch (NumberFormatException ex) {
+            throw invalid(key, "a finite number", e);
+        }
+        if (!Double.isFinite(d)) {
             throw invalid(key, "a finite number", e);
         }
         return d;

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.lora;
 
+import io.hunyuan4j.core.HunyuanException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -7,7 +8,7 @@ import java.util.List;
  * A LoRA file that does not fit the model: keys of no known layout, modules the transformer does not have, or
  * ranks and widths that do not match. Every offending key is listed, so one run shows everything to fix.
  */
-public final class LoraException extends RuntimeException {
+public final class LoraException extends HunyuanException {
 
     private static final long serialVersionUID = 1L;
 

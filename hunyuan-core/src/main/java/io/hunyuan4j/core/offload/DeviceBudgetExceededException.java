@@ -1,9 +1,10 @@
 package io.hunyuan4j.core.offload;
 
+import io.hunyuan4j.core.HunyuanException;
 import java.util.Locale;
 
 /** A placement that would take the device past its memory budget. */
-public final class DeviceBudgetExceededException extends RuntimeException {
+public final class DeviceBudgetExceededException extends HunyuanException {
     private static final long serialVersionUID = 1L;
 
     DeviceBudgetExceededException(String component, String stage, long bytes, long current, long budget) {

@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * @param height pixels, divisible by 16 (reference default 720)
  * @param width pixels, divisible by 16 (reference default 1280)
  * @param frames {@code 4k + 1}; 1 generates a single image (reference default 129)
- * @param steps denoising steps, >= 1 (reference default 50)
+ * @param steps denoising steps, 1..{@value #MAX_STEPS} (reference default 50)
  * @param guidanceScale embedded (distilled) guidance, finite and >= 0, passed to the DiT times
  *     {@link VideoPipeline#GUIDANCE_EMBED_SCALE} (default 6.0)
  * @param trueCfgScale true classifier-free guidance, finite and >= 1 (default 1.0 = off); above 1 with a
@@ -76,6 +76,11 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
     public static final int DEFAULT_FPS = 24;
     /** The most items one request may batch (prompts x videos per prompt): a guard against a typo, not a limit of the model. */
     public static final int MAX_BATCH = 64;
+    /**
+     * Most denoising steps: ten times the scheduler's 1000 training timesteps. Every schedule array is sized by
+     * the step count, so {@code Integer.MAX_VALUE} would overflow it.
+     */
+    public static final int MAX_STEPS = 10_000;
 
     public GenerationRequest {
         prompts = copyOf("prompts", prompts);
@@ -109,8 +114,8 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
         if (frames < 1 || (frames - 1) % 4 != 0) {
             throw new IllegalArgumentException("frames must be 4k+1 (1, 5, 9, ..., 129) but is " + frames);
         }
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be >= 1 but is " + steps);
+        if (steps < 1 || steps > MAX_STEPS) {
+            throw new IllegalArgumentException("steps must be in [1, " + MAX_STEPS + "] but is " + steps);
         }
         if (!Float.isFinite(guidanceScale) || guidanceScale < 0) {
             throw new IllegalArgumentException("guidanceScale must be a finite number >= 0 but is " + guidanceScale);

@@ -27,7 +27,12 @@ public record Latents(float[] data, long[] shape) {
             if (d < 1) {
                 throw new IllegalArgumentException("latents shape must be positive but is " + Arrays.toString(shape));
             }
-            n *= d;
+            // exact: a wrapped product could equal data.length and let a bogus shape through
+            n = d > Integer.MAX_VALUE || n * d > Integer.MAX_VALUE ? Long.MAX_VALUE : n * d;
+        }
+        if (n == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("latents shape " + Arrays.toString(shape)
+                    + " has more than 2^31 - 1 elements, more than a Java array holds");
         }
         if (n != data.length) {
             throw new IllegalArgumentException("latents data has " + data.length + " values but shape "

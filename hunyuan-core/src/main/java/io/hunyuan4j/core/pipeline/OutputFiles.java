@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.Arrays;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -49,7 +50,25 @@ public final class OutputFiles {
         if (Files.isDirectory(abs)) {
             throw new IllegalArgumentException("output " + file + " is a folder; expected a file path");
         }
+        if (Files.exists(abs) && !Files.isRegularFile(abs)) {
+            throw new IllegalArgumentException("output " + file + " exists and is not a regular file");
+        }
+        probe(parent, file);
         return ext;
+    }
+
+    /**
+     * Creates and deletes a temporary file in {@code dir}: the only reliable test, since permission bits do not
+     * tell about read-only mounts, {@code /proc}, immutable folders or full quotas.
+     */
+    private static void probe(Path dir, Path file) {
+        Path p = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".probe");
+        try {
+            Files.deleteIfExists(Files.createFile(p));
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException("output " + file + ": cannot write in folder " + dir + " ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
     }
 
     /** Checks that {@code dir} is a folder or can be created as one (its parent exists), and creates it. */
@@ -76,29 +95,35 @@ public final class OutputFiles {
     /**
      * Writes through a temporary file in the target's folder, then renames it over the target (atomically
      * where the file system allows). On any failure the temporary file is deleted and the target untouched.
+     *
+     * <p>Modes: a replaced file keeps its permissions; a new file gets the process umask's default, as if
+     * written directly. Temporary files ({@code .NAME.<pid>.<n>.tmp}) are deleted at JVM shutdown (SIGTERM,
+     * Ctrl-C) if a write is still running, and the next write of {@code NAME} removes those left by a process that
+     * no longer runs (one killed with SIGKILL).
+     *
+     * @throws UncheckedIOException if the file cannot be written, naming it
      */
     public static void writeAtomically(Path file, Writer writer) {
         Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        TempFiles.removeStale(dir, abs.getFileName().toString());
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+            tmp = TempFiles.create(dir, abs.getFileName().toString());
             writer.write(tmp);
-            readableByAll(tmp);
+            keepMode(abs, tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
+            TempFiles.done(tmp);
             tmp = null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the original failure is what the caller needs to see
-                }
+                TempFiles.delete(tmp);
             }
         }
     }
@@ -109,13 +134,10 @@ public final class OutputFiles {
         }
     }
 
-    /**
-     * createTempFile makes the file owner-only (0600); a finished video gets the usual 0644, as a file the
-     * program had written directly would.
-     */
-    private static void readableByAll(Path tmp) throws IOException {
-        if (Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    /** A replaced file keeps its permission bits (a 0600 video stays private). */
+    private static void keepMode(Path target, Path tmp) throws IOException {
+        if (Files.exists(target) && Files.getFileAttributeView(target, PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.HunyuanException;
+
 /**
  * A {@link PromptRewriter} could not rewrite a prompt, and the generation fails with it (nothing was
  * generated). {@link #reason()} says what kind of failure it was, {@link #attempts()} how many requests were

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.HunyuanException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +18,7 @@ final class StageTimer {
         long t0 = System.nanoTime();
         try {
             return body.get();
-        } catch (IllegalArgumentException | IllegalStateException | GenerationCancelledException
-                | HunyuanException e) {
+        } catch (IllegalArgumentException | IllegalStateException | HunyuanException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new HunyuanException(stage + " failed: " + e, e);

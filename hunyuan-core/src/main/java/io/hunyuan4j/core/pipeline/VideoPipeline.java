@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.pipeline;
 
 import io.hunyuan4j.core.ops.HostArrays;
+import io.hunyuan4j.core.HunyuanException;
 import io.hunyuan4j.core.offload.DeviceMemoryAccountant;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.offload.Offloadable;
@@ -105,7 +106,15 @@ public final class VideoPipeline implements AutoCloseable {
         return new Builder(transformer, textEncoder, vae);
     }
 
-    /** Loads a diffusers-layout folder on the CPU in float32, without offload. */
+    /**
+     * Loads a diffusers-layout folder on the CPU in float32, without offload.
+     *
+     * @throws IllegalArgumentException if the folder or one of its component folders is missing (named)
+     * @throws io.hunyuan4j.core.HunyuanException for a bad model, e.g. a
+     *     {@link io.hunyuan4j.core.config.ConfigException} for a folder without
+     *     {@code scheduler/scheduler_config.json}: the cases of {@link #fromPretrained(Path, ComponentOptions,
+     *     Offload)}
+     */
     public static VideoPipeline fromPretrained(Path modelDir) {
         return fromPretrained(modelDir, ComponentOptions.defaults(), Offload.NONE);
     }
@@ -117,7 +126,17 @@ public final class VideoPipeline implements AutoCloseable {
      * ({@link PromptEncoderFactory}, {@link LatentDecoderFactory}): put hunyuan-text and hunyuan-vae on the
      * class path.
      *
-     * @throws IllegalArgumentException if the folder or one of its components is missing (named)
+     * @throws IllegalArgumentException if the folder or one of its component folders is missing (named), or the
+     *     folder holds no weights
+     * @throws io.hunyuan4j.core.config.ConfigException if {@code model_index.json} names another pipeline or
+     *     component class, or a {@code config.json} / {@code scheduler/scheduler_config.json} is missing, malformed
+     *     or out of bounds (file and key named)
+     * @throws io.hunyuan4j.core.weights.SafetensorsException if a weight file is malformed or not a regular file
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if the weights do not match the configs
+     * @throws io.hunyuan4j.core.HunyuanException for these and the other SDK failures (a tokenizer's
+     *     {@code TokenizerException}, a {@code DeviceBudgetExceededException} of the offload plan)
+     * @throws IllegalStateException if hunyuan-text or hunyuan-vae is not on the class path
+     * @throws java.io.UncheckedIOException if a file cannot be read
      */
     public static VideoPipeline fromPretrained(Path modelDir, ComponentOptions options, Offload offload) {
         // offloaded weights are re-read from the mapped checkpoint, so they must be bound LAZY
@@ -131,6 +150,11 @@ public final class VideoPipeline implements AutoCloseable {
      * Offload)}) into a builder preset with the folder's scheduler, so settings can still change, e.g.
      * {@code VideoPipeline.pretrained(dir, options).scheduler(heun).offload(Offload.MODEL).build()}. The
      * loaded components are released by the built pipeline's {@link #close()}: call {@link Builder#build()}.
+     *
+     * @throws IllegalArgumentException if the folder or one of its component folders is missing (named)
+     * @throws io.hunyuan4j.core.HunyuanException for a bad model: the same cases as
+     *     {@link #fromPretrained(Path, ComponentOptions, Offload)}
+     * @throws IllegalStateException if hunyuan-text or hunyuan-vae is not on the class path
      */
     public static Builder pretrained(Path modelDir, ComponentOptions options) {
         return PretrainedLoader.load(modelDir, options);
@@ -153,7 +177,10 @@ public final class VideoPipeline implements AutoCloseable {
      * @throws IllegalArgumentException for a request this model cannot run (before any model work), or one
      *     that makes several videos ({@link GenerationRequest#batchSize()} > 1: use {@link #generateBatch})
      * @throws GenerationCancelledException if cancelled; engine memory is released and nothing is returned
-     * @throws HunyuanException if a stage fails in the engine (the message names the stage)
+     * @throws io.hunyuan4j.core.offload.DeviceBudgetExceededException if a placement would exceed
+     *     {@link Builder#memoryBudget}
+     * @throws HunyuanException if a stage fails in the engine (the message names the stage); the exceptions above
+     *     extend it
      */
     public Video generate(GenerationRequest request, StepListener listener, CancellationToken cancel) {
         if (request.batchSize() != 1) {

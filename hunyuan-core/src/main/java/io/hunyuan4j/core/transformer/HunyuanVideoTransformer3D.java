@@ -197,7 +197,13 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      * memory of float32) and the forward pass computes in bf16.
      *
      * @throws UnsupportedOperationException for {@link ComputeDtype#BF16} without the ops layer's kernel library
-     * @throws io.hunyuan4j.core.config.ConfigException for an unsupported or invalid config
+     * @throws io.hunyuan4j.core.config.ConfigException for a missing, unsupported, invalid or out-of-bounds config
+     *     (file and key named), before any weight is read
+     * @throws io.hunyuan4j.core.weights.SafetensorsException for a malformed weight file or one that is not a
+     *     regular file
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if the names or shapes differ from the config's
+     * @throws IllegalArgumentException if the folder holds no weights or several candidates
+     * @throws java.io.UncheckedIOException if a file cannot be read
      */
     public static HunyuanVideoTransformer3D load(Path dir, ComponentOptions options) {
         TransformerConfig config = TransformerConfig.fromJson(JsonConfig.read(dir.resolve("config.json")));

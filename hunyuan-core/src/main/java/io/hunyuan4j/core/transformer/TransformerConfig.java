@@ -2,6 +2,7 @@ package io.hunyuan4j.core.transformer;
 
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.config.Limits;
 import java.util.Arrays;
 
 /**
@@ -68,36 +69,38 @@ public record TransformerConfig(int inChannels, int outChannels, int numAttentio
 
     /** Validates the values against the model's structural rules. */
     public TransformerConfig {
-        positive("in_channels", inChannels);
-        positive("out_channels", outChannels);
-        positive("num_attention_heads", numAttentionHeads);
-        positive("attention_head_dim", attentionHeadDim);
-        nonNegative("num_layers", numLayers);
-        nonNegative("num_single_layers", numSingleLayers);
-        nonNegative("num_refiner_layers", numRefinerLayers);
-        positive("patch_size", patchSize);
-        positive("patch_size_t", patchSizeT);
-        positive("text_embed_dim", textEmbedDim);
-        positive("pooled_projection_dim", pooledProjectionDim);
-        if (!(mlpRatio > 0)) {
-            throw new IllegalArgumentException("mlp_ratio must be > 0 but is " + mlpRatio);
-        }
-        if (!(ropeTheta > 0)) {
-            throw new IllegalArgumentException("rope_theta must be > 0 but is " + ropeTheta);
-        }
+        // bounds first: everything below and every block list is sized from these (see Limits)
+        Limits.require("in_channels", inChannels, 1, Limits.MAX_WIDTH);
+        Limits.require("out_channels", outChannels, 1, Limits.MAX_WIDTH);
+        Limits.require("num_attention_heads", numAttentionHeads, 1, Limits.MAX_HEADS);
+        Limits.require("attention_head_dim", attentionHeadDim, 1, Limits.MAX_HEAD_DIM);
+        Limits.require("num_layers", numLayers, 0, Limits.MAX_LAYERS);
+        Limits.require("num_single_layers", numSingleLayers, 0, Limits.MAX_LAYERS);
+        Limits.require("num_refiner_layers", numRefinerLayers, 0, Limits.MAX_LAYERS);
+        Limits.require("patch_size", patchSize, 1, Limits.MAX_PATCH);
+        Limits.require("patch_size_t", patchSizeT, 1, Limits.MAX_PATCH);
+        Limits.require("text_embed_dim", textEmbedDim, 1, Limits.MAX_WIDTH);
+        Limits.require("pooled_projection_dim", pooledProjectionDim, 1, Limits.MAX_WIDTH);
+        Limits.requireAbove("mlp_ratio", mlpRatio, 0, Limits.MAX_RATIO);
+        Limits.requireAbove("rope_theta", ropeTheta, 0, Float.MAX_VALUE);
+        Limits.require("num_attention_heads * attention_head_dim", numAttentionHeads * attentionHeadDim, 1,
+                Limits.MAX_WIDTH);
+        Limits.require("int(inner_dim * mlp_ratio)", (int) (numAttentionHeads * attentionHeadDim * (double) mlpRatio),
+                1, Limits.MAX_FFN_WIDTH);
         if (!RMS_NORM.equals(qkNorm)) {
             throw new IllegalArgumentException("qk_norm '" + qkNorm + "' is not supported; supported: ["
                     + RMS_NORM + "]");
         }
+        // each axis first: huge axes could wrap the int sum around to attention_head_dim
+        for (int i = 0; i < 3; i++) {
+            if (ropeAxesDim.get(i) <= 0 || ropeAxesDim.get(i) % 2 != 0 || ropeAxesDim.get(i) > attentionHeadDim) {
+                throw new IllegalArgumentException("rope_axes_dim " + ropeAxesDim
+                        + ": every axis must be a positive even number <= attention_head_dim " + attentionHeadDim);
+            }
+        }
         if (ropeAxesDim.sum() != attentionHeadDim) {
             throw new IllegalArgumentException("rope_axes_dim " + ropeAxesDim + " must sum to attention_head_dim "
                     + attentionHeadDim + " but sums to " + ropeAxesDim.sum());
-        }
-        for (int i = 0; i < 3; i++) {
-            if (ropeAxesDim.get(i) <= 0 || ropeAxesDim.get(i) % 2 != 0) {
-                throw new IllegalArgumentException("rope_axes_dim " + ropeAxesDim
-                        + ": every axis must be a positive even number");
-            }
         }
     }
 
@@ -120,7 +123,8 @@ public record TransformerConfig(int inChannels, int outChannels, int numAttentio
     /**
      * Reads a {@code config.json} with diffusers' defaults for absent keys.
      *
-     * @throws ConfigException for wrong types and for the unsupported variants (naming what is supported)
+     * @throws ConfigException naming the file and the key, for wrong types, values outside {@link Limits} and the
+     *     unsupported variants (naming what is supported)
      */
     public static TransformerConfig fromJson(JsonConfig j) {
         String imageConditionType = j.getStringOrNull("image_condition_type");
@@ -168,17 +172,5 @@ public record TransformerConfig(int inChannels, int outChannels, int numAttentio
     public static TransformerConfig tiny() {
         return new TransformerConfig(4, 4, 2, 10, 1, 1, 1, 4.0f, 1, 1, RMS_NORM, true, 16, 8, 256.0f,
                 new RopeAxesDim(2, 4, 4));
-    }
-
-    private static void positive(String key, int v) {
-        if (v <= 0) {
-            throw new IllegalArgumentException(key + " must be > 0 but is " + v);
-        }
-    }
-
-    private static void nonNegative(String key, int v) {
-        if (v < 0) {
-            throw new IllegalArgumentException(key + " must be >= 0 but is " + v);
-        }
     }
 }

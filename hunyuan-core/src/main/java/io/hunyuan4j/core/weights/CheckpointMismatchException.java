@@ -1,12 +1,13 @@
 package io.hunyuan4j.core.weights;
 
+import io.hunyuan4j.core.HunyuanException;
 import java.util.List;
 
 /**
  * A checkpoint that does not match the module built from its config: every missing name, every unexpected
  * name and every shape mismatch, reported together like the reference's strict {@code load_state_dict}.
  */
-public final class CheckpointMismatchException extends RuntimeException {
+public final class CheckpointMismatchException extends HunyuanException {
     private static final long serialVersionUID = 1L;
 
     private final List<String> missing;

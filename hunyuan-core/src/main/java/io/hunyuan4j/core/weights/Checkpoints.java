@@ -20,7 +20,11 @@ public final class Checkpoints {
      * exactly one {@code *.safetensors.index.json} or one {@code *.safetensors} file (diffusers writes
      * {@code diffusion_pytorch_model.safetensors}, transformers {@code model.safetensors}).
      *
-     * @throws IllegalArgumentException if the folder holds no weights or is ambiguous, naming what it found
+     * @throws IllegalArgumentException if the path does not exist, or the folder holds no weights or is
+     *     ambiguous, naming what it found
+     * @throws SafetensorsException if a weight file is malformed or is not a regular file (a named pipe would
+     *     otherwise block the open forever)
+     * @throws java.io.UncheckedIOException if a file cannot be read
      */
     public static TensorSource open(Path path) {
         return open(path, TensorReader.DEFAULT_CHUNK_BYTES);
@@ -33,6 +37,9 @@ public final class Checkpoints {
                     ? ShardedSafetensors.open(path, chunkBytes) : SafetensorsFile.open(path, chunkBytes);
         }
         if (!Files.isDirectory(path)) {
+            if (Files.exists(path)) {
+                SafetensorsFile.requireRegularFile(path); // a pipe or device: names it, never opens it
+            }
             throw new IllegalArgumentException("weights path " + path + " does not exist");
         }
         List<Path> indexes = preferCanonical(list(path, ".safetensors.index.json"), ".safetensors.index.json");

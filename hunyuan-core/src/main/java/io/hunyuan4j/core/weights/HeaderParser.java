@@ -30,6 +30,9 @@ final class HeaderParser {
     /** The parsed header. */
     record Header(List<Entry> entries, Map<String, String> metadata) { }
 
+    /** The reserved key of the free-form string map. */
+    static final String METADATA = "__metadata__";
+
     private final Path file;
     private @Nullable String current;
 
@@ -60,9 +63,10 @@ final class HeaderParser {
                 String name = r.nextName();
                 current = name;
                 if (!seen.add(name)) {
-                    throw error("duplicate tensor name in the header");
+                    throw error(name.equals(METADATA) ? "\"__metadata__\" appears twice in the header"
+                            : "duplicate tensor name in the header");
                 }
-                if (name.equals("__metadata__")) {
+                if (name.equals(METADATA)) {
                     readMetadata(r, metadata);
                 } else {
                     entries.add(readEntry(r, name));

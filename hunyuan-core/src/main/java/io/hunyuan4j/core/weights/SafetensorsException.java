@@ -1,10 +1,11 @@
 package io.hunyuan4j.core.weights;
 
+import io.hunyuan4j.core.HunyuanException;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /** A checkpoint file that is not valid safetensors, naming the file and, where known, the tensor. */
-public final class SafetensorsException extends RuntimeException {
+public final class SafetensorsException extends HunyuanException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

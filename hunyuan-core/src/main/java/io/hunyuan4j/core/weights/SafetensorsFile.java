@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -61,8 +61,9 @@ public final class SafetensorsFile implements TensorSource, RawSource {
     /**
      * Opens and validates a safetensors file.
      *
-     * @throws SafetensorsException for any malformation (header length, JSON, dtype, offsets, overlap, size,
-     *     duplicate names), naming the file and, where known, the tensor
+     * @throws SafetensorsException for any malformation (header length, JSON, UTF-8, dtype, offsets, overlap,
+     *     size, duplicate names) or a path that is not a regular file, naming the file and, where known, the
+     *     tensor
      * @throws UncheckedIOException if the file cannot be read
      */
     public static SafetensorsFile open(Path file) {
@@ -74,6 +75,8 @@ public final class SafetensorsFile implements TensorSource, RawSource {
         if (chunkBytes < 8 || chunkBytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("chunkBytes " + chunkBytes + " must be in [8, 2^31 - 1]");
         }
+        // Opening a FIFO (or a character device) for reading blocks until a writer appears: refuse it first.
+        requireRegularFile(file);
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -81,41 +84,103 @@ public final class SafetensorsFile implements TensorSource, RawSource {
             throw new UncheckedIOException("cannot open " + file, e);
         }
         try {
-            return parse(file, ch, chunkBytes);
+            Header h = readHeader(file, new Positional() {
+                @Override
+                public long size() throws IOException {
+                    return ch.size();
+                }
+
+                @Override
+                public void read(ByteBuffer dst, long pos) throws IOException {
+                    readFully(ch, dst, pos);
+                }
+            });
+            return new SafetensorsFile(file, ch, h.tensors(), h.metadata(), chunkBytes);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new UncheckedIOException("cannot read " + file, e);
         } catch (RuntimeException e) {
             closeQuietly(ch);
             throw e;
         }
     }
 
-    private static SafetensorsFile parse(Path file, FileChannel ch, long chunkBytes) {
-        long fileSize;
-        ByteBuffer headerBytes;
-        long n;
-        try {
-            fileSize = ch.size();
-            if (fileSize < 8) {
-                throw new SafetensorsException(file, null,
-                        "file is " + fileSize + " bytes, shorter than the 8-byte header length");
-            }
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, len, 0);
-            n = len.flip().getLong();
-            // unsigned compare: a length with the top bit set is a huge number, not a negative one
-            if (Long.compareUnsigned(n, MAX_HEADER_BYTES) > 0 || n < 2) {
-                throw new SafetensorsException(file, null, "header length " + Long.toUnsignedString(n)
-                        + " is outside [2, " + MAX_HEADER_BYTES + "] bytes");
-            }
-            if (8 + n > fileSize) {
-                throw new SafetensorsException(file, null,
-                        "header length " + n + " runs past the end of the file (" + fileSize + " bytes)");
-            }
-            headerBytes = ByteBuffer.allocate((int) n);
-            readFully(ch, headerBytes, 8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+    /**
+     * Fails unless {@code file} is a regular file (a symbolic link to one is fine, as the Hugging Face cache
+     * writes them).
+     *
+     * @throws SafetensorsException naming the file and what it is
+     */
+    static void requireRegularFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new SafetensorsException(file, null, Files.exists(file)
+                    ? "not a regular file (a pipe, device or folder); expected a .safetensors file"
+                    : "file not found");
         }
-        String json = new String(headerBytes.array(), StandardCharsets.UTF_8);
+    }
+
+    /** Random-access reads of a file's bytes (a channel, or memory in tests and fuzzing). */
+    interface Positional {
+        /** Total size in bytes. */
+        long size() throws IOException;
+
+        /** Fills {@code dst} from {@code pos} until it is full or the data ends. */
+        void read(ByteBuffer dst, long pos) throws IOException;
+    }
+
+    /** A validated header: the tensors by name and the {@code __metadata__}. */
+    record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata) { }
+
+    /** {@link #readHeader(Path, Positional)} over bytes held in memory; {@code file} only names them. */
+    static Header readHeader(Path file, byte[] bytes) {
+        try {
+            return readHeader(file, new Positional() {
+                @Override
+                public long size() {
+                    return bytes.length;
+                }
+
+                @Override
+                public void read(ByteBuffer dst, long pos) {
+                    int from = (int) Math.min(pos, bytes.length);
+                    dst.put(ByteBuffer.wrap(bytes, from, Math.min(dst.remaining(), bytes.length - from)));
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // memory reads do not fail
+        }
+    }
+
+    /**
+     * Reads and validates the header length, the JSON header and every entry against the data section.
+     *
+     * @throws SafetensorsException for any malformation, naming the file and, where known, the tensor
+     */
+    static Header readHeader(Path file, Positional in) throws IOException {
+        long fileSize = in.size();
+        if (fileSize < 8) {
+            throw new SafetensorsException(file, null,
+                    "file is " + fileSize + " bytes, shorter than the 8-byte header length");
+        }
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        in.read(len, 0);
+        long n = len.flip().getLong();
+        // unsigned compare: a length with the top bit set is a huge number, not a negative one
+        if (Long.compareUnsigned(n, MAX_HEADER_BYTES) > 0 || n < 2) {
+            throw new SafetensorsException(file, null, "header length " + Long.toUnsignedString(n)
+                    + " is outside [2, " + MAX_HEADER_BYTES + "] bytes");
+        }
+        if (8 + n > fileSize) {
+            throw new SafetensorsException(file, null,
+                    "header length " + n + " runs past the end of the file (" + fileSize + " bytes)");
+        }
+        ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
+        in.read(headerBytes, 8);
+        if (headerBytes.hasRemaining()) {
+            throw new SafetensorsException(file, null, "file ended inside the " + n + "-byte header");
+        }
+        String json = Utf8.decode(headerBytes.flip(), msg -> new SafetensorsException(file, null,
+                "header is not valid UTF-8: " + msg));
         HeaderParser.Header header = HeaderParser.parse(file, json);
         long dataStart = 8 + n;
         long dataSize = fileSize - dataStart;
@@ -124,8 +189,7 @@ public final class SafetensorsFile implements TensorSource, RawSource {
             tensors.put(e.name(), checkEntry(file, e, dataStart, dataSize));
         }
         checkOverlaps(file, tensors.values(), dataStart);
-        return new SafetensorsFile(file, ch, Collections.unmodifiableMap(tensors),
-                Collections.unmodifiableMap(header.metadata()), chunkBytes);
+        return new Header(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(header.metadata()));
     }
 
     private static TensorInfo checkEntry(Path file, HeaderParser.Entry e, long dataStart, long dataSize) {
@@ -143,14 +207,17 @@ public final class SafetensorsFile implements TensorSource, RawSource {
                     + "] lie outside the data section of " + dataSize + " bytes");
         }
         DType dtype = e.dtype();
+        long length = e.end() - e.begin();
         long expected;
         try {
             expected = Math.multiplyExact(count, (long) dtype.byteSize());
         } catch (ArithmeticException ex) {
-            expected = -1;
+            throw new SafetensorsException(file, e.name(), "shape " + Arrays.toString(e.shape()) + " of " + dtype
+                    + " needs " + count + " x " + dtype.byteSize() + " bytes, more than a file can hold; the entry"
+                    + " has " + length);
         }
-        if (e.end() - e.begin() != expected) {
-            throw new SafetensorsException(file, e.name(), "byte length " + (e.end() - e.begin()) + " != "
+        if (length != expected) {
+            throw new SafetensorsException(file, e.name(), "byte length " + length + " != "
                     + dtype + " size " + dtype.byteSize() + " x " + count + " elements of shape "
                     + Arrays.toString(e.shape()) + " = " + expected);
         }

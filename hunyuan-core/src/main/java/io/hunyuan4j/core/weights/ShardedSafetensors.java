@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,8 +45,9 @@ public final class ShardedSafetensors implements TensorSource, RawSource {
     /**
      * Opens an index file and all the shards it names.
      *
-     * @throws SafetensorsException naming the file and tensor if the index is malformed, a shard is missing or
-     *     invalid, or the index and the shards disagree
+     * @throws SafetensorsException naming the file and tensor if the index is malformed (or not UTF-8, or not a
+     *     regular file), a shard is missing or invalid, or the index and the shards disagree
+     * @throws java.io.UncheckedIOException if a file cannot be read
      */
     public static ShardedSafetensors open(Path indexFile) {
         return open(indexFile, TensorReader.DEFAULT_CHUNK_BYTES);
@@ -104,12 +104,25 @@ public final class ShardedSafetensors implements TensorSource, RawSource {
 
     /** Reads {@code weight_map} strictly: string values, no name twice. Other top-level keys are ignored. */
     private static Map<String, String> readWeightMap(Path indexFile) {
-        String text;
+        SafetensorsFile.requireRegularFile(indexFile);
+        byte[] bytes;
         try {
-            text = Files.readString(indexFile, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(indexFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + indexFile, e);
         }
+        return parseWeightMap(indexFile, bytes);
+    }
+
+    /**
+     * Parses the bytes of an index file; {@code indexFile} only names them.
+     *
+     * @throws SafetensorsException for invalid UTF-8, malformed JSON, a missing, repeated or malformed
+     *     {@code weight_map}
+     */
+    static Map<String, String> parseWeightMap(Path indexFile, byte[] bytes) {
+        String text = Utf8.decode(ByteBuffer.wrap(bytes), msg -> new SafetensorsException(indexFile, null,
+                "index is not valid UTF-8: " + msg));
         Map<String, String> out = null;
         String current = null;
         try (JsonReader r = new JsonReader(new StringReader(text))) {

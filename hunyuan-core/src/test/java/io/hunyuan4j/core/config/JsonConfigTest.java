@@ -104,4 +104,15 @@ class JsonConfigTest {
         c.getInt("future_option", 0);
         assertEquals(Set.of("other"), c.unreadKeys());
     }
+
+    @Test
+    void numbersBeyondFloatAndNonUtf8FilesAreNamed() throws IOException {
+        Path f = config("{\"mlp_ratio\": 1e39, \"shift\": -1e400, \"theta\": 1e400}");
+        JsonConfig c = JsonConfig.read(f);
+        fails(() -> c.getFloat("mlp_ratio", 4f), f.toString(), "key \"mlp_ratio\" must be a finite number");
+        fails(() -> c.getFloat("shift"), "key \"shift\" must be a finite number");
+        fails(() -> c.getDouble("theta", 1.0), "key \"theta\" must be a finite number");
+        Path latin = Files.write(dir.resolve("latin.json"), new byte[] {'{', '"', (byte) 0xe9, '"', ':', '1', '}'});
+        fails(() -> JsonConfig.read(latin), latin.toString(), "not valid UTF-8");
+    }
 }

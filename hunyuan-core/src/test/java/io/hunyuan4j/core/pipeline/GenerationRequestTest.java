@@ -35,7 +35,9 @@ class GenerationRequestTest {
         rejects("frames must be 4k+1 (1, 5, 9, ..., 129) but is 0", () -> R.withFrames(0));
         rejects("height must be a positive multiple of 16 but is 250", () -> R.withSize(250, 512));
         rejects("width must be a positive multiple of 16 but is 500", () -> R.withSize(256, 500));
-        rejects("steps must be >= 1 but is 0", () -> R.withSteps(0));
+        rejects("steps must be in [1, 10000] but is 0", () -> R.withSteps(0));
+        // every schedule array is sized steps + 1, which Integer.MAX_VALUE overflows
+        rejects("steps must be in [1, 10000] but is 2147483647", () -> R.withSteps(Integer.MAX_VALUE));
         rejects("guidanceScale must be a finite number >= 0 but is NaN", () -> R.withGuidanceScale(Float.NaN));
         rejects("guidanceScale must be a finite number >= 0 but is -1.0", () -> R.withGuidanceScale(-1f));
         rejects("trueCfgScale must be a finite number >= 1 (1 = off) but is 0.5", () -> R.withTrueCfgScale(0.5f));

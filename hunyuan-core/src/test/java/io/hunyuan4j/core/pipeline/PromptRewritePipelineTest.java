@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.HunyuanException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
