@@ -158,7 +158,7 @@ class Kernels(Module):
       xv = torch.reshape(xs, [n, c, t, kt, h, kh, wd, kw])
       cols = torch.reshape(torch.permute(xv, [0, 2, 4, 6, 1, 3, 5, 7]), [n * t * h * wd, c * kt * kh * kw])
       y0 = torch.linear(cols, torch.reshape(w, [o, c * kt * kh * kw]), b)
-      y = torch.contiguous(torch.permute(torch.reshape(y0, [n, t, h, wd, o]), [0, 4, 1, 2, 3]))
+      y = torch.permute(torch.reshape(y0, [n, t, h, wd, o]), [0, 4, 1, 2, 3])
     else:
       pc = torch.remainder(16 - torch.remainder(c, 16), 16)
       po = torch.remainder(16 - torch.remainder(o, 16), 16)
