@@ -167,7 +167,7 @@ class PromptRewriteEndToEndTest {
         Path png = dir.resolve("never.png");
         Run r = cli(args("a cat", png, "--rewrite", "master", "--rewrite-endpoint", endpoint(), "--rewrite-model",
                 "m"));
-        assertEquals(1, r.code(), r.out() + r.err());
+        assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("HTTP 401") && r.err().contains("invalid api key"), r.err());
         assertFalse(Files.exists(png));
     }

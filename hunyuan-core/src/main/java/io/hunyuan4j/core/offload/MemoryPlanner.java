@@ -144,7 +144,8 @@ public final class MemoryPlanner {
         Groups dit = groups(transformer, e, n -> match(n, "^(transformer_blocks\\.\\d+|single_transformer_blocks\\.\\d+|context_embedder)\\."));
         Groups llama = groups(textEncoder, e, n -> n.startsWith("embed_tokens.") ? HOST : match(n, "^(layers\\.\\d+)\\."));
         Groups clip = groups(textEncoder2, e, n -> match(n, "^(text_model\\.encoder\\.layers\\.\\d+)\\."));
-        Groups dec = groups(vae, e, n -> n.startsWith("encoder.") || n.startsWith("quant_conv.") ? HOST
+        // the VAE decodes in float32 under every compute dtype (hunyuan-vae, AutoencoderKLHunyuanVideo.create)
+        Groups dec = groups(vae, 4, n -> n.startsWith("encoder.") || n.startsWith("quant_conv.") ? HOST
                 : match(n, "^(decoder\\.up_blocks\\.\\d+|decoder\\.mid_block)\\."));
         Map.Entry<String, Long> largest = largestBlock(List.of(dit, llama, clip, dec));
         if (r.offload() == Offload.BLOCK && largest.getValue() > r.budgetBytes()) {
@@ -164,7 +165,7 @@ public final class MemoryPlanner {
         long carried = promptBytes(4);
         acc.place("prompt_embeds", carried);
         stages.add(stage(acc, r, "denoise.transformer", dit, ditPhases(dit, r, e)));
-        stages.add(stage(acc, r, "decode.vae", dec, List.of(new Phase("tile", dec.largest(""), vaeActivations(e)))));
+        stages.add(stage(acc, r, "decode.vae", dec, List.of(new Phase("tile", dec.largest(""), vaeActivations(4)))));
         return new MemoryPlan(r, stages, acc.peakBytes(), acc.peakStage(), largest);
     }
 

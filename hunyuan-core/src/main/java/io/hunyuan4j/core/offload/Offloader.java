@@ -25,28 +25,31 @@ public final class Offloader {
     private final Device device;
     private final Offload mode;
     private final DeviceMemoryAccountant accountant;
-    private final long elementBytes;
 
     /**
      * @param device where onloaded weights go
      * @param mode the offload mode (for reports; callers decide what to onload)
-     * @param computeDtype the dtype weights take on the device, which sets their size
+     * @param computeDtype the pipeline's compute dtype; each weight's size comes from its own loader
+     *     ({@link Parameter#loadedBytes()}), since a component may keep float32 weights under bf16
      * @param accountant where placements are counted
      */
     public Offloader(Device device, Offload mode, ComputeDtype computeDtype, DeviceMemoryAccountant accountant) {
         this.device = device;
         this.mode = mode;
         this.accountant = accountant;
-        this.elementBytes = computeDtype == ComputeDtype.BF16 ? 2 : 4;
+        java.util.Objects.requireNonNull(computeDtype, "computeDtype");
     }
 
-    /** Device bytes of {@code params} in the compute dtype. */
+    /**
+     * Device bytes of {@code params}, each in the dtype its component loads it in (a component may keep float32
+     * weights under a bf16 pipeline, as the VAE does).
+     */
     public long bytesOf(List<Parameter> params) {
         long n = 0;
         for (Parameter p : params) {
-            n += p.shape().size();
+            n += p.loadedBytes();
         }
-        return n * elementBytes;
+        return n;
     }
 
     /** The mode. */
