@@ -341,6 +341,15 @@ public final class VideoPipeline implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this VideoPipeline is closed");
         }
+        long elements = 1;
+        for (long d : latentShape(r)) {
+            elements *= d; // at most 64 x 2^12 x 257 x 512^2: no overflow of long
+        }
+        if (elements > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the latents of " + r.batchSize() + " x " + r.height() + "x"
+                    + r.width() + "x" + r.frames() + " hold " + elements + " values, more than one array can ("
+                    + Integer.MAX_VALUE + "): make fewer videos per call, or smaller ones");
+        }
         if (r.initialLatents() != null) {
             long[] expected = latentShape(r);
             long[] got = r.initialLatents().shape();

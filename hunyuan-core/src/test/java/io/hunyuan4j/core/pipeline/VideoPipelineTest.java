@@ -68,6 +68,18 @@ class VideoPipelineTest {
         }
     }
 
+    /** A request whose latents cannot exist is refused by name before any model work, not by an allocation. */
+    @Test
+    void latentsTooLargeForOneArrayAreRefusedBeforeAnyWork() {
+        try (VideoPipeline pipe = pipeline(dit)) {
+            GenerationRequest huge = SMALL.withSize(8192, 8192).withFrames(1025).withVideosPerPrompt(8);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pipe.generateBatch(huge));
+            assertTrue(e.getMessage().contains("more than one array can"), e.getMessage());
+            assertEquals(0, dit.forwards.get());
+            assertEquals(0, text.encodes.get());
+        }
+    }
+
     @Test
     void oneFrameIsAnImage() {
         try (VideoPipeline pipe = pipeline(dit)) {
