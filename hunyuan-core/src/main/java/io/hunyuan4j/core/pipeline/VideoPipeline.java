@@ -2,9 +2,18 @@ package io.hunyuan4j.core.pipeline;
 
 import io.hunyuan4j.core.ops.HostArrays;
 import io.hunyuan4j.core.HunyuanException;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.Denoiser;
+import io.hunyuan4j.core.api.DenoiserFactory;
+import io.hunyuan4j.core.api.DenoiserInput;
+import io.hunyuan4j.core.api.LatentDecoder;
+import io.hunyuan4j.core.api.LatentDecoderFactory;
+import io.hunyuan4j.core.api.Offloadable;
+import io.hunyuan4j.core.api.PromptEmbeds;
+import io.hunyuan4j.core.api.PromptEncoder;
+import io.hunyuan4j.core.api.PromptEncoderFactory;
 import io.hunyuan4j.core.offload.DeviceMemoryAccountant;
 import io.hunyuan4j.core.offload.Offload;
-import io.hunyuan4j.core.offload.Offloadable;
 import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.weights.LoadMode;
 import ai.djl.Device;
@@ -122,9 +131,9 @@ public final class VideoPipeline implements AutoCloseable {
     /**
      * Loads a diffusers-layout folder ({@code model_index.json}, {@code transformer/}, {@code vae/},
      * {@code text_encoder/}, {@code text_encoder_2/}, {@code tokenizer/}, {@code tokenizer_2/},
-     * {@code scheduler/}). The text and VAE implementations are found with {@link java.util.ServiceLoader}
-     * ({@link PromptEncoderFactory}, {@link LatentDecoderFactory}): put hunyuan-text and hunyuan-vae on the
-     * class path.
+     * {@code scheduler/}). The text, transformer and VAE implementations are found with
+     * {@link java.util.ServiceLoader} ({@link PromptEncoderFactory}, {@link DenoiserFactory},
+     * {@link LatentDecoderFactory}): put hunyuan-text and hunyuan-vae on the class path.
      *
      * @throws IllegalArgumentException if the folder or one of its component folders is missing (named), or the
      *     folder holds no weights

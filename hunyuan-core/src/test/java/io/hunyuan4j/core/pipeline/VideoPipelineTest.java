@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.api.PromptEmbeds;
 import io.hunyuan4j.core.offload.Offload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
