@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Text-to-video with HunyuanVideo: prompt encoder, DiT, flow-matching scheduler and VAE decoder, composed
- * through interfaces so this class does not depend on the text or VAE modules. {@link #generate} follows
- * diffusers' {@code HunyuanVideoPipeline.__call__} stage for stage.
+ * through the interfaces of {@code io.hunyuan4j.core.api} so this class depends on no model (docs/architecture.md);
+ * where weights live during a call is an {@link OffloadPlan}'s business. {@link #generate} follows diffusers'
+ * {@code HunyuanVideoPipeline.__call__} stage for stage.
  *
  * <pre>{@code
  * try (VideoPipeline pipe = VideoPipeline.fromPretrained(Path.of("HunyuanVideo"))) {
