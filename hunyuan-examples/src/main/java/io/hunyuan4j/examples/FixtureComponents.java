@@ -1,11 +1,11 @@
 package io.hunyuan4j.examples;
 
 import ai.djl.Device;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.Denoiser;
+import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.golden.GoldenOptions;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
-import io.hunyuan4j.core.pipeline.Denoiser;
-import io.hunyuan4j.core.pipeline.LatentDecoder;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.TransformerConfig;
 import io.hunyuan4j.core.weights.LoadMode;

@@ -3,7 +3,7 @@ package io.hunyuan4j.examples;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.CancellationToken;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.OutputFiles;

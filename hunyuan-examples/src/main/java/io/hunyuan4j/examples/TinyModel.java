@@ -2,10 +2,10 @@ package io.hunyuan4j.examples;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.ops.AttentionBackends;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
-import io.hunyuan4j.core.pipeline.PromptEncoder;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
 import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.SchedulerConfig;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.PromptRewriter.Mode;
 import io.hunyuan4j.core.pipeline.RewrittenPrompt;

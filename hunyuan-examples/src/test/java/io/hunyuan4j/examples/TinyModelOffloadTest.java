@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.offload.DeviceMemoryAccountant;
 import io.hunyuan4j.core.offload.Offload;
-import io.hunyuan4j.core.offload.Offloadable;
 import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.ops.ComputeDtype;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;

@@ -1,17 +1,18 @@
 package io.hunyuan4j.vae;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.GroupOnloader;
+import io.hunyuan4j.core.api.LatentDecoder;
+import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.config.JsonConfig;
-import io.hunyuan4j.core.offload.Offloadable;
-import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
-import io.hunyuan4j.core.pipeline.LatentDecoder;
 import io.hunyuan4j.core.weights.Checkpoints;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
@@ -77,7 +78,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
     private final @Nullable TensorSource ownedSource;
     private final LoadMode loadMode;
     private final Map<String, List<Parameter>> groups;
-    private volatile @Nullable Offloader blockOffloader;
+    private volatile @Nullable GroupOnloader blockOffloader;
 
     /**
      * Binds every module and checks the whole checkpoint.
@@ -229,8 +230,15 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      * The precision of the decoder's weights and of its convolutions and projections (see {@link #loader}). The
      * encoder, activations, tile blending and outputs are float32 under every compute dtype.
      */
+    @Override
     public ComputeDtype computeDtype() {
         return computeDtype;
+    }
+
+    /** The device of the weight manager this VAE created ({@link #load}, {@link #fromWeights}), else null. */
+    @Override
+    public @Nullable Device device() {
+        return weightManager == null ? null : weightManager.getDevice();
     }
 
     /** The tiling {@link #decode(NDArray)} and {@link #encode(NDArray)} use. */
@@ -270,7 +278,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      * @throws IllegalStateException if the weights are not bound {@link LoadMode#LAZY}
      */
     @Override
-    public void blockOffload(@Nullable Offloader offloader) {
+    public void blockOffload(@Nullable GroupOnloader offloader) {
         if (offloader != null && !reloadable()) {
             throw new IllegalStateException("block offload needs the vae's weights bound LAZY (re-read from the"
                     + " checkpoint at each onload) but they are bound " + loadMode);
@@ -297,7 +305,8 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
     public DiagonalGaussianDistribution encode(NDArray video, VaeTiling tiling) {
         requireVideo(video);
         tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
-        try (Offloader.Scope weights = Offloader.scope(blockOffloader, this, ENCODER_GROUP, video.getManager())) {
+        try (GroupOnloader.Scope weights =
+                GroupOnloader.scope(blockOffloader, this, ENCODER_GROUP, video.getManager())) {
             return new DiagonalGaussianDistribution(Scope.apply(video, x -> encodeMoments(x, tiling)));
         }
     }
@@ -337,14 +346,14 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
     public NDArray decode(NDArray latents, VaeTiling tiling) {
         requireLatents(latents);
         tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
-        Offloader off = blockOffloader;
-        try (Offloader.Scope shared = Offloader.scope(off, this, SHARED, latents.getManager())) {
+        GroupOnloader off = blockOffloader;
+        try (GroupOnloader.Scope shared = GroupOnloader.scope(off, this, SHARED, latents.getManager())) {
             return Scope.apply(latents, z -> decodeDispatch(z, tiling, off));
         }
     }
 
     /** diffusers {@code _decode}: frame-wise first, then spatial tiling, else the whole latent ({@link Tiler}). */
-    private NDArray decodeDispatch(NDArray z, VaeTiling t, @Nullable Offloader off) {
+    private NDArray decodeDispatch(NDArray z, VaeTiling t, @Nullable GroupOnloader off) {
         return tiler(t).decode(z, tile -> decodePlain(tile, off));
     }
 
@@ -355,11 +364,11 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      *
      * @param off when set, each decoder stage is onloaded around its use (the shared group is already placed)
      */
-    private NDArray decodePlain(NDArray z, @Nullable Offloader off) {
+    private NDArray decodePlain(NDArray z, @Nullable GroupOnloader off) {
         NDArray h = Scope.apply(z, x -> F.conv3d(x, postQuantConvWeight.array(), postQuantConvBias.array(),
                 new Shape(1, 1, 1), new Shape(0, 0, 0)));
         return Scope.consume(h, x -> decoder.forward(x,
-                (stage, parent) -> Offloader.scope(off, this, "decoder." + stage, parent)));
+                (stage, parent) -> GroupOnloader.scope(off, this, "decoder." + stage, parent)));
     }
 
     // ------------------------------------------------------------------------------------------------ forward

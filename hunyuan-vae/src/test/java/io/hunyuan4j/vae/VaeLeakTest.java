@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.golden.GoldenCheck;
 import io.hunyuan4j.core.golden.GoldenFixture;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.hunyuan4j.core.offload;
 
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.transformer.TokenChunks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,8 +42,8 @@ public final class MemoryPlanner {
     /** Fixed working memory of a block forward beyond its streams and feed-forward chunk (measured). */
     public static final long ENGINE_OVERHEAD_BYTES = 256L << 20;
 
-    /** Tokens per feed-forward chunk in the DiT (shared with the transformer's chunked feed-forward). */
-    public static final int FF_CHUNK_TOKENS = 8192;
+    /** Tokens per feed-forward chunk in the DiT: the transformer's {@link TokenChunks#CHUNK}. */
+    public static final int FF_CHUNK_TOKENS = TokenChunks.CHUNK;
     /** diffusers AutoencoderKLHunyuanVideo: tile_sample_min_height/width 256. */
     public static final int VAE_TILE = 256;
     /** diffusers AutoencoderKLHunyuanVideo: tile_sample_min_num_frames 16. */

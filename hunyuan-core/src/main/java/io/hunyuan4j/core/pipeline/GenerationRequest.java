@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.pipeline;
 
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.PromptEmbeds;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

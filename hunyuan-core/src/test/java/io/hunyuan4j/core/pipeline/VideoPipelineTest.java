@@ -1,6 +1,5 @@
 package io.hunyuan4j.core.pipeline;
 
-import io.hunyuan4j.core.offload.Offload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import io.hunyuan4j.core.api.PromptEmbeds;
+import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.ToyComponents.ToyDecoder;
 import io.hunyuan4j.core.pipeline.ToyComponents.ToyDenoiser;
 import io.hunyuan4j.core.pipeline.ToyComponents.ToyEncoder;
@@ -301,6 +304,35 @@ class VideoPipelineTest {
         };
         var e = assertThrows(IllegalArgumentException.class, () -> VideoPipeline.builder(dit, text, wide).build());
         assertTrue(e.getMessage().contains("in_channels 4 must equal vae latent_channels 16"), e.getMessage());
+    }
+
+    @Test
+    void componentDtypeMustBeThePipelines() {
+        ToyDecoder bf16 = new ToyDecoder() {
+            @Override
+            public ComputeDtype computeDtype() {
+                return ComputeDtype.BF16;
+            }
+        };
+        var e = assertThrows(IllegalArgumentException.class, () -> VideoPipeline.builder(dit, text, bf16).build());
+        assertTrue(e.getMessage().contains("vae computeDtype BF16 differs from the pipeline's computeDtype FLOAT32"),
+                e.getMessage());
+        try (VideoPipeline pipe = VideoPipeline.builder(dit, text, bf16).computeDtype(ComputeDtype.BF16).build()) {
+            assertEquals(ComputeDtype.BF16, pipe.computeDtype());
+        }
+    }
+
+    @Test
+    void componentDeviceMustBeThePipelines() {
+        ToyDecoder gpu = new ToyDecoder() {
+            @Override
+            public Device device() {
+                return Device.gpu();
+            }
+        };
+        var e = assertThrows(IllegalArgumentException.class, () -> VideoPipeline.builder(dit, text, gpu).build());
+        assertTrue(e.getMessage().contains("vae device " + Device.gpu() + " differs from the pipeline's device "
+                + Device.cpu()), e.getMessage());
     }
 
     @Test
