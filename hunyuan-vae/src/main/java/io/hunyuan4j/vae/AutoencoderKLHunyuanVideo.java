@@ -184,7 +184,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
             // weights at twice the bytes (counted by the offloader and the planner); activations were float32.
             StateDict w = StateDict.load(source, weights, options.loadMode(), TensorLoader.float32(), "vae/");
             AutoencoderKLHunyuanVideo vae = new AutoencoderKLHunyuanVideo(config, w, tiling, new ChunkedAttention(),
-                    ComputeDtype.FLOAT32, options.loadMode(), weights, owned);
+                    options.computeDtype(), options.loadMode(), weights, owned);
             if (options.loadMode() == LoadMode.EAGER) {
                 weights.cap(); // every weight is resident: any stray attachment now fails loudly (STYLE P6)
             }
@@ -227,8 +227,8 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
     }
 
     /**
-     * The precision of the decoder's weights and of its convolutions and projections (see {@link #loader}). The
-     * encoder, activations, tile blending and outputs are float32 under every compute dtype.
+     * The pipeline compute dtype this VAE was loaded for (checked against the pipeline's). Its weights and
+     * arithmetic are float32 under every compute dtype (see {@code create}).
      */
     @Override
     public ComputeDtype computeDtype() {

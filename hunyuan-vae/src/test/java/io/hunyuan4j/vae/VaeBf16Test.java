@@ -77,7 +77,7 @@ class VaeBf16Test {
             try (AutoencoderKLHunyuanVideo ref = AutoencoderKLHunyuanVideo.load(d32, ComponentOptions.defaults());
                     AutoencoderKLHunyuanVideo low = AutoencoderKLHunyuanVideo.load(d16,
                             new ComponentOptions(Device.cpu(), ComputeDtype.BF16, LoadMode.EAGER))) {
-                assertEquals(ComputeDtype.FLOAT32, low.computeDtype());
+                assertEquals(ComputeDtype.BF16, low.computeDtype(), "loaded for a bf16 pipeline");
                 NDArray expected = ref.decode(latent);
                 NDArray got = low.decode(latent);
                 assertEquals(DataType.FLOAT32, got.getDataType(), "float32 at the boundary");
