@@ -37,12 +37,10 @@ class VaeBf16Test {
     void goldenParityInBf16AndFloat32() {
         GoldenCheck check = new GoldenCheck(List.of(new VaeGolden()));
         ComponentResult bf16 = check.check(fixture(), new GoldenOptions(ComputeDtype.BF16));
-        System.out.println(bf16.line());
         assertEquals(ComponentResult.Status.PASS, bf16.status(), bf16.line());
         assertTrue(bf16.maxRelErr() <= GoldenOptions.BF16_TOLERANCE, bf16.line());
         assertTrue(bf16.maxRelErr() > 1e-4, "bf16 should differ from float32: " + bf16.line());
         ComponentResult fp32 = check.check(fixture(), GoldenOptions.float32());
-        System.out.println(fp32.line());
         assertEquals(ComponentResult.Status.PASS, fp32.status(), fp32.line());
         assertTrue(fp32.maxRelErr() <= 1e-4, fp32.line());
     }
@@ -88,10 +86,10 @@ class VaeBf16Test {
                 NDArray meanLow = low.encode(video).mean();
                 assertEquals(DataType.FLOAT32, meanLow.getDataType());
                 double encodeErr = GoldenCheck.maxRelErr(meanLow, meanRef);
-                System.out.println("tiny VAE bf16 vs float32 decode max_rel_err " + decodeErr + ", encode mean "
-                        + encodeErr);
-                assertTrue(decodeErr <= GoldenOptions.BF16_TOLERANCE && decodeErr > 0, "decode " + decodeErr);
-                assertEquals(0.0, encodeErr, "the encoder is float32 under BF16");
+                String errors = "tiny VAE bf16 vs float32 decode max_rel_err " + decodeErr + ", encode mean "
+                        + encodeErr;
+                assertTrue(decodeErr <= GoldenOptions.BF16_TOLERANCE && decodeErr > 0, errors);
+                assertEquals(0.0, encodeErr, "the encoder is float32 under BF16: " + errors);
             }
         }
     }
