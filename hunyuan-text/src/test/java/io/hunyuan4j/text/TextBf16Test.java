@@ -54,10 +54,10 @@ class TextBf16Test {
                         .sub(expected.attentionMask().toType(DataType.FLOAT32, false)).abs().max().getFloat());
                 double embeds = GoldenCheck.maxRelErr(got.promptEmbeds(), expected.promptEmbeds());
                 double pooled = GoldenCheck.maxRelErr(got.pooled(), expected.pooled());
-                System.out.println("tiny text " + mode + " bf16 vs float32 max_rel_err: prompt_embeds " + embeds
-                        + ", pooled " + pooled);
-                assertTrue(embeds <= GoldenOptions.BF16_TOLERANCE && embeds > 0, "prompt_embeds " + embeds);
-                assertTrue(pooled <= GoldenOptions.BF16_TOLERANCE && pooled > 0, "pooled " + pooled);
+                String errors = "tiny text " + mode + " bf16 vs float32 max_rel_err: prompt_embeds " + embeds
+                        + ", pooled " + pooled;
+                assertTrue(embeds <= GoldenOptions.BF16_TOLERANCE && embeds > 0, errors);
+                assertTrue(pooled <= GoldenOptions.BF16_TOLERANCE && pooled > 0, errors);
             }
         }
     }

@@ -136,8 +136,7 @@ class VaeOffloadTest {
             // and the golden value itself
             NDArray video = vae.decode(latent);
             double err = GoldenCheck.maxRelErr(video, fx.outputs().load("decode.sample", manager, DataType.FLOAT32));
-            System.out.printf("block-offloaded decode.sample max_rel_err %.3g%n", err);
-            assertTrue(err <= 1e-4, "max_rel_err " + err);
+            assertTrue(err <= 1e-4, "block-offloaded decode.sample max_rel_err " + err);
             vae.blockOffload(null);
         }
     }

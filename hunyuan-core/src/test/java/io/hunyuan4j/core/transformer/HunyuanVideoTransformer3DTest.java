@@ -39,7 +39,6 @@ class HunyuanVideoTransformer3DTest {
     void goldenParity() {
         GoldenCheck check = new GoldenCheck(List.of(new TransformerGolden()));
         ComponentResult r = check.check(fixture(), GoldenOptions.float32());
-        System.out.println(r.line());
         assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
         assertTrue(r.maxRelErr() <= 1e-4, r.line());
     }
