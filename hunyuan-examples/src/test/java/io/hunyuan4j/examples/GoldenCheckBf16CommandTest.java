@@ -35,10 +35,14 @@ class GoldenCheckBf16CommandTest {
         assertTrue(text.contains("compute dtype BF16"), text);
     }
 
-    /** The models' fixtures pass the CLI under bf16 at the module bound (3e-2), each with a non-zero bf16 error. */
+    /**
+     * The models' fixtures pass the CLI under bf16 at the module bound (3e-2): the DiT and the text encoders with
+     * a bf16-sized error, the VAE at its float32 error (it decodes in float32 under bf16; docs/vae.md).
+     */
     @Test
     void modelsPassUnderBf16() {
         for (String component : java.util.List.of("transformer", "vae", "text_llama", "text_clip")) {
+            double least = component.equals("vae") ? 0 : MIN_BF16_MODEL_ERROR;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             String dir = GoldenCheck.fixturesDir().resolve(component).toString();
@@ -50,8 +54,9 @@ class GoldenCheckBf16CommandTest {
             String line = text.lines().filter(l -> l.startsWith(component + " PASS max_rel_err=")).findFirst()
                     .orElseThrow(() -> new AssertionError("no " + component + " PASS line in " + text));
             double e = Double.parseDouble(line.replaceAll(".*max_rel_err=([^ ]+).*", "$1"));
-            assertTrue(e > MIN_BF16_MODEL_ERROR && e <= BF16_BOUND, String.format(Locale.ROOT,
-                    "bf16 error %g outside (%g, %g]: %s", e, MIN_BF16_MODEL_ERROR, BF16_BOUND, line));
+            double most = component.equals("vae") ? 1e-4 : BF16_BOUND;
+            assertTrue(e > least && e <= most, String.format(Locale.ROOT,
+                    "bf16 error %g outside (%g, %g]: %s", e, least, most, line));
         }
     }
 }
