@@ -1,7 +1,7 @@
 package io.hunyuan4j.text;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.Parameter;
@@ -63,17 +63,15 @@ public final class ClipEncoderLayer {
      * @return [B, L, hidden] in {@code hiddenStates}' manager
      */
     public NDArray forward(NDArray hiddenStates, NDArray causalMask, AttentionBackend attention) {
-        try (NDManager scope = NDManager.subManagerOf(hiddenStates)) {
-            scope.tempAttachAll(hiddenStates, causalMask);
+        return Scoped.keep(() -> {
             NDArray residual = hiddenStates;
             NDArray h = F.layerNorm(hiddenStates, layerNorm1Weight.array(), layerNorm1Bias.array(),
                     config.layerNormEps());
             h = residual.add(selfAttn(h, causalMask, attention));
             residual = h;
             NDArray out = F.layerNorm(h, layerNorm2Weight.array(), layerNorm2Bias.array(), config.layerNormEps());
-            out = residual.add(mlp(out));
-            return scope.ret(out);
-        }
+            return residual.add(mlp(out));
+        }, hiddenStates, causalMask);
     }
 
     private NDArray selfAttn(NDArray x, NDArray causalMask, AttentionBackend attention) {

@@ -1,7 +1,7 @@
 package io.hunyuan4j.text;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.Parameter;
@@ -40,8 +40,7 @@ public final class LlamaDecoderLayer {
      */
     public NDArray forward(NDArray hiddenStates, LlamaRotaryEmbedding.Tables rope, NDArray mask,
             AttentionBackend attention) {
-        try (NDManager scope = NDManager.subManagerOf(hiddenStates)) {
-            scope.tempAttachAll(hiddenStates, rope.cos(), rope.sin(), mask);
+        return Scoped.keep(() -> {
             // 1. Self attention
             NDArray residual = hiddenStates;
             NDArray h = F.rmsNorm(hiddenStates, inputLayernorm.array(), config.rmsNormEps());
@@ -49,9 +48,8 @@ public final class LlamaDecoderLayer {
             // 2. Fully connected
             residual = h;
             NDArray out = F.rmsNorm(h, postAttentionLayernorm.array(), config.rmsNormEps());
-            out = residual.add(mlp.forward(out));
-            return scope.ret(out);
-        }
+            return residual.add(mlp.forward(out));
+        }, hiddenStates, rope.cos(), rope.sin(), mask);
     }
 
     /** Every bound weight, so the encoder can stream this layer's weights. */

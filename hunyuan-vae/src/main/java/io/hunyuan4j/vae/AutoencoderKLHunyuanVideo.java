@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -307,7 +308,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
         tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
         try (GroupOnloader.Scope weights =
                 GroupOnloader.scope(blockOffloader, this, ENCODER_GROUP, video.getManager())) {
-            return new DiagonalGaussianDistribution(Scope.apply(video, x -> encodeMoments(x, tiling)));
+            return new DiagonalGaussianDistribution(Scoped.apply(video, x -> encodeMoments(x, tiling)));
         }
     }
 
@@ -322,8 +323,8 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
 
     /** One tile through the encoder and {@code quant_conv}: float32 under every compute dtype (see {@link #loader}). */
     private NDArray encodePlain(NDArray x) {
-        NDArray h = Scope.apply(x, encoder::forward);
-        return Scope.consume(h, y -> F.conv3d(y, quantConvWeight.array(), quantConvBias.array(), new Shape(1, 1, 1),
+        NDArray h = Scoped.apply(x, encoder::forward);
+        return Scoped.consume(h, y -> F.conv3d(y, quantConvWeight.array(), quantConvBias.array(), new Shape(1, 1, 1),
                 new Shape(0, 0, 0)));
     }
 
@@ -348,7 +349,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
         tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
         GroupOnloader off = blockOffloader;
         try (GroupOnloader.Scope shared = GroupOnloader.scope(off, this, SHARED, latents.getManager())) {
-            return Scope.apply(latents, z -> decodeDispatch(z, tiling, off));
+            return Scoped.apply(latents, z -> decodeDispatch(z, tiling, off));
         }
     }
 
@@ -365,9 +366,9 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      * @param off when set, each decoder stage is onloaded around its use (the shared group is already placed)
      */
     private NDArray decodePlain(NDArray z, @Nullable GroupOnloader off) {
-        NDArray h = Scope.apply(z, x -> F.conv3d(x, postQuantConvWeight.array(), postQuantConvBias.array(),
+        NDArray h = Scoped.apply(z, x -> F.conv3d(x, postQuantConvWeight.array(), postQuantConvBias.array(),
                 new Shape(1, 1, 1), new Shape(0, 0, 0)));
-        return Scope.consume(h, x -> decoder.forward(x,
+        return Scoped.consume(h, x -> decoder.forward(x,
                 (stage, parent) -> GroupOnloader.scope(off, this, "decoder." + stage, parent)));
     }
 
@@ -380,7 +381,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      * @return the reconstruction, in the sample's manager
      */
     public NDArray forward(NDArray sample, VaeTiling tiling) {
-        return Scope.apply(sample, x -> decode(encode(x, tiling).mode(), tiling));
+        return Scoped.apply(sample, x -> decode(encode(x, tiling).mode(), tiling));
     }
 
     /**
@@ -388,7 +389,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      * posterior with a host-side generator.
      */
     public NDArray forward(NDArray sample, VaeTiling tiling, RandomGenerator generator) {
-        return Scope.apply(sample, x -> decode(encode(x, tiling).sample(generator), tiling));
+        return Scoped.apply(sample, x -> decode(encode(x, tiling).sample(generator), tiling));
     }
 
     // ------------------------------------------------------------------------------------------------ checks

@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.api.GroupOnloader;
@@ -77,19 +78,19 @@ final class Decoder3D {
      * @return video [B, C_out, (T'-1)*4+1, 8 H', 8 W'], in the input's manager
      */
     NDArray forward(NDArray hiddenStates, StageWeights weights) {
-        NDArray h = Scope.apply(hiddenStates, convIn::forward);
+        NDArray h = Scoped.apply(hiddenStates, convIn::forward);
         try (GroupOnloader.Scope mid = weights.enter("mid_block", h.getManager())) {
-            h = Scope.consume(h, midBlock::forward);
+            h = Scoped.consume(h, midBlock::forward);
         }
         for (int i = 0; i < upBlocks.size(); i++) {
             UpBlock3D upBlock = upBlocks.get(i);
             try (GroupOnloader.Scope up = weights.enter("up_blocks." + i, h.getManager())) {
-                h = Scope.consume(h, upBlock::forward);
+                h = Scoped.consume(h, upBlock::forward);
             }
         }
 
         // post-process
-        h = Scope.consume(h, x -> F.silu(convNormOut.forward(x)));
-        return Scope.consume(h, convOut::forward);
+        h = Scoped.consume(h, x -> F.silu(convNormOut.forward(x)));
+        return Scoped.consume(h, convOut::forward);
     }
 }

@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.Scoped;
 import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
@@ -88,7 +89,7 @@ public final class DiagonalGaussianDistribution {
         for (int i = 0; i < noise.length; i++) {
             noise[i] = (float) generator.nextGaussian();
         }
-        return Scope.apply(mean, m -> {
+        return Scoped.apply(mean, m -> {
             NDArray eps = HostArrays.floats(m.getManager(), noise, shape).toType(m.getDataType(), false);
             return m.add(eps.mul(std));
         });

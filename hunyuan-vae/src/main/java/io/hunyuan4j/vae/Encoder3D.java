@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
@@ -60,13 +61,13 @@ final class Encoder3D {
      * @return moments before {@code quant_conv} [B, 2 L, (T-1)/4+1, H/8, W/8], in the input's manager
      */
     NDArray forward(NDArray hiddenStates) {
-        NDArray h = Scope.apply(hiddenStates, convIn::forward);
+        NDArray h = Scoped.apply(hiddenStates, convIn::forward);
         for (DownBlock3D downBlock : downBlocks) {
-            h = Scope.consume(h, downBlock::forward);
+            h = Scoped.consume(h, downBlock::forward);
         }
-        h = Scope.consume(h, midBlock::forward);
+        h = Scoped.consume(h, midBlock::forward);
 
-        h = Scope.consume(h, x -> F.silu(convNormOut.forward(x)));
-        return Scope.consume(h, convOut::forward);
+        h = Scoped.consume(h, x -> F.silu(convNormOut.forward(x)));
+        return Scoped.consume(h, convOut::forward);
     }
 }

@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.weights.StateDict;
@@ -37,13 +38,13 @@ final class MidBlock3D {
      * @return [B, C, T, H, W], in the input's manager
      */
     NDArray forward(NDArray hiddenStates) {
-        NDArray h = Scope.apply(hiddenStates, resnets.get(0)::forward);
+        NDArray h = Scoped.apply(hiddenStates, resnets.get(0)::forward);
         for (int i = 0; i < attentions.size(); i++) {
             VaeAttention attn = attentions.get(i);
             if (attn != null) {
-                h = Scope.consume(h, attn::forward);
+                h = Scoped.consume(h, attn::forward);
             }
-            h = Scope.consume(h, resnets.get(i + 1)::forward);
+            h = Scoped.consume(h, resnets.get(i + 1)::forward);
         }
         return h;
     }

@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.StateDict;
@@ -39,15 +40,15 @@ final class ResnetBlockCausal3D {
      * @return [B, C_out, T, H, W], in the input's manager
      */
     NDArray forward(NDArray hiddenStates) {
-        NDArray h = Scope.apply(hiddenStates, x -> F.silu(norm1.forward(x)));
-        h = Scope.consume(h, conv1::forward);
+        NDArray h = Scoped.apply(hiddenStates, x -> F.silu(norm1.forward(x)));
+        h = Scoped.consume(h, conv1::forward);
 
-        h = Scope.consume(h, x -> F.silu(norm2.forward(x)));
-        h = Scope.consume(h, conv2::forward);
+        h = Scoped.consume(h, x -> F.silu(norm2.forward(x)));
+        h = Scoped.consume(h, conv2::forward);
 
         // the shortcut's output lands in the input's manager: callers run each block in its own scope
         CausalConv3d shortcut = convShortcut;
         NDArray residual = shortcut == null ? hiddenStates : shortcut.forward(hiddenStates);
-        return Scope.consume(h, x -> x.add(residual));
+        return Scoped.consume(h, x -> x.add(residual));
     }
 }

@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -250,7 +251,7 @@ final class Tiler {
                     NDArray slice = x.get(new NDIndex(":, :, :, {}:{}, {}:{}", row.from(), row.to(), col.from(),
                             col.to()));
                     slice.attach(scope);
-                    NDArray tile = Scope.consume(slice, tileFn);
+                    NDArray tile = Scoped.consume(slice, tileFn);
                     requireLength(tile, Blend.V, rows, row);
                     requireLength(tile, Blend.H, cols, col);
                     // blend the above tile and the left tile to the current tile
@@ -298,7 +299,7 @@ final class Tiler {
                 NDManager scope = work.newSubManager();
                 NDArray chunk = x.get(new NDIndex(":, :, {}:{}", span.from(), span.to()));
                 chunk.attach(scope);
-                NDArray tile = Scope.consume(chunk, chunkFn);
+                NDArray tile = Scoped.consume(chunk, chunkFn);
                 requireLength(tile, Blend.T, frames, span);
                 if (span.dropFirst()) {
                     tile = tile.get(new NDIndex(":, :, 1:"));

@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import io.hunyuan4j.core.weights.StateDict;
 import java.util.ArrayList;
@@ -37,13 +38,13 @@ final class UpBlock3D {
      * @return [B, C_out, T', H', W'], in the input's manager
      */
     NDArray forward(NDArray hiddenStates) {
-        NDArray h = Scope.apply(hiddenStates, resnets.get(0)::forward);
+        NDArray h = Scoped.apply(hiddenStates, resnets.get(0)::forward);
         for (int i = 1; i < resnets.size(); i++) {
-            h = Scope.consume(h, resnets.get(i)::forward);
+            h = Scoped.consume(h, resnets.get(i)::forward);
         }
         UpsampleCausal3D up = upsampler;
         if (up != null) {
-            h = Scope.consume(h, up::forward);
+            h = Scoped.consume(h, up::forward);
         }
         return h;
     }

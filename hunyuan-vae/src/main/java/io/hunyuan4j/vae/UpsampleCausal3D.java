@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -33,8 +34,8 @@ final class UpsampleCausal3D {
      * @return [B, C_out, 1 + f_t (T - 1), f_h H, f_w W], in the input's manager
      */
     NDArray forward(NDArray hiddenStates) {
-        NDArray upsampled = Scope.apply(hiddenStates, this::upsample);
-        return Scope.consume(upsampled, conv::forward);
+        NDArray upsampled = Scoped.apply(hiddenStates, this::upsample);
+        return Scoped.consume(upsampled, conv::forward);
     }
 
     private NDArray upsample(NDArray hiddenStates) {

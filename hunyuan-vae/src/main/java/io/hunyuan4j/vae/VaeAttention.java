@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -57,7 +58,7 @@ final class VaeAttention {
      * @return [B, C, T, H, W], in the input's manager
      */
     NDArray forward(NDArray hiddenStates) {
-        return Scope.apply(hiddenStates, this::attend);
+        return Scoped.apply(hiddenStates, this::attend);
     }
 
     private NDArray attend(NDArray x) {

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.transformer;
 
+import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import io.hunyuan4j.core.nn.LayerNorm;
