@@ -217,9 +217,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     private VideoPipeline load(RewriteOptions rewriteOptions) {
-        // offloaded weights are re-read from the mapped checkpoint, so they must be bound LAZY
-        ComponentOptions options = new ComponentOptions(ai.djl.Device.cpu(), dtype,
-                offload == Offload.NONE ? LoadMode.EAGER : LoadMode.LAZY);
+        ComponentOptions options = new ComponentOptions(ai.djl.Device.cpu(), dtype, offload.loadMode(LoadMode.EAGER));
         SchedulerConfig config = model == null ? SchedulerConfig.withShift(TinyModel.FLOW_SHIFT)
                 : SchedulerConfig.fromJson(JsonConfig.read(model.resolve("scheduler/scheduler_config.json")));
         Scheduler s = scheduler == SchedulerName.HEUN ? new FlowMatchHeunScheduler(config)

@@ -113,20 +113,15 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      * then {@link #ENCODER_GROUP}.
      */
     private static Map<String, List<Parameter>> groupParameters(List<Parameter> parameters, int numUpBlocks) {
-        Map<String, List<Parameter>> g = new LinkedHashMap<>();
-        g.put(SHARED, new ArrayList<>());
-        g.put("decoder.mid_block", new ArrayList<>());
+        List<String> order = new ArrayList<>(List.of(SHARED, "decoder.mid_block"));
         for (int i = 0; i < numUpBlocks; i++) {
-            g.put("decoder.up_blocks." + i, new ArrayList<>());
+            order.add("decoder.up_blocks." + i);
         }
-        g.put(ENCODER_GROUP, new ArrayList<>());
-        for (Parameter p : parameters) {
-            Matcher m = DECODER_STAGE.matcher(p.name());
-            String group = encoderSide(p.name()) ? ENCODER_GROUP : m.find() ? m.group(1) : SHARED;
-            g.get(group).add(p);
-        }
-        g.replaceAll((k, v) -> List.copyOf(v));
-        return java.util.Collections.unmodifiableMap(g);
+        order.add(ENCODER_GROUP);
+        return Offloadable.group(parameters, order, name -> {
+            Matcher m = DECODER_STAGE.matcher(name);
+            return encoderSide(name) ? ENCODER_GROUP : m.find() ? m.group(1) : SHARED;
+        });
     }
 
     /**

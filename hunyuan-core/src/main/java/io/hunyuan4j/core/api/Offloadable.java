@@ -1,8 +1,12 @@
 package io.hunyuan4j.core.api;
 
 import io.hunyuan4j.core.weights.Parameter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,6 +15,24 @@ import org.jspecify.annotations.Nullable;
  * {@link GroupOnloader} it was given.
  */
 public interface Offloadable {
+
+    /**
+     * Groups parameters into onload units for {@link #parameterGroups()}: {@code order} fixes the first keys (so
+     * empty units still appear, in the component's stage order), {@code groupOf} maps a parameter name to its
+     * unit; the lists and the map are unmodifiable.
+     */
+    static Map<String, List<Parameter>> group(List<Parameter> parameters, List<String> order,
+            Function<String, String> groupOf) {
+        Map<String, List<Parameter>> g = new LinkedHashMap<>();
+        for (String k : order) {
+            g.put(k, new ArrayList<>());
+        }
+        for (Parameter p : parameters) {
+            g.computeIfAbsent(groupOf.apply(p.name()), k -> new ArrayList<>()).add(p);
+        }
+        g.replaceAll((k, v) -> List.copyOf(v));
+        return Collections.unmodifiableMap(g);
+    }
 
     /** Accounting label, e.g. {@code transformer}. */
     String component();

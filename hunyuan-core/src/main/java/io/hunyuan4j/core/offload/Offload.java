@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.offload;
 
+import io.hunyuan4j.core.weights.LoadMode;
 import java.util.Locale;
 
 /**
@@ -15,6 +16,14 @@ public enum Offload {
     BLOCK;
 
     /** Parses {@code none|model|block}, case-insensitive. */
+    /**
+     * How weights must be bound under this mode: offloaded weights are released and re-read from the mapped
+     * checkpoint, so MODEL and BLOCK need {@link LoadMode#LAZY}; NONE keeps {@code requested}.
+     */
+    public LoadMode loadMode(LoadMode requested) {
+        return this == NONE ? requested : LoadMode.LAZY;
+    }
+
     public static Offload parse(String s) {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));

@@ -24,7 +24,6 @@ import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.Schedule;
 import io.hunyuan4j.core.scheduler.Scheduler;
 import io.hunyuan4j.core.scheduler.Velocity;
-import io.hunyuan4j.core.weights.LoadMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -147,9 +146,8 @@ public final class VideoPipeline implements AutoCloseable {
      * @throws java.io.UncheckedIOException if a file cannot be read
      */
     public static VideoPipeline fromPretrained(Path modelDir, ComponentOptions options, Offload offload) {
-        // offloaded weights are re-read from the mapped checkpoint, so they must be bound LAZY
-        ComponentOptions o = offload == Offload.NONE ? options
-                : new ComponentOptions(options.device(), options.computeDtype(), LoadMode.LAZY);
+        ComponentOptions o = new ComponentOptions(options.device(), options.computeDtype(),
+                offload.loadMode(options.loadMode()));
         return pretrained(modelDir, o).offload(offload).build();
     }
 

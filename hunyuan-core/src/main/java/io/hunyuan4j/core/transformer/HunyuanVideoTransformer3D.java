@@ -134,16 +134,12 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
 
     /** Onload units: the refiner, each dual and single block; everything else is {@link #SHARED}. */
     private static Map<String, List<Parameter>> groupParameters(List<Parameter> parameters) {
-        Map<String, List<Parameter>> g = new LinkedHashMap<>();
-        g.put(SHARED, new ArrayList<>());
         java.util.regex.Pattern unit = java.util.regex.Pattern.compile(
                 "^(context_embedder|transformer_blocks\\.\\d+|single_transformer_blocks\\.\\d+)\\.");
-        for (Parameter p : parameters) {
-            var m = unit.matcher(p.name());
-            g.computeIfAbsent(m.find() ? m.group(1) : SHARED, k -> new ArrayList<>()).add(p);
-        }
-        g.replaceAll((k, v) -> List.copyOf(v));
-        return java.util.Collections.unmodifiableMap(g);
+        return Offloadable.group(parameters, List.of(SHARED), name -> {
+            var m = unit.matcher(name);
+            return m.find() ? m.group(1) : SHARED;
+        });
     }
 
     /** {@inheritDoc} */
