@@ -10,6 +10,7 @@ import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.Schedule;
 import io.hunyuan4j.core.scheduler.Scheduler;
 import io.hunyuan4j.core.scheduler.Velocity;
+import io.hunyuan4j.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.Map;
 

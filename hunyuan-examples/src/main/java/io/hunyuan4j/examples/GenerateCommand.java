@@ -1,5 +1,6 @@
 package io.hunyuan4j.examples;
 
+import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.CancellationToken;
@@ -9,12 +10,12 @@ import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.OutputFiles;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
-import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.FlowMatchHeunScheduler;
 import io.hunyuan4j.core.scheduler.Scheduler;
 import io.hunyuan4j.core.scheduler.SchedulerConfig;
 import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.testing.TinyModel;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
+import io.hunyuan4j.testing.TinyModel;
 import java.nio.file.Path;
 
 /**

@@ -1,6 +1,7 @@
-package io.hunyuan4j.examples;
+package io.hunyuan4j.testing;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.ops.AttentionBackends;
@@ -11,9 +12,11 @@ import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.SchedulerConfig;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.TransformerConfig;
+import io.hunyuan4j.core.weights.DType;
 import io.hunyuan4j.core.weights.InMemoryTensors;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
+import io.hunyuan4j.core.weights.SafetensorsWriter;
 import io.hunyuan4j.core.weights.StateDict;
 import io.hunyuan4j.core.weights.TensorLoader;
 import io.hunyuan4j.text.ClipConfig;
@@ -27,6 +30,9 @@ import io.hunyuan4j.text.TinyTokenizers;
 import io.hunyuan4j.vae.AutoencoderKLHunyuanVideo;
 import io.hunyuan4j.vae.VaeConfig;
 import io.hunyuan4j.vae.VaeTiling;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +74,7 @@ public final class TinyModel {
     public static final long SEED = 2024;
 
     /** The weight-holding components, by their diffusers folder names. */
-    static final List<String> COMPONENTS = List.of("transformer", "vae", "text_encoder", "text_encoder_2");
+    public static final List<String> COMPONENTS = List.of("transformer", "vae", "text_encoder", "text_encoder_2");
 
     private static final String TRANSFORMER_CONFIG = """
             {"_class_name": "HunyuanVideoTransformer3DModel", "in_channels": 4, "out_channels": 4,
@@ -149,13 +155,23 @@ public final class TinyModel {
      * The {@code config.json} of a component, as a diffusers folder holds it: {@code transformer},
      * {@code vae}, {@code text_encoder}, {@code text_encoder_2} or {@code scheduler}
      * ({@code scheduler_config.json}).
+     *
+     * @param component the diffusers folder name
+     * @return the parsed config
+     * @throws IllegalArgumentException for another name
      */
-    static JsonConfig config(String component) {
+    public static JsonConfig config(String component) {
         return JsonConfig.parse("tiny/" + component + "/config.json", configJson(component));
     }
 
-    /** The text of {@link #config(String)}. */
-    static String configJson(String component) {
+    /**
+     * The text of {@link #config(String)}.
+     *
+     * @param component the diffusers folder name
+     * @return the JSON text
+     * @throws IllegalArgumentException for another name
+     */
+    public static String configJson(String component) {
         return switch (component) {
             case "transformer" -> TRANSFORMER_CONFIG;
             case "vae" -> VAE_CONFIG;
@@ -167,19 +183,39 @@ public final class TinyModel {
         };
     }
 
-    static TransformerConfig transformerConfig() {
+    /**
+     * The DiT's config.
+     *
+     * @return the diffusers unit-test config (see the class notes)
+     */
+    public static TransformerConfig transformerConfig() {
         return TransformerConfig.fromJson(config("transformer"));
     }
 
-    static VaeConfig vaeConfig() {
+    /**
+     * The VAE's config.
+     *
+     * @return the tiny causal 3D VAE's config (see the class notes)
+     */
+    public static VaeConfig vaeConfig() {
         return VaeConfig.fromJson(config("vae"));
     }
 
-    static LlamaConfig llamaConfig() {
+    /**
+     * The Llama text encoder's config.
+     *
+     * @return the tiny Llama config (see the class notes)
+     */
+    public static LlamaConfig llamaConfig() {
         return LlamaConfig.fromJson(config("text_encoder"));
     }
 
-    static ClipConfig clipConfig() {
+    /**
+     * The CLIP text encoder's config.
+     *
+     * @return the tiny CLIP config (see the class notes)
+     */
+    public static ClipConfig clipConfig() {
         return ClipConfig.fromJson(config("text_encoder_2"));
     }
 
@@ -188,8 +224,12 @@ public final class TinyModel {
      * {@link InMemoryTensors.Builder#randomLike}'s scheme: norm weights 1, other vectors (biases) N(0, 0.05^2),
      * matrices, kernels and embeddings N(0, s^2) with {@code s = clamp(1/sqrt(fan_in), 0.02, 0.2)} (the golden
      * fixtures' scale, so activations stay O(1)).
+     *
+     * @param component one of {@link #COMPONENTS}
+     * @return the tensors, in memory
+     * @throws IllegalArgumentException for another name
      */
-    static InMemoryTensors weights(String component) {
+    public static InMemoryTensors weights(String component) {
         Map<String, Shape> shapes = switch (component) {
             case "transformer" -> HunyuanVideoTransformer3D.expectedShapes(transformerConfig());
             case "vae" -> AutoencoderKLHunyuanVideo.parameterShapes(vaeConfig());
@@ -200,6 +240,63 @@ public final class TinyModel {
         };
         return InMemoryTensors.builder().label("tiny/" + component).seed(SEED + COMPONENTS.indexOf(component))
                 .randomLike(shapes).build();
+    }
+
+    /**
+     * Writes the tiny model as a downloaded HunyuanVideo folder looks (diffusers layout, sharded DiT), so a test can
+     * load it with {@link VideoPipeline#fromPretrained}; it generates the same frames as {@link #builder}.
+     *
+     * @param dir an existing, empty folder
+     * @return {@code dir}
+     * @throws IOException if a file cannot be written
+     */
+    public static Path writeDiffusersFolder(Path dir) throws IOException {
+        return writeDiffusersFolder(dir, DType.F32);
+    }
+
+    /**
+     * The same folder with the DiT and the Llama stored in {@code dtype}, as the published checkpoint stores them
+     * in BF16.
+     *
+     * @param dir an existing, empty folder
+     * @param dtype how the DiT and the Llama weights are stored ({@link DType#F32} or {@link DType#BF16})
+     * @return {@code dir}
+     * @throws IOException if a file cannot be written
+     */
+    public static Path writeDiffusersFolder(Path dir, DType dtype) throws IOException {
+        Files.writeString(dir.resolve("model_index.json"), """
+                {"_class_name": "HunyuanVideoPipeline", "_diffusers_version": "0.32.0",
+                 "scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"],
+                 "text_encoder": ["transformers", "LlamaModel"], "text_encoder_2": ["transformers", "CLIPTextModel"],
+                 "tokenizer": ["transformers", "PreTrainedTokenizerFast"], "tokenizer_2": ["transformers", "CLIPTokenizer"],
+                 "transformer": ["diffusers", "HunyuanVideoTransformer3DModel"],
+                 "vae": ["diffusers", "AutoencoderKLHunyuanVideo"]}
+                """);
+        for (String c : COMPONENTS) {
+            Path folder = Files.createDirectories(dir.resolve(c));
+            Files.writeString(folder.resolve("config.json"), configJson(c));
+            InMemoryTensors weights = weights(c);
+            SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
+            try (NDManager m = NDManager.newBaseManager()) { // the writer reads the arrays when it writes
+                if (dtype != DType.F32 && (c.equals("transformer") || c.equals("text_encoder"))) {
+                    for (String name : weights.names()) {
+                        w.add(name, weights.load(name, m, DataType.FLOAT32), dtype);
+                    }
+                } else {
+                    w.addAll(weights);
+                }
+                switch (c) {
+                    // the DiT sharded as the released checkpoint is, with a small shard size to get several shards
+                    case "transformer" -> w.writeSharded(folder, "diffusion_pytorch_model", w.totalBytes() / 3);
+                    case "vae" -> w.write(folder.resolve("diffusion_pytorch_model.safetensors"));
+                    default -> w.write(folder.resolve("model.safetensors"));
+                }
+            }
+        }
+        Files.createDirectories(dir.resolve("scheduler"));
+        Files.writeString(dir.resolve("scheduler/scheduler_config.json"), configJson("scheduler"));
+        TinyTokenizers.write(dir); // tokenizer/ and tokenizer_2/
+        return dir;
     }
 
     /** Names and shapes a text encoder binds, from a shape-only probe (nothing is allocated). */
