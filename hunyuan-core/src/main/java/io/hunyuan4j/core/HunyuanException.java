@@ -13,10 +13,12 @@ public class HunyuanException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** A stage failure; {@code message} names the stage, {@code cause} is the engine's exception. */
     public HunyuanException(String message, Throwable cause) {
         super(message, cause);
     }
 
+    /** A failure described by {@code message}. */
     public HunyuanException(String message) {
         super(message);
     }

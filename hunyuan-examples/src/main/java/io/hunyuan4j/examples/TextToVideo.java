@@ -16,6 +16,11 @@ public final class TextToVideo {
 
     private TextToVideo() {}
 
+    /**
+     * Generates a video and writes it as MP4.
+     *
+     * @param args {@code [MODEL_DIR]}; without it the embedded tiny model runs
+     */
     public static void main(String[] args) {
         boolean real = args.length > 0;
         GenerationRequest request = GenerationRequest.of("A cat walks on the grass, realistic").withSeed(42)

@@ -17,9 +17,20 @@ public record ComponentResult(String component, Status status, double maxRelErr,
         @Nullable String detail) {
 
     /** Outcome of one component. */
-    public enum Status { PASS, FAIL, SKIP }
+    public enum Status {
+        /** Every output within the tolerance. */
+        PASS,
+        /** An output beyond the tolerance, missing, misshapen or NaN, or the component threw. */
+        FAIL,
+        /** No implementation of the fixture's name. */
+        SKIP
+    }
 
-    /** The report line: {@code <component> PASS|FAIL|SKIP max_rel_err=<x> (<worst tensor>)}. */
+    /**
+     * The report line: {@code <component> PASS|FAIL|SKIP max_rel_err=<x> (<worst tensor>)}.
+     *
+     * @return the line, with the tolerance and any detail appended
+     */
     public String line() {
         String err = Double.isNaN(maxRelErr) ? "nan" : String.format(Locale.ROOT, "%.3e", maxRelErr);
         String s = component + " " + status + " max_rel_err=" + err + " (" + worst + ")";

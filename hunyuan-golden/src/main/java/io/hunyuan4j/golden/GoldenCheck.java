@@ -24,7 +24,11 @@ public final class GoldenCheck {
 
     private final Map<String, GoldenComponent> components;
 
-    /** With the given implementations. */
+    /**
+     * With the given implementations.
+     *
+     * @param components one per fixture name; a later one replaces an earlier one of the same name
+     */
     public GoldenCheck(Iterable<GoldenComponent> components) {
         Map<String, GoldenComponent> m = new LinkedHashMap<>();
         for (GoldenComponent c : components) {
@@ -33,7 +37,11 @@ public final class GoldenCheck {
         this.components = Map.copyOf(m);
     }
 
-    /** With every implementation on the class path. */
+    /**
+     * With every implementation on the class path.
+     *
+     * @return a check over the {@link GoldenComponent}s that {@link ServiceLoader} finds
+     */
     public static GoldenCheck discover() {
         return new GoldenCheck(ServiceLoader.load(GoldenComponent.class));
     }
@@ -42,6 +50,7 @@ public final class GoldenCheck {
      * The fixture root named by the {@code hunyuan.golden} system property (the build sets it to
      * {@code ../shared/golden} beside the repository).
      *
+     * @return the absolute, normalised folder
      * @throws IllegalStateException if unset or missing: tests fail loudly rather than skip
      */
     public static Path fixturesDir() {
@@ -58,7 +67,11 @@ public final class GoldenCheck {
         return dir;
     }
 
-    /** Names of the implemented components. */
+    /**
+     * Names of the implemented components.
+     *
+     * @return the fixture names this check can run
+     */
     public java.util.Set<String> implemented() {
         return components.keySet();
     }
@@ -66,6 +79,11 @@ public final class GoldenCheck {
     /**
      * Checks {@code dir}: a fixture folder itself or a folder of fixture folders (those holding
      * {@code outputs.safetensors}), in name order.
+     *
+     * @param dir the folder
+     * @param options compute dtype of the components
+     * @return one result per fixture folder
+     * @throws IllegalArgumentException if {@code dir} is missing or holds no fixture folder
      */
     public List<ComponentResult> run(Path dir, GoldenOptions options) {
         if (!Files.isDirectory(dir)) {
@@ -91,7 +109,13 @@ public final class GoldenCheck {
         return results;
     }
 
-    /** Checks one fixture folder. */
+    /**
+     * Checks one fixture folder; an exception while running the component is a FAIL, not thrown.
+     *
+     * @param folder the fixture folder, named after its component
+     * @param options compute dtype of the component
+     * @return PASS, FAIL or SKIP (no implementation of that name)
+     */
     public ComponentResult check(Path folder, GoldenOptions options) {
         String name = folder.getFileName().toString();
         GoldenComponent c = components.get(name);
@@ -137,7 +161,13 @@ public final class GoldenCheck {
         }
     }
 
-    /** {@code max|got - ref| / max|ref|} (absolute error when ref is all zeros); NaN if got has NaN. */
+    /**
+     * {@code max|got - ref| / max|ref|} (absolute error when ref is all zeros); NaN if got has NaN.
+     *
+     * @param got the computed tensor
+     * @param ref the expected tensor, same shape
+     * @return the error, in float32
+     */
     public static double maxRelErr(NDArray got, NDArray ref) {
         NDArray g = got.toType(DataType.FLOAT32, false);
         NDArray r = ref.toType(DataType.FLOAT32, false);
@@ -149,7 +179,12 @@ public final class GoldenCheck {
         return scale == 0 ? diff : diff / scale;
     }
 
-    /** The summary line: counts of PASS, FAIL and SKIP. */
+    /**
+     * The summary line: counts of PASS, FAIL and SKIP.
+     *
+     * @param results the report
+     * @return {@code golden-check: <n> passed, <n> failed, <n> skipped}
+     */
     public static String summary(List<ComponentResult> results) {
         long pass = results.stream().filter(r -> r.status() == Status.PASS).count();
         long fail = results.stream().filter(r -> r.status() == Status.FAIL).count();

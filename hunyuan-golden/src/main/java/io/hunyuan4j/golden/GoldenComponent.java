@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public interface GoldenComponent {
 
-    /** The fixture folder name this implements, e.g. {@code scheduler}. */
+    /** {@return the fixture folder name this implements, e.g. {@code scheduler}} */
     String name();
 
     /**
@@ -28,12 +28,12 @@ public interface GoldenComponent {
      */
     Map<String, NDArray> run(GoldenFixture fixture, NDManager manager, GoldenOptions options);
 
-    /** The float32 tolerance on max relative error (README: 1e-4 for modules, 1e-3 for the pipeline). */
+    /** {@return the float32 tolerance on max relative error} The fixtures README: 1e-4 for modules, 1e-3 for the pipeline. */
     default double tolerance() {
         return 1e-4;
     }
 
-    /** The bound under {@code --compute-dtype bf16}, against the float32 fixtures. */
+    /** {@return the bound under {@code --compute-dtype bf16}, against the float32 fixtures} */
     default double bf16Tolerance() {
         return GoldenOptions.BF16_TOLERANCE;
     }

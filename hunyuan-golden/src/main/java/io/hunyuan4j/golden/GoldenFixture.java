@@ -35,7 +35,14 @@ public final class GoldenFixture implements AutoCloseable {
         this.outputs = outputs;
     }
 
-    /** Opens a fixture folder. */
+    /**
+     * Opens a fixture folder.
+     *
+     * @param dir the folder
+     * @return the open fixture; close it to unmap its files
+     * @throws io.hunyuan4j.core.HunyuanException if a file is malformed
+     * @throws UncheckedIOException if a file is missing or cannot be read
+     */
     public static GoldenFixture open(Path dir) {
         JsonConfig config = JsonConfig.read(dir.resolve("config.json"));
         Path w = dir.resolve("weights.safetensors");
@@ -44,7 +51,7 @@ public final class GoldenFixture implements AutoCloseable {
                 SafetensorsFile.open(dir.resolve("outputs.safetensors")));
     }
 
-    /** The folder. */
+    /** {@return the folder} */
     public Path dir() {
         return dir;
     }
@@ -68,18 +75,18 @@ public final class GoldenFixture implements AutoCloseable {
         }
     }
 
-    /** The folder's name, which is the component name. */
+    /** {@return the folder's name, which is the component name} */
     public String name() {
         return dir.getFileName().toString();
     }
 
-    /** {@code config.json}. */
+    /** {@return {@code config.json}} */
     public JsonConfig config() {
         return config;
     }
 
     /**
-     * {@code weights.safetensors}.
+     * {@return {@code weights.safetensors}}
      *
      * @throws IllegalStateException if the fixture has none
      */
@@ -94,6 +101,9 @@ public final class GoldenFixture implements AutoCloseable {
      * {@code weights.safetensors} bound eagerly into {@code manager} with the loader of
      * {@code options.computeDtype()}, labelled by the file's path; the module built from it checks the binding.
      *
+     * @param manager where the weights are created
+     * @param options the compute dtype, which picks the loader
+     * @return the bound weights
      * @throws IllegalStateException if the fixture has none
      */
     public StateDict weights(NDManager manager, GoldenOptions options) {
@@ -101,17 +111,23 @@ public final class GoldenFixture implements AutoCloseable {
                 dir.resolve("weights.safetensors").toString());
     }
 
-    /** {@code inputs.safetensors}. */
+    /** {@return {@code inputs.safetensors}} */
     public TensorSource inputs() {
         return inputs;
     }
 
-    /** {@code outputs.safetensors}: the expected values. */
+    /** {@return {@code outputs.safetensors}: the expected values} */
     public TensorSource outputs() {
         return outputs;
     }
 
-    /** Loads one input as float32 (I64 inputs keep INT64). */
+    /**
+     * Loads one input as float32 (I64 inputs keep INT64).
+     *
+     * @param name the tensor's name in {@code inputs.safetensors}
+     * @param manager where it is created
+     * @return the tensor
+     */
     public NDArray input(String name, NDManager manager) {
         var info = inputs.info(name);
         DataType t = info.dtype().isFloating() ? DataType.FLOAT32 : DataType.INT64;

@@ -9,10 +9,14 @@ import io.hunyuan4j.core.ops.ComputeDtype;
  */
 public record GoldenOptions(ComputeDtype computeDtype) {
 
-    /** bf16 tolerance for modules (issue: <= 3e-2 max_rel_err). */
+    /** bf16 tolerance for modules (issue: {@code <= 3e-2} max_rel_err). */
     public static final double BF16_TOLERANCE = 3e-2;
 
-    /** The reference's precision. */
+    /**
+     * The reference's precision.
+     *
+     * @return float32 options
+     */
     public static GoldenOptions float32() {
         return new GoldenOptions(ComputeDtype.FLOAT32);
     }

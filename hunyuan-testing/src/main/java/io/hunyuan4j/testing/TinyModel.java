@@ -121,6 +121,7 @@ public final class TinyModel {
      * bound eagerly. With model or block offload the prompt encoder is rebuilt (in milliseconds) for each prompt.
      *
      * @param options device and compute dtype of every component
+     * @return a builder preset for the tiny model
      * @throws IllegalArgumentException for {@link LoadMode#SHAPE_ONLY}, which cannot run
      * @throws UnsupportedOperationException for a compute dtype a component cannot run
      */
