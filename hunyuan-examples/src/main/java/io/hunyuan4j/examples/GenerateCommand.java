@@ -4,10 +4,11 @@ import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.CancellationToken;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.OutputFiles;
+import io.hunyuan4j.core.pipeline.RewrittenPrompt;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
 import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
@@ -19,73 +20,161 @@ import io.hunyuan4j.testing.TinyModel;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code generate --prompt TEXT [options] --out FILE.mp4|FILE.png}: text to video (or, with one frame or a
- * {@code .png} output, text to image). Every argument and the output path are checked before any model is
- * loaded. Without {@code --model} the embedded tiny random-weight model runs (noise-like output, by design).
+ * {@code .png} output, text to image). {@code --prompt} may repeat and {@code --videos-per-prompt} ask for
+ * several videos each: they run as one batch ({@link VideoPipeline#generateBatch}) and, when there is more than one
+ * video, {@code --out cat.mp4} writes {@code cat-0.mp4}, {@code cat-1.mp4}, ... in prompt-major order. Every
+ * argument and the output paths are checked before any model is loaded. Without {@code --model} the embedded tiny
+ * random-weight model runs (noise-like output, by design).
  */
-final class GenerateCommand {
-
-    static final String USAGE = "usage: generate --prompt TEXT [--negative-prompt TEXT] [--model DIR]"
-            + " [--height H --width W --frames F --steps N --guidance G --true-cfg G --shift S --seed N --fps N"
-            + " --scheduler euler|heun --dtype fp32|bf16 --offload none|model|block] " + RewriteOptions.USAGE
-            + " --out FILE.mp4|FILE.png";
+@Command(name = "generate", sortOptions = false, sortSynopsis = false,
+        optionListHeading = "%nOptions:%n",
+        description = {"Text to video (or, with --frames 1 or a .png output, text to image).",
+            "Without --model the embedded tiny model runs: RANDOM weights, noise-like output, small defaults"
+                + " (64x64, 9 frames, 4 steps); with --model DIR a diffusers-layout HunyuanVideo folder runs with"
+                + " diffusers' defaults (720x1280, 129 frames, 50 steps).",
+            "Several --prompt and --videos-per-prompt N run as one batch.",
+            "With more than one video, --out cat.mp4 writes cat-0.mp4, cat-1.mp4, ... in prompt-major order",
+            "(video v of prompt p is number p * N + v), each with its own 'wrote' line."},
+        footer = {"", "Example (4 videos: pets-0.mp4 .. pets-3.mp4):",
+            "  hunyuan4j generate --prompt 'a cat' --prompt 'a dog' --videos-per-prompt 2 --out pets.mp4"})
+final class GenerateCommand implements Callable<Integer> {
 
     static final String TINY_NOTE = "note: no --model given, so the embedded tiny model runs: it has RANDOM"
             + " weights, so the output is noise-like by design. For real videos download a diffusers-layout"
             + " HunyuanVideo folder (e.g. hunyuanvideo-community/HunyuanVideo) and pass --model DIR.";
 
-    private GenerateCommand() {}
+    /** {@code --scheduler}: the flow-matching sampler. */
+    enum SchedulerName { EULER, HEUN }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        Map<String, String> o = parse(args);
-        Path model = o.containsKey("model") ? GoldenCheckCommand.resolve(o.get("model")) : null;
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT",
+            description = "The text to generate from. Repeat for several prompts, run as one batch.")
+    private List<String> prompts = new ArrayList<>();
+
+    @Option(names = "--negative-prompt", paramLabel = "TEXT",
+            description = "What true CFG (--true-cfg > 1) steers away from. Give it once (for every prompt) or once"
+                    + " per --prompt, in the same order.")
+    private List<String> negativePrompts = new ArrayList<>();
+
+    @Option(names = "--videos-per-prompt", paramLabel = "N", defaultValue = "1",
+            description = "Videos per prompt, each from its own seed (seed + item index). Default: ${DEFAULT-VALUE}.")
+    private int videosPerPrompt;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "A diffusers-layout HunyuanVideo folder (model_index.json). Default: the embedded tiny"
+                    + " random-weight model.")
+    private @Nullable Path model;
+
+    @Option(names = "--height", paramLabel = "H", description = "Pixels, a multiple of 16. Default: 720 (tiny: 64).")
+    private @Nullable Integer height;
+
+    @Option(names = "--width", paramLabel = "W", description = "Pixels, a multiple of 16. Default: 1280 (tiny: 64).")
+    private @Nullable Integer width;
+
+    @Option(names = "--frames", paramLabel = "F",
+            description = "4k+1; 1 makes an image. Default: 129 (tiny: 9; 1 for a .png output).")
+    private @Nullable Integer frames;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Denoising steps. Default: 50 (tiny: 4).")
+    private @Nullable Integer steps;
+
+    @Option(names = "--guidance", paramLabel = "G", description = "Embedded (distilled) guidance scale."
+            + " Default: " + GenerationRequest.DEFAULT_GUIDANCE_SCALE + ".")
+    private float guidance = GenerationRequest.DEFAULT_GUIDANCE_SCALE;
+
+    @Option(names = "--true-cfg", paramLabel = "G", description = "True classifier-free guidance scale, >= 1;"
+            + " above 1 with --negative-prompt runs the DiT twice per step. Default: 1 (off).")
+    private float trueCfg = GenerationRequest.DEFAULT_TRUE_CFG_SCALE;
+
+    @Option(names = "--shift", paramLabel = "S", description = "Overrides the scheduler's flow shift.")
+    private @Nullable Float shift;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the initial noise (item i of a batch uses"
+            + " seed + i). Default: a fresh seed, printed.")
+    private @Nullable Long seed;
+
+    @Option(names = "--fps", paramLabel = "N", description = "Frames per second of the MP4. Default: "
+            + GenerationRequest.DEFAULT_FPS + ".")
+    private int fps = GenerationRequest.DEFAULT_FPS;
+
+    @Option(names = "--scheduler", paramLabel = "euler|heun", defaultValue = "euler",
+            description = "The flow-matching sampler. Default: euler.")
+    private SchedulerName scheduler = SchedulerName.EULER;
+
+    @Option(names = "--dtype", paramLabel = "fp32|bf16", defaultValue = "fp32",
+            description = "Compute dtype. Default: fp32.")
+    private ComputeDtype dtype = ComputeDtype.FLOAT32;
+
+    @Option(names = "--offload", paramLabel = "none|model|block", defaultValue = "none",
+            description = "Keep weights off the device between uses: per model or per block. Default: none.")
+    private Offload offload = Offload.NONE;
+
+    @Option(names = "--rewrite", paramLabel = "none|normal|master",
+            description = "Rewrite each prompt first through an OpenAI-compatible endpoint (docs/prompt-rewrite.md;"
+                    + " API key from $" + io.hunyuan4j.core.rewrite.ChatCompletionsRewriter.DEFAULT_API_KEY_ENV
+                    + "). Default: none.")
+    private @Nullable String rewrite;
+
+    @Option(names = "--rewrite-endpoint", paramLabel = "URL",
+            description = "The API base of the rewrite model, e.g. http://localhost:8000/v1.")
+    private @Nullable String rewriteEndpoint;
+
+    @Option(names = "--rewrite-model", paramLabel = "NAME", description = "The rewrite model's name at the endpoint.")
+    private @Nullable String rewriteModel;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.mp4|FILE.png",
+            description = "The output. A .png (or --frames 1) writes one image. With more than one video: FILE-0.mp4,"
+                    + " FILE-1.mp4, ... beside it.")
+    private Path out;
+
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+
+    GenerateCommand(PrintStream stdout, PrintStream stderr) {
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    @Override
+    public Integer call() {
         if (model != null && !Files.isDirectory(model)) {
-            throw new Cli.UsageException("--model " + o.get("model") + " is not a folder");
+            throw new Cli.UsageException("--model " + model + " is not a folder");
         }
-        Path outFile = GoldenCheckCommand.resolve(require(o, "out"));
-        String ext = OutputFiles.requireWritable(outFile, "mp4", "png");
-        RewriteOptions rewrite = RewriteOptions.parse(o);
-        GenerationRequest request = rewrite.applyTo(request(o, model == null, ext.equals("png")));
-        if (ext.equals("png") && request.frames() != 1) {
-            throw new Cli.UsageException("--out " + outFile.getFileName() + " is a PNG but --frames is "
+        String ext = OutputFiles.requireWritable(out, "mp4", "png");
+        boolean png = ext.equals("png");
+        RewriteOptions rewriteOptions = RewriteOptions.parse(rewrite, rewriteEndpoint, rewriteModel);
+        GenerationRequest request = rewriteOptions.applyTo(request(model == null, png));
+        if (png && request.frames() != 1) {
+            throw new Cli.UsageException("--out " + out.getFileName() + " is a PNG but --frames is "
                     + request.frames() + "; use --frames 1 for an image or a .mp4 output");
         }
-        ComputeDtype dtype = ComputeDtype.parse(o.getOrDefault("dtype", "fp32"));
-        Offload offload = Offload.parse(o.getOrDefault("offload", "none"));
-        String scheduler = o.getOrDefault("scheduler", "euler");
-        if (!scheduler.equals("euler") && !scheduler.equals("heun")) {
-            throw new Cli.UsageException("--scheduler must be euler or heun but is '" + scheduler + "'");
+        List<Path> files = outputFiles(out, request.batchSize());
+        for (Path f : files) {
+            OutputFiles.requireWritable(f, ext);
         }
         CancellationToken cancel = new CancellationToken();
         Thread hook = new Thread(cancel::cancel, "hunyuan4j-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
         if (model == null) {
-            out.println(TINY_NOTE);
+            stdout.println(TINY_NOTE);
         }
-        try (VideoPipeline pipe = load(model, dtype, offload, scheduler, rewrite)) {
-            Video video = pipe.generate(request, new ProgressBar(err), cancel);
-            if (ext.equals("png")) {
-                video.savePng(outFile);
-            } else {
-                video.saveMp4(outFile);
+        try (VideoPipeline pipe = load(rewriteOptions)) {
+            List<Video> videos = pipe.generateBatch(request, new ProgressBar(stderr), cancel);
+            for (int i = 0; i < videos.size(); i++) {
+                write(videos.get(i), files.get(i), png, i % request.videosPerPrompt() == 0);
             }
-            if (video.provenance().rewrite() != null) {
-                out.println("prompt (" + rewrite.mode().name().toLowerCase(Locale.ROOT) + " rewrite): "
-                        + video.provenance().rewrite().rewritten());
-            }
-            out.printf(Locale.ROOT, "wrote %s: %d frame%s %dx%d, %d fps, seed %s, %s, %.1f s%n", outFile,
-                    video.frameCount(), video.frameCount() == 1 ? "" : "s", video.height(), video.width(),
-                    video.fps(), video.provenance().seed(), video.provenance().scheduler(),
-                    video.provenance().total().toMillis() / 1000.0);
             return 0;
         } catch (GenerationCancelledException e) {
-            err.println("cancelled: " + e.getMessage() + "; nothing written");
+            stderr.println("cancelled: " + e.getMessage() + "; nothing written");
             return 130;
         } finally {
             try {
@@ -96,90 +185,81 @@ final class GenerateCommand {
         }
     }
 
-    private static VideoPipeline load(@Nullable Path model, ComputeDtype dtype, Offload offload, String scheduler,
-            RewriteOptions rewrite) {
+    /** Saves one video and prints its lines: the rewritten prompt (first video of a prompt), then 'wrote ...'. */
+    private void write(Video video, Path file, boolean png, boolean firstOfItsPrompt) {
+        if (png) {
+            video.savePng(file);
+        } else {
+            video.saveMp4(file);
+        }
+        RewrittenPrompt rewrite = video.provenance().rewrite();
+        if (firstOfItsPrompt && rewrite != null) {
+            stdout.println("prompt (" + rewrite.mode().name().toLowerCase(Locale.ROOT) + " rewrite): "
+                    + rewrite.rewritten());
+        }
+        stdout.printf(Locale.ROOT, "wrote %s: %d frame%s %dx%d, %d fps, seed %s, %s, %.1f s%n", file,
+                video.frameCount(), video.frameCount() == 1 ? "" : "s", video.height(), video.width(),
+                video.fps(), video.provenance().seed(), video.provenance().scheduler(),
+                video.provenance().total().toMillis() / 1000.0);
+    }
+
+    /** {@code out} itself for one video; {@code NAME-i.EXT} beside it, i = 0..count-1, for several. */
+    static List<Path> outputFiles(Path out, int count) {
+        if (count == 1) {
+            return List.of(out);
+        }
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        List<Path> files = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            files.add(out.resolveSibling(name.substring(0, dot) + "-" + i + name.substring(dot)));
+        }
+        return List.copyOf(files);
+    }
+
+    private VideoPipeline load(RewriteOptions rewriteOptions) {
         // offloaded weights are re-read from the mapped checkpoint, so they must be bound LAZY
         ComponentOptions options = new ComponentOptions(ai.djl.Device.cpu(), dtype,
                 offload == Offload.NONE ? LoadMode.EAGER : LoadMode.LAZY);
         SchedulerConfig config = model == null ? SchedulerConfig.withShift(TinyModel.FLOW_SHIFT)
                 : SchedulerConfig.fromJson(JsonConfig.read(model.resolve("scheduler/scheduler_config.json")));
-        Scheduler s = scheduler.equals("heun") ? new FlowMatchHeunScheduler(config)
+        Scheduler s = scheduler == SchedulerName.HEUN ? new FlowMatchHeunScheduler(config)
                 : new FlowMatchEulerScheduler(config);
         VideoPipeline.Builder b = model == null ? TinyModel.builder(options) : VideoPipeline.pretrained(model, options);
-        return rewrite.applyTo(b.scheduler(s).offload(offload)).build();
+        return rewriteOptions.applyTo(b.scheduler(s).offload(offload)).build();
     }
 
     /** The request; tiny-model defaults are small (64x64, 9 frames, 4 steps), real-model defaults diffusers'. */
-    static GenerationRequest request(Map<String, String> o, boolean tiny, boolean png) {
-        GenerationRequest r = GenerationRequest.of(require(o, "prompt"));
+    private GenerationRequest request(boolean tiny, boolean png) {
+        if (negativePrompts.size() > 1 && negativePrompts.size() != prompts.size()) {
+            throw new Cli.UsageException("--negative-prompt is given " + negativePrompts.size() + " times; give it"
+                    + " once (for every prompt) or once per --prompt (" + prompts.size() + ")");
+        }
+        if (videosPerPrompt < 1 || (long) videosPerPrompt * prompts.size() > GenerationRequest.MAX_BATCH) {
+            throw new Cli.UsageException("--videos-per-prompt must be >= 1 and make at most "
+                    + GenerationRequest.MAX_BATCH + " videos with the " + prompts.size() + " --prompt but is "
+                    + videosPerPrompt);
+        }
         int defaultFrames = png ? 1 : tiny ? TinyModel.DEFAULT_FRAMES : GenerationRequest.DEFAULT_FRAMES;
-        r = r.withSize(integer(o, "height", tiny ? TinyModel.DEFAULT_SIZE : GenerationRequest.DEFAULT_HEIGHT),
-                integer(o, "width", tiny ? TinyModel.DEFAULT_SIZE : GenerationRequest.DEFAULT_WIDTH))
-                .withFrames(integer(o, "frames", defaultFrames))
-                .withSteps(integer(o, "steps", tiny ? TinyModel.DEFAULT_STEPS : GenerationRequest.DEFAULT_STEPS))
-                .withGuidanceScale(number(o, "guidance", GenerationRequest.DEFAULT_GUIDANCE_SCALE))
-                .withTrueCfgScale(number(o, "true-cfg", GenerationRequest.DEFAULT_TRUE_CFG_SCALE))
-                .withFps(integer(o, "fps", GenerationRequest.DEFAULT_FPS));
-        if (o.containsKey("negative-prompt")) {
-            r = r.withNegativePrompt(o.get("negative-prompt"));
+        GenerationRequest r = GenerationRequest.of(prompts).withNegativePrompts(negativePrompts)
+                .withVideosPerPrompt(videosPerPrompt)
+                .withSize(or(height, tiny ? TinyModel.DEFAULT_SIZE : GenerationRequest.DEFAULT_HEIGHT),
+                        or(width, tiny ? TinyModel.DEFAULT_SIZE : GenerationRequest.DEFAULT_WIDTH))
+                .withFrames(or(frames, defaultFrames))
+                .withSteps(or(steps, tiny ? TinyModel.DEFAULT_STEPS : GenerationRequest.DEFAULT_STEPS))
+                .withGuidanceScale(guidance)
+                .withTrueCfgScale(trueCfg)
+                .withFps(fps);
+        if (shift != null) {
+            r = r.withFlowShift(shift);
         }
-        if (o.containsKey("shift")) {
-            r = r.withFlowShift(number(o, "shift", 0));
-        }
-        if (o.containsKey("seed")) {
-            try {
-                r = r.withSeed(Long.parseLong(o.get("seed")));
-            } catch (NumberFormatException e) {
-                throw new Cli.UsageException("--seed must be an integer but is '" + o.get("seed") + "'");
-            }
+        if (seed != null) {
+            r = r.withSeed(seed);
         }
         return r;
     }
 
-    private static final java.util.Set<String> OPTIONS = java.util.Set.of("prompt", "negative-prompt", "model",
-            "height", "width", "frames", "steps", "guidance", "true-cfg", "shift", "seed", "fps", "dtype",
-            "offload", "out", "scheduler", "rewrite", "rewrite-endpoint", "rewrite-model");
-
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> o = new TreeMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || !OPTIONS.contains(a.substring(2))) {
-                throw new Cli.UsageException("unknown argument '" + a + "'; " + USAGE);
-            }
-            if (i + 1 >= args.length) {
-                throw new Cli.UsageException(a + " needs a value; " + USAGE);
-            }
-            if (o.put(a.substring(2), args[++i]) != null) {
-                throw new Cli.UsageException(a + " is given twice");
-            }
-        }
-        return o;
-    }
-
-    private static String require(Map<String, String> o, String key) {
-        String v = o.get(key);
-        if (v == null) {
-            throw new Cli.UsageException("--" + key + " is required; " + USAGE);
-        }
-        return v;
-    }
-
-    private static int integer(Map<String, String> o, String key, int def) {
-        String v = o.get(key);
-        try {
-            return v == null ? def : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new Cli.UsageException("--" + key + " must be an integer but is '" + v + "'");
-        }
-    }
-
-    private static float number(Map<String, String> o, String key, float def) {
-        String v = o.get(key);
-        try {
-            return v == null ? def : Float.parseFloat(v);
-        } catch (NumberFormatException e) {
-            throw new Cli.UsageException("--" + key + " must be a number but is '" + v + "'");
-        }
+    private static int or(@Nullable Integer value, int fallback) {
+        return value == null ? fallback : value;
     }
 }

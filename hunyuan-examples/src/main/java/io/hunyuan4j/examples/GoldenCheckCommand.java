@@ -7,36 +7,38 @@ import io.hunyuan4j.golden.GoldenOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code golden-check [--compute-dtype fp32|bf16] <dir>}: runs every fixture component under {@code dir},
- * prints one line per component and a summary; exit 1 on any FAIL.
+ * {@code golden-check DIR [--compute-dtype fp32|bf16]}: runs every fixture component under {@code DIR}, prints one
+ * line per component and a summary; exit 1 on any FAIL.
  */
-final class GoldenCheckCommand {
+@Command(name = "golden-check", sortOptions = false, sortSynopsis = false,
+        optionListHeading = "%nOptions:%n", parameterListHeading = "%nParameters:%n",
+        description = {"Checks every component against the diffusers fixtures under DIR.",
+            "DIR is e.g. ../shared/golden, or one component's folder in it.",
+            "Prints '<component> PASS|FAIL|SKIP max_rel_err=<x> (<worst tensor>) tol=<t>' per component, then a"
+                + " summary; exits 1 if any component fails."})
+final class GoldenCheckCommand implements Callable<Integer> {
 
-    private GoldenCheckCommand() {}
+    @Parameters(paramLabel = "DIR", description = "The fixtures folder.")
+    private Path dir;
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        ComputeDtype dtype = ComputeDtype.FLOAT32;
-        Path dir = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--compute-dtype")) {
-                if (i + 1 >= args.length) {
-                    throw new Cli.UsageException("--compute-dtype needs a value: fp32 or bf16");
-                }
-                dtype = ComputeDtype.parse(args[++i]);
-            } else if (a.startsWith("--")) {
-                throw new Cli.UsageException("unknown option " + a + " for golden-check; expected --compute-dtype");
-            } else if (dir == null) {
-                dir = resolve(a);
-            } else {
-                throw new Cli.UsageException("golden-check takes one directory, got a second: " + a);
-            }
-        }
-        if (dir == null) {
-            throw new Cli.UsageException("usage: golden-check [--compute-dtype fp32|bf16] <dir>");
-        }
+    @Option(names = "--compute-dtype", paramLabel = "fp32|bf16", defaultValue = "fp32",
+            description = "Run the components in this dtype against the same float32 fixtures. Default: fp32.")
+    private ComputeDtype dtype = ComputeDtype.FLOAT32;
+
+    private final PrintStream out;
+
+    GoldenCheckCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
         GoldenCheck check = GoldenCheck.discover();
         List<ComponentResult> results = check.run(dir, new GoldenOptions(dtype));
         for (ComponentResult r : results) {
@@ -44,15 +46,5 @@ final class GoldenCheckCommand {
         }
         out.println(GoldenCheck.summary(results) + " (compute dtype " + dtype + ")");
         return results.stream().anyMatch(r -> r.status() == ComponentResult.Status.FAIL) ? 1 : 0;
-    }
-
-    /** Relative paths are taken from the repository root when run through Maven (exec runs in the module). */
-    static Path resolve(String p) {
-        Path path = Path.of(p);
-        String root = System.getProperty("hunyuan.root");
-        if (!path.isAbsolute() && root != null && !root.isBlank() && !path.toFile().exists()) {
-            return Path.of(root).resolve(p).normalize();
-        }
-        return path.toAbsolutePath().normalize();
     }
 }

@@ -1,10 +1,10 @@
 package io.hunyuan4j.examples;
 
 import ai.djl.Device;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.CancellationToken;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;

@@ -9,42 +9,59 @@ import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code plan-memory --manifests DIR --budget 6GiB --offload none|model|block --height H --width W --frames F
  * [--dtype bf16|fp32]}: the planned peak device memory of one generation, stage by stage.
  */
-final class PlanMemoryCommand {
+@Command(name = "plan-memory", sortOptions = false, sortSynopsis = false,
+        optionListHeading = "%nOptions:%n",
+        description = {"The planned peak device memory of one generation, stage by stage.",
+            "Computed from the published checkpoints' manifests (docs/memory.md).",
+            "The last line is 'peak=<x> GiB budget=<y> GiB fits=true|false'."})
+final class PlanMemoryCommand implements Callable<Integer> {
 
-    private static final Set<String> OPTIONS = Set.of("--manifests", "--budget", "--offload", "--height", "--width",
-            "--frames", "--dtype");
+    @Option(names = "--manifests", required = true, paramLabel = "DIR",
+            description = "The checkpoint manifests, e.g. ../shared/golden/manifests.")
+    private Path manifests;
 
-    private PlanMemoryCommand() {}
+    @Option(names = "--budget", required = true, paramLabel = "SIZE", converter = BytesConverter.class,
+            description = "The device memory available, e.g. 6GiB, 24GB, 512MiB.")
+    private long budget;
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        Map<String, String> o = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!OPTIONS.contains(args[i])) {
-                throw new Cli.UsageException("unknown option " + args[i] + " for plan-memory; expected " + OPTIONS);
-            }
-            if (i + 1 >= args.length) {
-                throw new Cli.UsageException(args[i] + " needs a value");
-            }
-            o.put(args[i], args[++i]);
-        }
-        for (String required : new String[] {"--manifests", "--budget", "--offload", "--height", "--width", "--frames"}) {
-            if (!o.containsKey(required)) {
-                throw new Cli.UsageException("plan-memory needs " + required);
-            }
-        }
-        PlanRequest req = new PlanRequest(integer(o, "--height"), integer(o, "--width"), integer(o, "--frames"),
-                Offload.parse(o.get("--offload")), ComputeDtype.parse(o.getOrDefault("--dtype", "bf16")),
-                Bytes.parse(o.get("--budget")));
-        MemoryPlanner planner = MemoryPlanner.fromManifests(GoldenCheckCommand.resolve(o.get("--manifests")));
+    @Option(names = "--offload", required = true, paramLabel = "none|model|block",
+            description = "Where weights wait between uses.")
+    private Offload offload;
+
+    @Option(names = "--height", required = true, paramLabel = "H", description = "Pixels.")
+    private int height;
+
+    @Option(names = "--width", required = true, paramLabel = "W", description = "Pixels.")
+    private int width;
+
+    @Option(names = "--frames", required = true, paramLabel = "F", description = "Frames, 4k+1.")
+    private int frames;
+
+    @Option(names = "--dtype", paramLabel = "bf16|fp32", defaultValue = "bf16",
+            description = "Compute dtype. Default: bf16.")
+    private ComputeDtype dtype = ComputeDtype.BF16;
+
+    private final PrintStream out;
+
+    PlanMemoryCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        PlanRequest req = new PlanRequest(height, width, frames, offload, dtype, budget);
+        MemoryPlanner planner = MemoryPlanner.fromManifests(manifests);
         MemoryPlan plan = planner.plan(req);
         out.printf(Locale.ROOT, "plan: %dx%d, %d frames, offload=%s, dtype=%s%n", req.width(), req.height(),
                 req.frames(), req.offload(), req.dtype());
@@ -59,11 +76,15 @@ final class PlanMemoryCommand {
         return 0;
     }
 
-    private static int integer(Map<String, String> o, String key) {
-        try {
-            return Integer.parseInt(o.get(key));
-        } catch (NumberFormatException e) {
-            throw new Cli.UsageException(key + " must be an integer but is '" + o.get(key) + "'");
+    /** {@code --budget}: {@link Bytes#parse}. */
+    static final class BytesConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String s) {
+            try {
+                return Bytes.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }

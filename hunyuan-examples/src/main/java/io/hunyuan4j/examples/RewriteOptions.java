@@ -6,7 +6,6 @@ import io.hunyuan4j.core.pipeline.VideoPipeline;
 import io.hunyuan4j.core.rewrite.ChatCompletionsRewriter;
 import java.net.URI;
 import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,19 +19,21 @@ import org.jspecify.annotations.Nullable;
  */
 record RewriteOptions(PromptRewriter.Mode mode, @Nullable PromptRewriter rewriter) {
 
-    static final String USAGE = "[--rewrite normal|master --rewrite-endpoint URL --rewrite-model NAME]";
-
-    /** Checks the options (before any model is loaded) and builds the rewriter. */
-    static RewriteOptions parse(Map<String, String> o) {
-        String m = o.getOrDefault("rewrite", "none");
+    /**
+     * Checks the options (before any model is loaded) and builds the rewriter.
+     *
+     * @param rewrite {@code --rewrite}, or null for none
+     * @param endpoint {@code --rewrite-endpoint}, or null
+     * @param model {@code --rewrite-model}, or null
+     */
+    static RewriteOptions parse(@Nullable String rewrite, @Nullable String endpoint, @Nullable String model) {
+        String m = rewrite == null ? "none" : rewrite;
         PromptRewriter.Mode mode = switch (m.toLowerCase(Locale.ROOT)) {
             case "none" -> PromptRewriter.Mode.NONE;
             case "normal" -> PromptRewriter.Mode.NORMAL;
             case "master" -> PromptRewriter.Mode.MASTER;
             default -> throw new Cli.UsageException("--rewrite must be normal, master or none but is '" + m + "'");
         };
-        String endpoint = o.get("rewrite-endpoint");
-        String model = o.get("rewrite-model");
         if (mode == PromptRewriter.Mode.NONE) {
             if (endpoint != null || model != null) {
                 throw new Cli.UsageException("--rewrite-endpoint and --rewrite-model need --rewrite normal|master");

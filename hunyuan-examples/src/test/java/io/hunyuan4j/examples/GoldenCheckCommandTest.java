@@ -9,7 +9,9 @@ import io.hunyuan4j.golden.GoldenOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -50,13 +52,44 @@ class GoldenCheckCommandTest {
     }
 
     @Test
-    void badArgumentsGiveOneLineAndNonZeroExit() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        assertEquals(2, Cli.run(new String[] {"golden-check", "--compute-dtype", "fp8", "x"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("expected fp32 or bf16"));
-        assertEquals(2, Cli.run(new String[] {"golden-check", "/nonexistent/dir"}, o, e));
-        assertEquals(2, Cli.run(new String[] {"frobnicate"}, o, e));
+    void badArgumentsGiveOneLineAndExitTwo() {
+        Map<List<String>, String> expected = Map.of(
+                List.of("golden-check", "--compute-dtype", "fp8", "x"),
+                "Invalid value for option '--compute-dtype': unknown compute dtype 'fp8'; expected fp32 or bf16",
+                List.of("golden-check", "/nonexistent/dir"), "/nonexistent/dir does not exist",
+                List.of("golden-check"), "Missing required parameter: 'DIR'",
+                List.of("golden-check", "a", "b"), "unexpected argument 'b' for golden-check",
+                List.of("golden-check", "--dtype", "bf16", "x"), "unknown option '--dtype' for golden-check",
+                List.of("frobnicate"), "unknown command 'frobnicate'");
+        for (var e : expected.entrySet()) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = Cli.run(e.getKey().toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            String text = err.toString(StandardCharsets.UTF_8);
+            String what = e.getKey() + ": " + text;
+            assertEquals(2, code, what);
+            assertEquals(1, text.strip().lines().count(), what);
+            assertTrue(text.startsWith("error: ") && text.contains(e.getValue()), what + " should say " + e.getValue());
+            assertEquals("", out.toString(StandardCharsets.UTF_8), what);
+        }
+    }
+
+    @Test
+    void theDirectoryMayComeBeforeOrAfterTheOptionInEitherSpelling() {
+        String dir = GoldenCheck.fixturesDir().resolve("scheduler").toString();
+        List<String> outputs = new ArrayList<>();
+        for (String[] args : List.of(new String[] {"golden-check", dir, "--compute-dtype", "fp32"},
+                new String[] {"golden-check", "--compute-dtype=fp32", dir})) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            String text = out.toString(StandardCharsets.UTF_8);
+            assertEquals(0, code, text);
+            assertTrue(text.lines().anyMatch(l -> l.startsWith("scheduler PASS ")), text);
+            assertTrue(text.contains("(compute dtype FLOAT32)"), text);
+            outputs.add(text.lines().filter(l -> l.startsWith("scheduler ")).findFirst().orElseThrow());
+        }
+        assertEquals(outputs.get(0), outputs.get(1), "the same check");
     }
 }

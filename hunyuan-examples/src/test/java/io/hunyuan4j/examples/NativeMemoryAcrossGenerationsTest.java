@@ -2,7 +2,7 @@ package io.hunyuan4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
 import io.hunyuan4j.testing.TinyModel;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.PromptRewriter.Mode;
 import io.hunyuan4j.core.pipeline.RewrittenPrompt;
@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PromptRewriteEndToEndTest {
 
     private static final String REWRITTEN = "A fluffy orange cat walks slowly across green grass, soft daylight.";
-    private static final GenerationRequest SMALL = GenerationRequest.of("a cat").withSize(32, 32).withFrames(1)
+    private static final int SIZE = 32;
+    private static final GenerationRequest SMALL = GenerationRequest.of("a cat").withSize(SIZE, SIZE).withFrames(1)
             .withSteps(2).withSeed(5);
 
     private final List<String> bodies = new ArrayList<>();
@@ -133,8 +134,8 @@ class PromptRewriteEndToEndTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    private static final String[] SMALL_ARGS = {"--height", "32", "--width", "32", "--frames", "1", "--steps", "2",
-        "--seed", "5"};
+    private static final String[] SMALL_ARGS = {"--height", Integer.toString(SIZE), "--width", Integer.toString(SIZE),
+        "--frames", "1", "--steps", "2", "--seed", "5"};
 
     private static String[] args(String prompt, Path out, String... more) {
         List<String> a = new ArrayList<>(List.of("--prompt", prompt));
@@ -159,7 +160,33 @@ class PromptRewriteEndToEndTest {
         assertEquals(0, cli(args(REWRITTEN, direct)).code());
         BufferedImage a = ImageIO.read(png.toFile());
         BufferedImage b = ImageIO.read(direct.toFile());
-        assertArrayEquals(b.getRGB(0, 0, 32, 32, null, 0, 32), a.getRGB(0, 0, 32, 32, null, 0, 32));
+        assertArrayEquals(b.getRGB(0, 0, SIZE, SIZE, null, 0, SIZE), a.getRGB(0, 0, SIZE, SIZE, null, 0, SIZE));
+    }
+
+    @Test
+    void aBatchRewritesEachPromptOnceAndPrintsItBeforeItsVideos(@TempDir Path dir) {
+        Path png = dir.resolve("batch.png");
+        int videosPerPrompt = 2;
+        List<String> prompts = List.of("a cat", "a dog");
+        Run r = cli(args(prompts.get(0), png, "--prompt", prompts.get(1), "--videos-per-prompt",
+                Integer.toString(videosPerPrompt), "--rewrite", "normal", "--rewrite-endpoint=" + endpoint(),
+                "--rewrite-model", "m"));
+        assertEquals(0, r.code(), r.out() + r.err());
+        List<String> expected = new ArrayList<>();
+        for (int p = 0; p < prompts.size(); p++) {
+            expected.add("prompt (normal rewrite): " + REWRITTEN);
+            for (int v = 0; v < videosPerPrompt; v++) {
+                expected.add("wrote " + dir.resolve("batch-" + (p * videosPerPrompt + v) + ".png"));
+            }
+        }
+        List<String> got = r.out().lines().filter(l -> l.startsWith("prompt (") || l.startsWith("wrote "))
+                .map(l -> l.startsWith("wrote ") ? l.substring(0, l.indexOf(':')) : l).toList();
+        assertEquals(expected, got, r.out());
+        assertEquals(prompts.size(), bodies.size(), "one rewrite per prompt, not per video");
+        for (int p = 0; p < prompts.size(); p++) {
+            assertEquals(ChatCompletionsRewriter.defaultTemplate(Mode.NORMAL).replace("{input}", prompts.get(p)),
+                    content(request(p)));
+        }
     }
 
     @Test
@@ -168,7 +195,10 @@ class PromptRewriteEndToEndTest {
         Path png = dir.resolve("never.png");
         Run r = cli(args("a cat", png, "--rewrite", "master", "--rewrite-endpoint", endpoint(), "--rewrite-model",
                 "m"));
-        assertEquals(1, r.code(), r.out() + r.err());
+        // PromptRewriteException is a HunyuanException subclass: about the input (here the endpoint's key), exit 2
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().startsWith("error: "), r.err());
         assertTrue(r.err().contains("HTTP 401") && r.err().contains("invalid api key"), r.err());
         assertFalse(Files.exists(png));
     }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.offload.DeviceMemoryAccountant;
 import io.hunyuan4j.core.offload.Offload;
-import io.hunyuan4j.core.offload.Offloadable;
 import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.ops.ComputeDtype;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
@@ -46,6 +46,8 @@ class TinyModelOffloadTest {
     private static long vaeStage;
     /** Every weight of both (what NONE keeps resident). */
     private static long allWeights;
+    /** The sizes above, for the assertion messages. */
+    private static String sizes;
 
     @BeforeAll
     static void sizes() {
@@ -59,7 +61,7 @@ class TinyModelOffloadTest {
             ditStage = SIZES.bytesOf(dit.stageParameters());
             vaeStage = SIZES.bytesOf(vae.stageParameters());
             allWeights = SIZES.bytesOf(dit.allParameters()) + SIZES.bytesOf(vae.allParameters());
-            System.out.printf("tiny model bytes: DiT block need %d, stage %d; VAE block need %d, stage %d; all %d%n",
+            sizes = String.format("tiny model bytes: DiT block need %d, stage %d; VAE block need %d, stage %d; all %d",
                     ditBlockNeed, ditStage, vaeBlockNeed, vaeStage, allWeights);
         }
     }
@@ -81,12 +83,12 @@ class TinyModelOffloadTest {
     @Test
     void blockOffloadUnderASmallBudgetIsBitIdenticalAndStaysWithinIt() {
         long budget = Math.max(ditBlockNeed, vaeBlockNeed);
-        assertTrue(budget < Math.max(ditStage, vaeStage), budget + " must be below what MODEL places");
+        assertTrue(budget < Math.max(ditStage, vaeStage), budget + " must be below what MODEL places; " + sizes);
 
         Video none = generate(Offload.NONE, Long.MAX_VALUE);
         Video model = generate(Offload.MODEL, Math.max(ditStage, vaeStage));
         Video block = generate(Offload.BLOCK, budget);
-        assertEquals(21, none.frameCount());
+        assertEquals(REQUEST.frames(), none.frameCount());
         for (int f = 0; f < none.frameCount(); f++) {
             assertArrayEquals(none.frame(f), model.frame(f), "MODEL frame " + f);
             assertArrayEquals(none.frame(f), block.frame(f), "BLOCK frame " + f);
@@ -94,22 +96,22 @@ class TinyModelOffloadTest {
 
         Map<String, Long> blockPeaks = block.provenance().devicePeakBytes();
         assertEquals(java.util.Set.of("transformer", "vae", "total"), blockPeaks.keySet());
-        assertEquals(ditBlockNeed, blockPeaks.get("transformer"));
-        assertEquals(vaeBlockNeed, blockPeaks.get("vae"));
-        assertEquals(budget, blockPeaks.get("total")); // one component at a time, its largest stage on top
+        assertEquals(ditBlockNeed, blockPeaks.get("transformer"), sizes);
+        assertEquals(vaeBlockNeed, blockPeaks.get("vae"), sizes);
+        assertEquals(budget, blockPeaks.get("total"), sizes); // one component at a time, its largest stage on top
         assertTrue(blockPeaks.get("total") <= budget);
 
         Map<String, Long> modelPeaks = model.provenance().devicePeakBytes();
-        assertEquals(ditStage, modelPeaks.get("transformer"));
-        assertEquals(vaeStage, modelPeaks.get("vae")); // the decoder only: the encoder is never placed
-        assertEquals(Math.max(ditStage, vaeStage), modelPeaks.get("total"));
+        assertEquals(ditStage, modelPeaks.get("transformer"), sizes);
+        assertEquals(vaeStage, modelPeaks.get("vae"), sizes); // the decoder only: the encoder is never placed
+        assertEquals(Math.max(ditStage, vaeStage), modelPeaks.get("total"), sizes);
 
-        assertEquals(allWeights, none.provenance().devicePeakBytes().get("total")); // everything resident
+        assertEquals(allWeights, none.provenance().devicePeakBytes().get("total"), sizes); // everything resident
     }
 
     @Test
     void aBudgetBelowTheLargestVaeStageIsRejectedAtBuildNamingTheBlock() {
-        assertTrue(vaeBlockNeed > ditBlockNeed, "the tiny VAE's stages are its largest blocks");
+        assertTrue(vaeBlockNeed > ditBlockNeed, "the tiny VAE's stages are its largest blocks; " + sizes);
         var e = assertThrows(IllegalArgumentException.class, () -> TinyModel.builder(ComponentOptions.defaults())
                 .offload(Offload.BLOCK).memoryBudget(vaeBlockNeed - 1).build());
         assertTrue(e.getMessage().contains("block vae.decoder.up_blocks.") && e.getMessage().contains(" bytes"),

@@ -1,10 +1,10 @@
 package io.hunyuan4j.golden;
 
 import ai.djl.Device;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.Denoiser;
+import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.config.JsonConfig;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
-import io.hunyuan4j.core.pipeline.Denoiser;
-import io.hunyuan4j.core.pipeline.LatentDecoder;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.TransformerConfig;
 import io.hunyuan4j.core.weights.LoadMode;

@@ -4,15 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.hunyuan4j.core.api.Denoiser;
+import io.hunyuan4j.core.api.DenoiserInput;
+import io.hunyuan4j.core.api.LatentDecoder;
+import io.hunyuan4j.core.api.PromptEmbeds;
+import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.pipeline.CancellationToken;
-import io.hunyuan4j.core.pipeline.Denoiser;
-import io.hunyuan4j.core.pipeline.DenoiserInput;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
-import io.hunyuan4j.core.pipeline.LatentDecoder;
 import io.hunyuan4j.core.pipeline.Latents;
-import io.hunyuan4j.core.pipeline.PromptEmbeds;
-import io.hunyuan4j.core.pipeline.PromptEncoder;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
 import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
@@ -122,12 +122,12 @@ public final class PipelineGolden implements GoldenComponent {
     static final class Recording {
         private Recording() {}
 
-        static final class Denoiser implements io.hunyuan4j.core.pipeline.Denoiser {
-            private final io.hunyuan4j.core.pipeline.Denoiser inner;
+        static final class Denoiser implements io.hunyuan4j.core.api.Denoiser {
+            private final io.hunyuan4j.core.api.Denoiser inner;
             private final NDManager keep;
             final List<NDArray> outputs = new ArrayList<>();
 
-            Denoiser(io.hunyuan4j.core.pipeline.Denoiser inner, NDManager keep) {
+            Denoiser(io.hunyuan4j.core.api.Denoiser inner, NDManager keep) {
                 this.inner = inner;
                 this.keep = keep;
             }

@@ -15,6 +15,5 @@ class PipelineGoldenTest {
         ComponentResult r = check.check(GoldenCheck.fixturesDir().resolve("pipeline"), GoldenOptions.float32());
         assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
         assertTrue(r.maxRelErr() <= 1e-3, r.line());
-        System.out.println(r.line());
     }
 }

@@ -13,7 +13,6 @@ class TextGoldenTest {
     void llamaMatchesFixture() {
         ComponentResult r = new GoldenCheck(List.of(new TextLlamaGolden()))
                 .check(GoldenCheck.fixturesDir().resolve("text_llama"), GoldenOptions.float32());
-        System.out.println(r.line());
         assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
         assertTrue(r.maxRelErr() <= 1e-4, r.line());
     }
@@ -22,7 +21,6 @@ class TextGoldenTest {
     void clipMatchesFixture() {
         ComponentResult r = new GoldenCheck(List.of(new TextClipGolden()))
                 .check(GoldenCheck.fixturesDir().resolve("text_clip"), GoldenOptions.float32());
-        System.out.println(r.line());
         assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
         assertTrue(r.maxRelErr() <= 1e-4, r.line());
     }
@@ -36,7 +34,6 @@ class TextGoldenTest {
     void llamaMatchesFixtureInBf16() {
         ComponentResult r = new GoldenCheck(List.of(new TextLlamaGolden()))
                 .check(GoldenCheck.fixturesDir().resolve("text_llama"), new GoldenOptions(ComputeDtype.BF16));
-        System.out.println(r.line());
         assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
         assertTrue(r.maxRelErr() <= GoldenOptions.BF16_TOLERANCE, r.line());
         assertTrue(r.maxRelErr() > 1e-4, "bf16 should differ from float32: " + r.line());
@@ -46,7 +43,6 @@ class TextGoldenTest {
     void clipMatchesFixtureInBf16() {
         ComponentResult r = new GoldenCheck(List.of(new TextClipGolden()))
                 .check(GoldenCheck.fixturesDir().resolve("text_clip"), new GoldenOptions(ComputeDtype.BF16));
-        System.out.println(r.line());
         assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
         assertTrue(r.maxRelErr() <= GoldenOptions.BF16_TOLERANCE, r.line());
         assertTrue(r.maxRelErr() > 1e-4, "bf16 should differ from float32: " + r.line());

@@ -8,9 +8,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
 import io.hunyuan4j.core.weights.DType;
 import io.hunyuan4j.core.weights.HalfFloats;
 import io.hunyuan4j.core.weights.LoadMode;
@@ -27,7 +27,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The VAE's bf16 path: golden parity at the bf16 tolerance, and a bf16 checkpoint loaded through load(). */
+/**
+ * The VAE in a bf16 pipeline: it decodes in float32 (bf16 decoder weights miss the bf16 bound on held-out
+ * fixtures; AutoencoderKLHunyuanVideo.create), so its golden results under BF16 are float32's, and a bf16
+ * checkpoint loads widened to float32.
+ */
 class VaeBf16Test {
 
     private static Path fixture() {
@@ -38,20 +42,16 @@ class VaeBf16Test {
     void goldenParityInBf16AndFloat32() {
         GoldenCheck check = new GoldenCheck(List.of(new VaeGolden()));
         ComponentResult bf16 = check.check(fixture(), new GoldenOptions(ComputeDtype.BF16));
-        System.out.println(bf16.line());
         assertEquals(ComponentResult.Status.PASS, bf16.status(), bf16.line());
-        assertTrue(bf16.maxRelErr() <= GoldenOptions.BF16_TOLERANCE, bf16.line());
-        assertTrue(bf16.maxRelErr() > 1e-4, "bf16 should differ from float32: " + bf16.line());
         ComponentResult fp32 = check.check(fixture(), GoldenOptions.float32());
-        System.out.println(fp32.line());
         assertEquals(ComponentResult.Status.PASS, fp32.status(), fp32.line());
         assertTrue(fp32.maxRelErr() <= 1e-4, fp32.line());
+        assertEquals(fp32.maxRelErr(), bf16.maxRelErr(), "the VAE computes in float32 under BF16: " + bf16.line());
     }
 
     /**
-     * The fixture's weights rounded to bf16, written as an F32 and a BF16 checkpoint: the BF16 load decodes within
-     * the bf16 tolerance of the float32 load, with float32 results, and encodes exactly as it (the encoder stays
-     * float32; AutoencoderKLHunyuanVideo.loader).
+     * The fixture's weights rounded to bf16, written as an F32 and a BF16 checkpoint: the BF16 checkpoint, loaded
+     * under BF16 compute, is widened to float32 and decodes and encodes exactly as the F32 one.
      */
     @Test
     void bf16CheckpointMatchesFloat32Load(@TempDir Path tmp) throws IOException {
@@ -78,7 +78,7 @@ class VaeBf16Test {
             try (AutoencoderKLHunyuanVideo ref = AutoencoderKLHunyuanVideo.load(d32, ComponentOptions.defaults());
                     AutoencoderKLHunyuanVideo low = AutoencoderKLHunyuanVideo.load(d16,
                             new ComponentOptions(Device.cpu(), ComputeDtype.BF16, LoadMode.EAGER))) {
-                assertEquals(ComputeDtype.BF16, low.computeDtype());
+                assertEquals(ComputeDtype.BF16, low.computeDtype(), "loaded for a bf16 pipeline");
                 NDArray expected = ref.decode(latent);
                 NDArray got = low.decode(latent);
                 assertEquals(DataType.FLOAT32, got.getDataType(), "float32 at the boundary");
@@ -89,9 +89,7 @@ class VaeBf16Test {
                 NDArray meanLow = low.encode(video).mean();
                 assertEquals(DataType.FLOAT32, meanLow.getDataType());
                 double encodeErr = GoldenCheck.maxRelErr(meanLow, meanRef);
-                System.out.println("tiny VAE bf16 vs float32 decode max_rel_err " + decodeErr + ", encode mean "
-                        + encodeErr);
-                assertTrue(decodeErr <= GoldenOptions.BF16_TOLERANCE && decodeErr > 0, "decode " + decodeErr);
+                assertEquals(0.0, decodeErr, "the decoder is float32 under BF16");
                 assertEquals(0.0, encodeErr, "the encoder is float32 under BF16");
             }
         }

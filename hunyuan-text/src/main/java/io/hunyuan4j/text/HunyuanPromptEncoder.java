@@ -2,12 +2,12 @@ package io.hunyuan4j.text;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.PromptEmbeds;
+import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.ops.ComputeDtype;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
-import io.hunyuan4j.core.pipeline.PromptEmbeds;
-import io.hunyuan4j.core.pipeline.PromptEncoder;
 import io.hunyuan4j.core.weights.Checkpoints;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;

@@ -1,8 +1,8 @@
 package io.hunyuan4j.text;
 
-import io.hunyuan4j.core.pipeline.ComponentOptions;
-import io.hunyuan4j.core.pipeline.PromptEncoder;
-import io.hunyuan4j.core.pipeline.PromptEncoderFactory;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.PromptEncoder;
+import io.hunyuan4j.core.api.PromptEncoderFactory;
 import java.nio.file.Path;
 
 /** ServiceLoader entry: builds {@link HunyuanPromptEncoder} from a diffusers-layout model folder. */

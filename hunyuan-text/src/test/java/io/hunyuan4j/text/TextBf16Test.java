@@ -8,12 +8,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.hunyuan4j.core.GoldenFiles;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.PromptEmbeds;
+import io.hunyuan4j.core.api.PromptEncoder;
+import io.hunyuan4j.core.api.PromptEncoderFactory;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
-import io.hunyuan4j.core.pipeline.PromptEmbeds;
-import io.hunyuan4j.core.pipeline.PromptEncoder;
-import io.hunyuan4j.core.pipeline.PromptEncoderFactory;
 import io.hunyuan4j.core.weights.Checkpoints;
 import io.hunyuan4j.core.weights.DType;
 import io.hunyuan4j.core.weights.LoadMode;
@@ -53,10 +53,10 @@ class TextBf16Test {
                         .sub(expected.attentionMask().toType(DataType.FLOAT32, false)).abs().max().getFloat());
                 double embeds = GoldenFiles.maxRelErr(got.promptEmbeds(), expected.promptEmbeds());
                 double pooled = GoldenFiles.maxRelErr(got.pooled(), expected.pooled());
-                System.out.println("tiny text " + mode + " bf16 vs float32 max_rel_err: prompt_embeds " + embeds
-                        + ", pooled " + pooled);
-                assertTrue(embeds <= GoldenFiles.BF16_TOLERANCE && embeds > 0, "prompt_embeds " + embeds);
-                assertTrue(pooled <= GoldenFiles.BF16_TOLERANCE && pooled > 0, "pooled " + pooled);
+                String errors = "tiny text " + mode + " bf16 vs float32 max_rel_err: prompt_embeds " + embeds
+                        + ", pooled " + pooled;
+                assertTrue(embeds <= GoldenFiles.BF16_TOLERANCE && embeds > 0, errors);
+                assertTrue(pooled <= GoldenFiles.BF16_TOLERANCE && pooled > 0, errors);
             }
         }
     }

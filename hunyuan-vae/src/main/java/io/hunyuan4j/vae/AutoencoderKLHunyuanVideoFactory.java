@@ -1,8 +1,8 @@
 package io.hunyuan4j.vae;
 
-import io.hunyuan4j.core.pipeline.ComponentOptions;
-import io.hunyuan4j.core.pipeline.LatentDecoder;
-import io.hunyuan4j.core.pipeline.LatentDecoderFactory;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.LatentDecoder;
+import io.hunyuan4j.core.api.LatentDecoderFactory;
 import java.nio.file.Path;
 
 /**

@@ -2,7 +2,7 @@ package io.hunyuan4j.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.hunyuan4j.core.offload.Offloader;
+import io.hunyuan4j.core.api.GroupOnloader;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.StateDict;
@@ -65,7 +65,7 @@ final class Decoder3D {
          * @param stage {@code mid_block} or {@code up_blocks.<i>}
          * @param parent the manager of the stage's input
          */
-        Offloader.Scope enter(String stage, NDManager parent);
+        GroupOnloader.Scope enter(String stage, NDManager parent);
     }
 
     /**
@@ -78,12 +78,12 @@ final class Decoder3D {
      */
     NDArray forward(NDArray hiddenStates, StageWeights weights) {
         NDArray h = Scope.apply(hiddenStates, convIn::forward);
-        try (Offloader.Scope mid = weights.enter("mid_block", h.getManager())) {
+        try (GroupOnloader.Scope mid = weights.enter("mid_block", h.getManager())) {
             h = Scope.consume(h, midBlock::forward);
         }
         for (int i = 0; i < upBlocks.size(); i++) {
             UpBlock3D upBlock = upBlocks.get(i);
-            try (Offloader.Scope up = weights.enter("up_blocks." + i, h.getManager())) {
+            try (GroupOnloader.Scope up = weights.enter("up_blocks." + i, h.getManager())) {
                 h = Scope.consume(h, upBlock::forward);
             }
         }

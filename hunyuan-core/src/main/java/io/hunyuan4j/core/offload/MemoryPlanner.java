@@ -2,6 +2,7 @@ package io.hunyuan4j.core.offload;
 
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.transformer.TokenChunks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,8 +42,8 @@ public final class MemoryPlanner {
     /** Fixed working memory of a block forward beyond its streams and feed-forward chunk (measured). */
     public static final long ENGINE_OVERHEAD_BYTES = 256L << 20;
 
-    /** Tokens per feed-forward chunk in the DiT (shared with the transformer's chunked feed-forward). */
-    public static final int FF_CHUNK_TOKENS = 8192;
+    /** Tokens per feed-forward chunk in the DiT: the transformer's {@link TokenChunks#CHUNK}. */
+    public static final int FF_CHUNK_TOKENS = TokenChunks.CHUNK;
     /** diffusers AutoencoderKLHunyuanVideo: tile_sample_min_height/width 256. */
     public static final int VAE_TILE = 256;
     /** diffusers AutoencoderKLHunyuanVideo: tile_sample_min_num_frames 16. */
@@ -146,7 +147,8 @@ public final class MemoryPlanner {
         Groups dit = groups(transformer, e, n -> match(n, "^(transformer_blocks\\.\\d+|single_transformer_blocks\\.\\d+|context_embedder)\\."));
         Groups llama = groups(textEncoder, e, n -> n.startsWith("embed_tokens.") ? HOST : match(n, "^(layers\\.\\d+)\\."));
         Groups clip = groups(textEncoder2, e, n -> match(n, "^(text_model\\.encoder\\.layers\\.\\d+)\\."));
-        Groups dec = groups(vae, e, n -> n.startsWith("encoder.") || n.startsWith("quant_conv.") ? HOST
+        // the VAE decodes in float32 under every compute dtype (hunyuan-vae, AutoencoderKLHunyuanVideo.create)
+        Groups dec = groups(vae, 4, n -> n.startsWith("encoder.") || n.startsWith("quant_conv.") ? HOST
                 : match(n, "^(decoder\\.up_blocks\\.\\d+|decoder\\.mid_block)\\."));
         Map.Entry<String, Long> largest = largestBlock(List.of(dit, llama, clip, dec));
         if (r.offload() == Offload.BLOCK && largest.getValue() > r.budgetBytes()) {
@@ -166,7 +168,7 @@ public final class MemoryPlanner {
         long carried = promptBytes(4);
         acc.place("prompt_embeds", carried);
         stages.add(stage(acc, r, "denoise.transformer", dit, ditPhases(dit, r, e)));
-        stages.add(stage(acc, r, "decode.vae", dec, List.of(new Phase("tile", dec.largest(""), vaeActivations(e)))));
+        stages.add(stage(acc, r, "decode.vae", dec, List.of(new Phase("tile", dec.largest(""), vaeActivations(4)))));
         return new MemoryPlan(r, stages, acc.peakBytes(), acc.peakStage(), largest);
     }
 

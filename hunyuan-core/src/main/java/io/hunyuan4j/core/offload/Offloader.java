@@ -2,10 +2,11 @@ package io.hunyuan4j.core.offload;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.hunyuan4j.core.api.GroupOnloader;
+import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.weights.Parameter;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,35 +19,38 @@ import org.slf4j.LoggerFactory;
  * no second copy. DJL 0.35 exposes no CUDA streams, so the next group is onloaded synchronously; on CPU the
  * "device" is host memory and the accounting shows what a GPU would hold.
  */
-public final class Offloader {
+public final class Offloader implements GroupOnloader {
 
     private static final Logger LOG = LoggerFactory.getLogger(Offloader.class);
 
     private final Device device;
     private final Offload mode;
     private final DeviceMemoryAccountant accountant;
-    private final long elementBytes;
 
     /**
      * @param device where onloaded weights go
      * @param mode the offload mode (for reports; callers decide what to onload)
-     * @param computeDtype the dtype weights take on the device, which sets their size
+     * @param computeDtype the pipeline's compute dtype; each weight's size comes from its own loader
+     *     ({@link Parameter#loadedBytes()}), since a component may keep float32 weights under bf16
      * @param accountant where placements are counted
      */
     public Offloader(Device device, Offload mode, ComputeDtype computeDtype, DeviceMemoryAccountant accountant) {
         this.device = device;
         this.mode = mode;
         this.accountant = accountant;
-        this.elementBytes = computeDtype == ComputeDtype.BF16 ? 2 : 4;
+        java.util.Objects.requireNonNull(computeDtype, "computeDtype");
     }
 
-    /** Device bytes of {@code params} in the compute dtype. */
+    /**
+     * Device bytes of {@code params}, each in the dtype its component loads it in (a component may keep float32
+     * weights under a bf16 pipeline, as the VAE does).
+     */
     public long bytesOf(List<Parameter> params) {
         long n = 0;
         for (Parameter p : params) {
-            n += p.shape().size();
+            n += p.loadedBytes();
         }
-        return n * elementBytes;
+        return n;
     }
 
     /** The mode. */
@@ -85,31 +89,18 @@ public final class Offloader {
         return new Onloaded(component, group, params, m, bytes);
     }
 
-    /**
-     * Onloads {@code group} of {@code owner} when {@code offloader} is set; otherwise a no-op scope, so a
-     * forward pass brackets its blocks the same way with and without offload.
-     */
-    public static Scope scope(@Nullable Offloader offloader, Offloadable owner, String group,
-            NDManager parent) {
-        if (offloader == null) {
-            return () -> { };
-        }
+    /** {@inheritDoc} */
+    @Override
+    public Onloaded onload(Offloadable owner, String group, NDManager parent) {
         List<Parameter> params = owner.parameterGroups().get(group);
         if (params == null) {
             throw new IllegalArgumentException(owner.component() + " has no parameter group '" + group + "'");
         }
-        return offloader.onload(owner.component(), group, params, parent);
+        return onload(owner.component(), group, params, parent);
     }
 
     /** A group resident on the device until closed. */
-    /** A resource scope whose close does not throw checked exceptions. */
-    @FunctionalInterface
-    public interface Scope extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    public final class Onloaded implements Scope {
+    public final class Onloaded implements GroupOnloader.Scope {
         private final String component;
         private final String group;
         private final List<Parameter> params;

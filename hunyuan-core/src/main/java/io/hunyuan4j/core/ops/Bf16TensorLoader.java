@@ -17,6 +17,11 @@ final class Bf16TensorLoader implements TensorLoader {
 
     /** {@inheritDoc} */
     @Override
+    public int elementBytes() {
+        return 2;
+    }
+
+    @Override
     public NDArray load(TensorSource source, String name, NDManager manager) {
         DType stored = source.info(name).dtype();
         if (!stored.isFloating()) {

@@ -160,10 +160,36 @@ public final class F {
      * {@code torch.nn.functional.conv3d} for x [B, C, T, H, W], w [O, C/groups, kT, kH, kW]. With w in another
      * dtype than x, the convolution runs in w's dtype and the result is returned in x's.
      *
+     * <p>With bf16 weights the convolution runs in the kernel library ({@code conv3d}), never as libtorch's
+     * bf16 convolution of the raw shapes, whose oneDNN kernels are unsafe for channel counts that are not a
+     * multiple of 16 on some CPUs (docs/bf16-cpu.md). Two exact rewrites, the same on every CPU:
+     * <ul>
+     *   <li>non-overlapping patches (stride = kernel, no padding, more than one tap: the DiT patch embedding)
+     *       are gathered by a reshape and multiplied as a bf16 {@code linear};</li>
+     *   <li>any other convolution gets zero input channels (in x and w) and zero output channels (in w and b)
+     *       up to the next multiple of 16; the extra outputs are sliced off. Convolutions whose channel
+     *       counts are multiples of 16 already (the large VAE convolutions) run unchanged.</li>
+     * </ul>
+     *
      * @param stride (t, h, w)
      * @param padding (t, h, w) zero padding
      */
     public static NDArray conv3d(NDArray x, NDArray w, @Nullable NDArray b, Shape stride, Shape padding) {
+        if (isBf16(w)) {
+            long[] s = stride.getShape();
+            long[] p = padding.getShape();
+            Kernels k = Kernels.require(x, "conv3d");
+            return b == null ? k.call("conv3d_nobias", x, w, s, p) : k.call("conv3d", x, w, b, s, p);
+        }
+        return conv3dFused(x, w, b, stride, padding);
+    }
+
+    /**
+     * libtorch's own convolution of the given shapes (DJL's {@code convolution}, oneDNN on CPU), x cast to w's
+     * dtype and the result to x's: what {@link #conv3d} does for float32 weights, and for bf16 weights the path
+     * it avoids. Kept for {@link Bf16Sweep}, which measures it.
+     */
+    static NDArray conv3dFused(NDArray x, NDArray w, @Nullable NDArray b, Shape stride, Shape padding) {
         NDArray xc = castToWeight(x, w);
         NDArray bc = b == null ? null : castToWeight(b, w);
         NDArray y = xc.getNDArrayInternal().convolution(xc, w, bc, stride, padding, new Shape(1, 1, 1), 1)

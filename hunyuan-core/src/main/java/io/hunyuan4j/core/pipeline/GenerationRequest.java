@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.pipeline;
 
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.PromptEmbeds;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -74,6 +75,13 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
     public static final float DEFAULT_TRUE_CFG_SCALE = 1.0f;
     /** diffusers {@code export_to_video} default. */
     public static final int DEFAULT_FPS = 24;
+    /**
+     * Largest height or width in pixels: 4x the model's 2K-class training sizes, far past what fits any device,
+     * so a typo fails here rather than as an allocation failure deep in the pipeline.
+     */
+    public static final int MAX_SIDE = 8192;
+    /** Most frames: eight times the reference's 129, as a guard against a typo. */
+    public static final int MAX_FRAMES = 1025;
     /** The most items one request may batch (prompts x videos per prompt): a guard against a typo, not a limit of the model. */
     public static final int MAX_BATCH = 64;
     /**
@@ -114,6 +122,9 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
         requireDivisibleBy16("width", width);
         if (frames < 1 || (frames - 1) % 4 != 0) {
             throw new IllegalArgumentException("frames must be 4k+1 (1, 5, 9, ..., 129) but is " + frames);
+        }
+        if (frames > MAX_FRAMES) {
+            throw new IllegalArgumentException("frames must be at most " + MAX_FRAMES + " but is " + frames);
         }
         if (steps < 1 || steps > MAX_STEPS) {
             throw new IllegalArgumentException("steps must be in [1, " + MAX_STEPS + "] but is " + steps);
@@ -172,6 +183,9 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
     private static void requireDivisibleBy16(String name, int v) {
         if (v < 16 || v % 16 != 0) {
             throw new IllegalArgumentException(name + " must be a positive multiple of 16 but is " + v);
+        }
+        if (v > MAX_SIDE) {
+            throw new IllegalArgumentException(name + " must be at most " + MAX_SIDE + " pixels but is " + v);
         }
     }
 

@@ -1,27 +1,34 @@
 package io.hunyuan4j.core.pipeline;
 
-import io.hunyuan4j.core.ops.HostArrays;
-import io.hunyuan4j.core.HunyuanException;
-import io.hunyuan4j.core.offload.DeviceMemoryAccountant;
-import io.hunyuan4j.core.offload.Offload;
-import io.hunyuan4j.core.offload.Offloadable;
-import io.hunyuan4j.core.offload.Offloader;
-import io.hunyuan4j.core.weights.LoadMode;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.HunyuanException;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.Denoiser;
+import io.hunyuan4j.core.api.DenoiserFactory;
+import io.hunyuan4j.core.api.DenoiserInput;
+import io.hunyuan4j.core.api.GroupOnloader;
+import io.hunyuan4j.core.api.LatentDecoder;
+import io.hunyuan4j.core.api.LatentDecoderFactory;
+import io.hunyuan4j.core.api.PromptEmbeds;
+import io.hunyuan4j.core.api.PromptEncoder;
+import io.hunyuan4j.core.api.PromptEncoderFactory;
+import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.offload.OffloadPlan;
 import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.ops.HostArrays;
 import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.Schedule;
 import io.hunyuan4j.core.scheduler.Scheduler;
 import io.hunyuan4j.core.scheduler.Velocity;
+import io.hunyuan4j.core.weights.LoadMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -31,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Text-to-video with HunyuanVideo: prompt encoder, DiT, flow-matching scheduler and VAE decoder, composed
- * through interfaces so this class does not depend on the text or VAE modules. {@link #generate} follows
- * diffusers' {@code HunyuanVideoPipeline.__call__} stage for stage.
+ * through the interfaces of {@code io.hunyuan4j.core.api} so this class depends on no model (docs/architecture.md);
+ * where weights live during a call is an {@link OffloadPlan}'s business. {@link #generate} follows diffusers'
+ * {@code HunyuanVideoPipeline.__call__} stage for stage.
  *
  * <pre>{@code
  * try (VideoPipeline pipe = VideoPipeline.fromPretrained(Path.of("HunyuanVideo"))) {
@@ -122,9 +130,9 @@ public final class VideoPipeline implements AutoCloseable {
     /**
      * Loads a diffusers-layout folder ({@code model_index.json}, {@code transformer/}, {@code vae/},
      * {@code text_encoder/}, {@code text_encoder_2/}, {@code tokenizer/}, {@code tokenizer_2/},
-     * {@code scheduler/}). The text and VAE implementations are found with {@link java.util.ServiceLoader}
-     * ({@link PromptEncoderFactory}, {@link LatentDecoderFactory}): put hunyuan-text and hunyuan-vae on the
-     * class path.
+     * {@code scheduler/}). The text, transformer and VAE implementations are found with
+     * {@link java.util.ServiceLoader} ({@link PromptEncoderFactory}, {@link DenoiserFactory},
+     * {@link LatentDecoderFactory}): put hunyuan-text and hunyuan-vae on the class path.
      *
      * @throws IllegalArgumentException if the folder or one of its component folders is missing (named), or the
      *     folder holds no weights
@@ -235,14 +243,13 @@ public final class VideoPipeline implements AutoCloseable {
             NDArray guidance = guidance(request, call);
             // 7. Denoising loop
             Denoising loop = new Denoising(sch, schedule, cond, guidance, listener, cancel);
-            DeviceMemoryAccountant accountant = new DeviceMemoryAccountant(memoryBudget);
-            Offloader offloader = new Offloader(device, offload, computeDtype, accountant);
+            OffloadPlan placement = offloadPlan();
             NDArray decoded;
-            try (Offloader.Scope resident = placeResident(offloader)) {
+            try (GroupOnloader.Scope resident = placement.resident()) {
                 NDArray denoised = stages.run("denoise",
-                        () -> placed(transformer, "denoise", offloader, call, () -> loop.run(latents, call)));
+                        () -> placement.run(transformer, "denoise", call, () -> loop.run(latents, call)));
                 checkCancelled(cancel, schedule.size());
-                decoded = stages.run("decode", () -> placed(vae, "decode", offloader, call, () -> decode(denoised)));
+                decoded = stages.run("decode", () -> placement.run(vae, "decode", call, () -> decode(denoised)));
             }
             List<float[]> rgb = stages.run("postprocess", () -> postprocess(decoded));
             Shape s = decoded.getShape(); // [B, 3, F, H, W]
@@ -250,7 +257,7 @@ public final class VideoPipeline implements AutoCloseable {
             for (int i = 0; i < rgb.size(); i++) {
                 Provenance provenance = new Provenance(request, i, model, sch.name(), sch.parameters(),
                         computeDtype, offload, request.initialLatents() == null ? seed + i : null, doTrueCfg,
-                        loop.evaluations, stages.timings(), devicePeaks(accountant),
+                        loop.evaluations, stages.timings(), placement.devicePeaks(),
                         rewrites.forItem(i, request.videosPerPrompt()));
                 videos.add(new Video((int) s.get(2), (int) s.get(3), (int) s.get(4), rgb.get(i), request.fps(),
                         provenance));
@@ -263,83 +270,24 @@ public final class VideoPipeline implements AutoCloseable {
         }
     }
 
-    /** The components whose weights the offloader places, in pipeline order (DiT, VAE). */
-    private static List<Offloadable> offloadables(Denoiser transformer, LatentDecoder vae) {
-        List<Offloadable> out = new java.util.ArrayList<>();
-        for (Object c : List.of(transformer, vae)) {
-            if (c instanceof Offloadable o) {
-                out.add(o);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * With offload NONE every weight of the DiT and the VAE is resident for the whole call: counted here (nothing
-     * moves) until the returned scope closes. Other modes place weights per stage ({@link #placed}).
-     */
-    private Offloader.Scope placeResident(Offloader offloader) {
-        if (offload != Offload.NONE) {
-            return () -> { };
-        }
-        DeviceMemoryAccountant acc = offloader.accountant();
-        acc.stage("resident");
-        Map<String, Long> placedBytes = new java.util.LinkedHashMap<>();
-        try {
-            for (Offloadable c : offloadables(transformer, vae)) {
-                long bytes = offloader.bytesOf(c.allParameters());
-                acc.place(c.component(), bytes);
-                placedBytes.put(c.component(), bytes);
-            }
-        } catch (RuntimeException e) {
-            placedBytes.forEach(acc::release);
-            throw e;
-        }
-        return () -> placedBytes.forEach(acc::release);
-    }
-
-    /**
-     * Runs one stage of {@code component} with its weights placed per the offload mode, through one
-     * {@link Offloader} and its accountant: NONE leaves them resident ({@link #placeResident}), MODEL onloads the
-     * component's {@link Offloadable#stageGroups() stage groups} for the stage, BLOCK lets the component onload
-     * one group at a time. A component that is not {@link Offloadable} just runs.
-     */
-    private <T> T placed(Object component, String stage, Offloader offloader, NDManager call, Supplier<T> work) {
-        if (!(component instanceof Offloadable c)) {
-            return work.get();
-        }
-        offloader.accountant().stage(stage);
-        switch (offload) {
-            case NONE -> {
-                return work.get();
-            }
-            case MODEL -> {
-                try (Offloader.Scope all = offloader.onload(c.component(), "all", c.stageParameters(), call)) {
-                    return work.get();
-                }
-            }
-            case BLOCK -> {
-                c.blockOffload(offloader);
-                try {
-                    return work.get();
-                } finally {
-                    c.blockOffload(null);
-                }
-            }
-            default -> throw new IllegalStateException("offload " + offload);
-        }
-    }
-
-    private static Map<String, Long> devicePeaks(DeviceMemoryAccountant acc) {
-        Map<String, Long> peaks = new java.util.LinkedHashMap<>(acc.peakByComponent());
-        peaks.put("total", acc.peakBytes());
-        return peaks;
+    /** Where the DiT's and the VAE's weights live during one call, under the offload mode and budget. */
+    private OffloadPlan offloadPlan() {
+        return OffloadPlan.of(offload, device, computeDtype, memoryBudget, List.of(transformer, vae));
     }
 
     /** {@code check_inputs}, plus the checks that need the model; returns the scheduler for this request. */
     private Scheduler checkInputs(GenerationRequest r) {
         if (closed) {
             throw new IllegalStateException("this VideoPipeline is closed");
+        }
+        long elements = 1;
+        for (long d : latentShape(r)) {
+            elements *= d; // at most 64 x 2^12 x 257 x 512^2: no overflow of long
+        }
+        if (elements > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the latents of " + r.batchSize() + " x " + r.height() + "x"
+                    + r.width() + "x" + r.frames() + " hold " + elements + " values, more than one array can ("
+                    + Integer.MAX_VALUE + "): make fewer videos per call, or smaller ones");
         }
         if (r.initialLatents() != null) {
             long[] expected = latentShape(r);
@@ -729,78 +677,37 @@ public final class VideoPipeline implements AutoCloseable {
         /**
          * Checks that the components fit together and builds the pipeline.
          *
-         * @throws IllegalArgumentException if the DiT's latent channels differ from the VAE's; if the memory
-         *     budget cannot hold what the offload mode places at once (naming the block or component and its
-         *     bytes); if MODEL or BLOCK offload meets a component not bound LAZY
+         * @throws IllegalArgumentException if the DiT's latent channels differ from the VAE's; if a component
+         *     declares a device or compute dtype other than this builder's (naming both); if the memory budget
+         *     cannot hold what the offload mode places at once (naming the block or component and its bytes); if
+         *     MODEL or BLOCK offload meets a component not bound LAZY
          */
         public VideoPipeline build() {
             if (transformer.inChannels() != vae.latentChannels()) {
                 throw new IllegalArgumentException("transformer in_channels " + transformer.inChannels()
                         + " must equal vae latent_channels " + vae.latentChannels());
             }
-            checkBudget(offloadables(transformer, vae));
+            requireSame("transformer", transformer.device(), transformer.computeDtype());
+            requireSame("textEncoder", textEncoder.device(), textEncoder.computeDtype());
+            requireSame("vae", vae.device(), vae.computeDtype());
+            OffloadPlan.of(offload, device, computeDtype, memoryBudget, List.of(transformer, vae)).checkBudget();
             return new VideoPipeline(this);
         }
 
         /**
-         * Before any work: offloaded components must be reloadable (bound LAZY), and the budget must hold every
-         * component at once (NONE), the largest component's stage groups (MODEL), or, for each component, its
-         * shared weights plus its largest stage group (BLOCK); the error names the largest need.
+         * The pipeline's device and compute dtype come from this builder alone: a component that declares its own
+         * must agree (one that declares none is not checked).
          */
-        private void checkBudget(List<Offloadable> components) {
-            Offloader sizes = new Offloader(device, offload, computeDtype, new DeviceMemoryAccountant());
-            if (offload != Offload.NONE) {
-                for (Offloadable c : components) {
-                    if (!c.reloadable()) {
-                        throw new IllegalArgumentException("offload " + offload + " needs the " + c.component()
-                                + " bound LAZY (ComponentOptions loadMode LAZY), so released weights can be re-read");
-                    }
-                }
+        private void requireSame(String component, @Nullable Device d, @Nullable ComputeDtype dtype) {
+            if (d != null && !d.equals(device)) {
+                throw new IllegalArgumentException(component + " device " + d + " differs from the pipeline's device "
+                        + device + "; load every component for the device given to the builder's device(...)");
             }
-            if (offload == Offload.NONE) {
-                long all = components.stream().mapToLong(c -> sizes.bytesOf(c.allParameters())).sum();
-                if (all > memoryBudget) {
-                    throw new IllegalArgumentException("memoryBudget " + memoryBudget + " bytes is smaller than the "
-                            + all + " bytes of weights that offload NONE keeps resident ("
-                            + String.join(" + ", components.stream().map(Offloadable::component).toList()) + ")");
-                }
-                return;
+            if (dtype != null && dtype != computeDtype) {
+                throw new IllegalArgumentException(component + " computeDtype " + dtype
+                        + " differs from the pipeline's computeDtype " + computeDtype
+                        + "; load every component in the dtype given to the builder's computeDtype(...)");
             }
-            String worst = null;
-            long worstNeed = -1;
-            long worstGroup = 0;
-            long worstShared = 0;
-            for (Offloadable c : components) {
-                var groups = c.parameterGroups();
-                long shared = sizes.bytesOf(groups.getOrDefault(Offloadable.SHARED, List.of()));
-                if (offload == Offload.MODEL) {
-                    long all = sizes.bytesOf(c.stageParameters());
-                    if (all > worstNeed) {
-                        worst = c.component();
-                        worstNeed = all;
-                    }
-                    continue;
-                }
-                for (String g : c.stageGroups()) {
-                    long group = g.equals(Offloadable.SHARED) ? 0 : sizes.bytesOf(groups.get(g));
-                    if (shared + group > worstNeed) {
-                        worst = c.component() + "." + g;
-                        worstNeed = shared + group;
-                        worstGroup = group;
-                        worstShared = shared;
-                    }
-                }
-            }
-            if (worst == null || worstNeed <= memoryBudget) {
-                return;
-            }
-            if (offload == Offload.MODEL) {
-                throw new IllegalArgumentException("memoryBudget " + memoryBudget + " bytes is smaller than the "
-                        + worst + " (" + worstNeed + " bytes) that offload MODEL places at once");
-            }
-            throw new IllegalArgumentException("memoryBudget " + memoryBudget + " bytes is smaller than block "
-                    + worst + " (" + worstGroup + " bytes, plus " + worstShared
-                    + " bytes of weights shared by every block of its component)");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.transformer;
 
 import io.hunyuan4j.core.ops.HostArrays;
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,16 +9,16 @@ import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.nn.Conv3d;
 import io.hunyuan4j.core.nn.Linear;
-import io.hunyuan4j.core.offload.Offloadable;
-import io.hunyuan4j.core.offload.Offloader;
+import io.hunyuan4j.core.api.Offloadable;
+import io.hunyuan4j.core.api.GroupOnloader;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
-import io.hunyuan4j.core.pipeline.Denoiser;
-import io.hunyuan4j.core.pipeline.DenoiserInput;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.Denoiser;
+import io.hunyuan4j.core.api.DenoiserInput;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
@@ -66,7 +67,9 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Map<String, List<Parameter>> groups;
     private final LoadMode loadMode;
-    private volatile @Nullable Offloader blockOffloader;
+    private volatile @Nullable GroupOnloader blockOffloader;
+    // the weight manager's device when this model created it (load, fromWeights); null for the constructors
+    private @Nullable Device device;
 
     /**
      * Builds the module tree and binds every weight of {@code w}.
@@ -167,7 +170,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      * @throws IllegalStateException if the weights are not bound {@link LoadMode#LAZY}
      */
     @Override
-    public void blockOffload(@Nullable Offloader offloader) {
+    public void blockOffload(@Nullable GroupOnloader offloader) {
         if (offloader != null && !reloadable()) {
             throw new IllegalStateException("block offload needs the transformer's weights bound LAZY (re-read"
                     + " from the checkpoint at each onload) but they are bound " + loadMode);
@@ -269,6 +272,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
                 weights.cap(); // any activation attached here by mistake now throws
             }
             model.owned.add(weights);
+            model.device = options.device();
             return model;
         } catch (RuntimeException e) {
             weights.close();
@@ -282,8 +286,18 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
     }
 
     /** The precision the forward pass computes in; inputs and the result are float32 either way. */
+    @Override
     public ComputeDtype computeDtype() {
         return computeDtype;
+    }
+
+    /**
+     * The device of the weight manager when the model was loaded ({@link #load}, {@link #fromWeights}); null when
+     * it was built from a caller's {@link StateDict}.
+     */
+    @Override
+    public @Nullable Device device() {
+        return device;
     }
 
     /** Every bound weight, in binding order. */
@@ -315,9 +329,9 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             IntermediateListener target = listener;
             listener = (name, value) -> target.onIntermediate(name, F.toFloat32(value));
         }
-        Offloader off = blockOffloader;
+        GroupOnloader off = blockOffloader;
         try (NDManager call = x.getManager().newSubManager();
-                Offloader.Scope sharedWeights = Offloader.scope(off, this, SHARED, call)) {
+                GroupOnloader.Scope sharedWeights = GroupOnloader.scope(off, this, SHARED, call)) {
             // checks create small temporaries: lend the inputs to the call scope first so those die with it
             InputChecks.tempAttachDistinct(call, input);
             float[][] hostMask = InputChecks.check(input, config);
@@ -340,7 +354,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             listener.onIntermediate("x_embedder", hiddenStates);
             NDArray maskFloat = input.encoderAttentionMask().toType(DataType.FLOAT32, false);
             NDArray encoderHiddenStates;
-            try (Offloader.Scope refiner = Offloader.scope(off, this, "context_embedder", call)) {
+            try (GroupOnloader.Scope refiner = GroupOnloader.scope(off, this, "context_embedder", call)) {
                 encoderHiddenStates = contextEmbedder.forward(text, input.timestep(),
                         maskFloat, hostMask, listener.prefixed("context_embedder"));
             }
@@ -354,14 +368,15 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             NDArray[] shared = {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin()};
             for (int i = 0; i < transformerBlocks.size(); i++) {
                 TransformerBlock block = transformerBlocks.get(i);
-                try (Offloader.Scope weights = Offloader.scope(off, this, "transformer_blocks." + i, call)) {
+                try (GroupOnloader.Scope weights = GroupOnloader.scope(off, this, "transformer_blocks." + i, call)) {
                     streams = inScope(call, streams, shared, listener.prefixed("transformer_blocks." + i),
                             (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb));
                 }
             }
             for (int i = 0; i < singleTransformerBlocks.size(); i++) {
                 SingleTransformerBlock block = singleTransformerBlocks.get(i);
-                try (Offloader.Scope weights = Offloader.scope(off, this, "single_transformer_blocks." + i, call)) {
+                try (GroupOnloader.Scope weights =
+                        GroupOnloader.scope(off, this, "single_transformer_blocks." + i, call)) {
                     streams = inScope(call, streams, shared, listener.prefixed("single_transformer_blocks." + i),
                             (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb));
                 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import io.hunyuan4j.core.offload.MemoryPlanner;
 import java.util.function.UnaryOperator;
 
 /**
@@ -13,10 +12,10 @@ import java.util.function.UnaryOperator;
  * ([tokens, mlp width], 4x the stream) exists for one chunk at a time. The function must treat tokens
  * independently (linear, activation, norm over channels); the result equals the unchunked one.
  */
-final class TokenChunks {
+public final class TokenChunks {
 
-    /** Tokens per chunk; the memory planner assumes the same. */
-    static final int CHUNK = MemoryPlanner.FF_CHUNK_TOKENS;
+    /** Tokens per chunk; the memory planner ({@code MemoryPlanner.FF_CHUNK_TOKENS}) reads it from here. */
+    public static final int CHUNK = 8192;
 
     private TokenChunks() {}
 

@@ -34,6 +34,11 @@ public final class Parameter {
         return shape;
     }
 
+    /** Bytes the tensor takes once loaded, in the dtype its component's loader makes. */
+    public long loadedBytes() {
+        return shape.size() * binding.elementBytes();
+    }
+
     /** Bytes of the stored tensor. */
     public long storedBytes() {
         return binding.storedBytes(name);

@@ -143,6 +143,10 @@ public final class StateDict {
         private final @Nullable TensorSource source;
         private final @Nullable NDManager manager;
         private final LoadMode mode;
+        int elementBytes() {
+            return loader.elementBytes();
+        }
+
         private final TensorLoader loader;
         private final String where;
         private final Map<String, Shape> shapes;

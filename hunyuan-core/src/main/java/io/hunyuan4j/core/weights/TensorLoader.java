@@ -11,6 +11,11 @@ public interface TensorLoader {
     /** Loads {@code name} from {@code source} into {@code manager}. */
     NDArray load(TensorSource source, String name, NDManager manager);
 
+    /** Bytes per element of the floating tensors this loader makes: what a weight costs once loaded. */
+    default int elementBytes() {
+        return 4;
+    }
+
     /** Float32 for every tensor: the reference's precision. */
     static TensorLoader float32() {
         return (source, name, manager) -> source.load(name, manager, DataType.FLOAT32);

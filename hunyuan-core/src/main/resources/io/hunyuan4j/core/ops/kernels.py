@@ -120,3 +120,64 @@ class Kernels(Module):
   def ones_like(self: __torch__.Kernels,
     x: Tensor) -> Tensor:
     return torch.ones_like(x)
+  def conv3d(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor,
+    stride: Tensor,
+    padding: Tensor) -> Tensor:
+    return (self).conv3d_safe(x, w, torch.to(b, ops.prim.dtype(w)), stride, padding)
+  def conv3d_nobias(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    stride: Tensor,
+    padding: Tensor) -> Tensor:
+    return (self).conv3d_safe(x, w, None, stride, padding)
+  def conv3d_safe(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    b: Optional[Tensor],
+    stride: Tensor,
+    padding: Tensor) -> Tensor:
+    dt = ops.prim.dtype(w)
+    xc = torch.to(x, dt)
+    s = [int(torch.select(stride, 0, 0)), int(torch.select(stride, 0, 1)), int(torch.select(stride, 0, 2))]
+    p = [int(torch.select(padding, 0, 0)), int(torch.select(padding, 0, 1)), int(torch.select(padding, 0, 2))]
+    o = torch.size(w, 0)
+    c = torch.size(w, 1)
+    kt = torch.size(w, 2)
+    kh = torch.size(w, 3)
+    kw = torch.size(w, 4)
+    patches = torch.eq(s, [kt, kh, kw]) and torch.eq(p, [0, 0, 0]) and torch.gt(kt * kh * kw, 1)
+    if patches:
+      n = torch.size(xc, 0)
+      t = torch.floordiv(torch.size(xc, 2), kt)
+      h = torch.floordiv(torch.size(xc, 3), kh)
+      wd = torch.floordiv(torch.size(xc, 4), kw)
+      xs = torch.slice(torch.slice(torch.slice(xc, 2, 0, t * kt), 3, 0, h * kh), 4, 0, wd * kw)
+      xv = torch.reshape(xs, [n, c, t, kt, h, kh, wd, kw])
+      cols = torch.reshape(torch.permute(xv, [0, 2, 4, 6, 1, 3, 5, 7]), [n * t * h * wd, c * kt * kh * kw])
+      y0 = torch.linear(cols, torch.reshape(w, [o, c * kt * kh * kw]), b)
+      y = torch.permute(torch.reshape(y0, [n, t, h, wd, o]), [0, 4, 1, 2, 3])
+    else:
+      pc = torch.remainder(16 - torch.remainder(c, 16), 16)
+      po = torch.remainder(16 - torch.remainder(o, 16), 16)
+      xp = xc
+      wp = w
+      if torch.gt(pc, 0):
+        xp = torch.constant_pad_nd(xc, [0, 0, 0, 0, 0, 0, 0, pc], 0.)
+        wp = torch.constant_pad_nd(wp, [0, 0, 0, 0, 0, 0, 0, pc], 0.)
+      bp = b
+      if torch.gt(po, 0):
+        wp = torch.constant_pad_nd(wp, [0, 0, 0, 0, 0, 0, 0, 0, 0, po], 0.)
+        if torch.__isnot__(b, None):
+          b0 = unchecked_cast(Tensor, b)
+          bp = torch.constant_pad_nd(b0, [0, po], 0.)
+        else:
+          bp = b
+      y1 = torch.conv3d(xp, wp, bp, s, p, [1, 1, 1], 1)
+      if torch.gt(po, 0):
+        y = torch.contiguous(torch.slice(y1, 1, 0, o))
+      else:
+        y = y1
+    return torch.to(y, ops.prim.dtype(x))

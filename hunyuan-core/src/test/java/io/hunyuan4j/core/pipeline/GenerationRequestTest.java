@@ -35,6 +35,8 @@ class GenerationRequestTest {
         rejects("frames must be 4k+1 (1, 5, 9, ..., 129) but is 0", () -> R.withFrames(0));
         rejects("height must be a positive multiple of 16 but is 250", () -> R.withSize(250, 512));
         rejects("width must be a positive multiple of 16 but is 500", () -> R.withSize(256, 500));
+        rejects("height must be at most 8192 pixels but is 65536", () -> R.withSize(65536, 512));
+        rejects("frames must be at most 1025 but is 4097", () -> R.withFrames(4097));
         rejects("steps must be in [1, 10000] but is 0", () -> R.withSteps(0));
         // every schedule array is sized steps + 1, which Integer.MAX_VALUE overflows
         rejects("steps must be in [1, 10000] but is 2147483647", () -> R.withSteps(Integer.MAX_VALUE));

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.offload.Offload;
-import io.hunyuan4j.core.offload.Offloadable;
+import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.offload.DeviceMemoryAccountant;
 import io.hunyuan4j.core.ops.ChunkedAttention;

@@ -1,6 +1,5 @@
 package io.hunyuan4j.core.pipeline;
 
-import io.hunyuan4j.core.HunyuanException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +11,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.hunyuan4j.core.HunyuanException;
+import io.hunyuan4j.core.api.PromptEmbeds;
+import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.pipeline.PromptRewriteException.Reason;
 import io.hunyuan4j.core.pipeline.PromptRewriter.Mode;
 import io.hunyuan4j.core.pipeline.ToyComponents.ToyDecoder;

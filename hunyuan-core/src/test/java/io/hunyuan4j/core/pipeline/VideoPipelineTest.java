@@ -1,14 +1,16 @@
 package io.hunyuan4j.core.pipeline;
 
-import io.hunyuan4j.core.offload.Offload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import io.hunyuan4j.core.api.PromptEmbeds;
+import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.ToyComponents.ToyDecoder;
 import io.hunyuan4j.core.pipeline.ToyComponents.ToyDenoiser;
 import io.hunyuan4j.core.pipeline.ToyComponents.ToyEncoder;
@@ -65,6 +67,18 @@ class VideoPipelineTest {
             assertEquals("flow-match-euler", v.provenance().scheduler());
             assertTrue(v.provenance().timings().keySet().containsAll(
                     List.of("encodePrompt", "prepareLatents", "denoise", "decode", "postprocess")));
+        }
+    }
+
+    /** A request whose latents cannot exist is refused by name before any model work, not by an allocation. */
+    @Test
+    void latentsTooLargeForOneArrayAreRefusedBeforeAnyWork() {
+        try (VideoPipeline pipe = pipeline(dit)) {
+            GenerationRequest huge = SMALL.withSize(8192, 8192).withFrames(1025).withVideosPerPrompt(8);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pipe.generateBatch(huge));
+            assertTrue(e.getMessage().contains("more than one array can"), e.getMessage());
+            assertEquals(0, dit.forwards.get());
+            assertEquals(0, text.encodes.get());
         }
     }
 
@@ -292,6 +306,35 @@ class VideoPipelineTest {
     }
 
     @Test
+    void componentDtypeMustBeThePipelines() {
+        ToyDecoder bf16 = new ToyDecoder() {
+            @Override
+            public ComputeDtype computeDtype() {
+                return ComputeDtype.BF16;
+            }
+        };
+        var e = assertThrows(IllegalArgumentException.class, () -> VideoPipeline.builder(dit, text, bf16).build());
+        assertTrue(e.getMessage().contains("vae computeDtype BF16 differs from the pipeline's computeDtype FLOAT32"),
+                e.getMessage());
+        try (VideoPipeline pipe = VideoPipeline.builder(dit, text, bf16).computeDtype(ComputeDtype.BF16).build()) {
+            assertEquals(ComputeDtype.BF16, pipe.computeDtype());
+        }
+    }
+
+    @Test
+    void componentDeviceMustBeThePipelines() {
+        ToyDecoder gpu = new ToyDecoder() {
+            @Override
+            public Device device() {
+                return Device.gpu();
+            }
+        };
+        var e = assertThrows(IllegalArgumentException.class, () -> VideoPipeline.builder(dit, text, gpu).build());
+        assertTrue(e.getMessage().contains("vae device " + Device.gpu() + " differs from the pipeline's device "
+                + Device.cpu()), e.getMessage());
+    }
+
+    @Test
     void fromPretrainedNamesTheMissingComponent(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("model_index.json"), "{\"_class_name\": \"HunyuanVideoPipeline\"}");
         for (String c : List.of("scheduler", "text_encoder", "tokenizer", "text_encoder_2", "tokenizer_2",
@@ -300,9 +343,8 @@ class VideoPipelineTest {
         }
         var e = assertThrows(IllegalArgumentException.class, () -> VideoPipeline.fromPretrained(dir));
         assertTrue(e.getMessage().contains("missing component vae/"), e.getMessage());
-        var e2 = assertThrows(IllegalArgumentException.class,
-                () -> VideoPipeline.fromPretrained(dir.resolve("nope")));
-        assertTrue(e2.getMessage().contains("does not exist"), e2.getMessage());
-        assertNotNull(e2);
+        Path missing = dir.resolve("nope");
+        var e2 = assertThrows(IllegalArgumentException.class, () -> VideoPipeline.fromPretrained(missing));
+        assertTrue(e2.getMessage().contains("model folder " + missing + " does not exist"), e2.getMessage());
     }
 }

@@ -3,7 +3,7 @@ package io.hunyuan4j.core.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.hunyuan4j.core.pipeline.DenoiserInput;
+import io.hunyuan4j.core.api.DenoiserInput;
 
 /** Seeded inputs shaped like the diffusers unit test's for a config. */
 final class TinyInputs {

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.DenoiserInput;
 import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
-import io.hunyuan4j.core.pipeline.DenoiserInput;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.TransformerConfig;
 import io.hunyuan4j.core.weights.LoadMode;
@@ -68,18 +68,14 @@ public final class TransformerBenchmark {
 
     static void run(Map<String, String> a, PrintStream out) throws IOException {
         ComputeDtype dtype = ComputeDtype.parse(a.getOrDefault("dtype", "fp32"));
-        int headDim = num(a, "head-dim", 128);
-        TransformerConfig c = new TransformerConfig(num(a, "channels", 16), num(a, "channels", 16),
-                num(a, "heads", 8), headDim, num(a, "dual", 4), num(a, "single", 8), num(a, "refiner", 2), 4.0f, 2,
-                1, TransformerConfig.RMS_NORM, true, num(a, "text-dim", 4096), num(a, "pooled-dim", 768), 256f,
-                ropeAxes(headDim));
+        TransformerConfig c = config(a);
         long frames = num(a, "frames", 33);
         long height = num(a, "height", 32);
         long width = num(a, "width", 32);
+        long n = frames / c.patchSizeT() * (height / c.patchSize()) * (width / c.patchSize());
         int textLen = num(a, "text-len", 64);
         int warmup = num(a, "warmup", 1);
         int iters = num(a, "iters", 3);
-        long n = frames / c.patchSizeT() * (height / c.patchSize()) * (width / c.patchSize());
         out.printf(Locale.ROOT, "config: %s%nlatent %dx%dx%dx%d -> %d video tokens + %d text tokens, %s%n",
                 c, c.inChannels(), frames, height, width, n, textLen, dtype);
 
@@ -89,23 +85,19 @@ public final class TransformerBenchmark {
         double flops = forwardFlops(c, n, textLen);
         try (NDManager weights = NDManager.newBaseManager(); NDManager calls = NDManager.newBaseManager()) {
             long t0 = System.nanoTime();
-            Map<String, Shape> shapes = HunyuanVideoTransformer3D.expectedShapes(c);
-            calls.getEngine().setRandomSeed(num(a, "seed", 0));
-            StateDict w = StateDict.load(new RandomWeights(shapes, num(a, "seed", 0)), weights, LoadMode.EAGER,
-                    dtype.loader(), "random");
-            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, AttentionBackends.defaultBackend(), dtype);
-            weights.cap();
-            long params = shapes.values().stream().mapToLong(Shape::size).sum();
-            out.printf(Locale.ROOT, "weights: %d tensors, %.1fM parameters, built in %.1f s%n", shapes.size(),
-                    params / 1e6, (System.nanoTime() - t0) / 1e9);
-            DenoiserInput in = inputs(calls, c, frames, height, width, textLen);
+            Setup setup = setup(a, dtype, weights, calls);
+            out.printf(Locale.ROOT, "weights: %d tensors, %.1fM parameters, built in %.1f s%n", setup.tensors(),
+                    setup.parameters() / 1e6, (System.nanoTime() - t0) / 1e9);
             List<Double> times = new ArrayList<>();
+            OutputSummary output = null;
             for (int i = 0; i < warmup + iters; i++) {
                 long s = System.nanoTime();
-                try (NDArray v = model.forward(in)) {
+                double sec;
+                try (NDArray v = setup.model().forward(setup.input())) {
                     v.getFloat(0, 0, 0, 0, 0); // force completion
+                    sec = (System.nanoTime() - s) / 1e9;
+                    output = OutputSummary.of(v); // after the clock stops
                 }
-                double sec = (System.nanoTime() - s) / 1e9;
                 if (i >= warmup) {
                     times.add(sec);
                 }
@@ -114,6 +106,9 @@ public final class TransformerBenchmark {
             double best = times.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
             double mean = times.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             double rate = flops / best;
+            if (output != null) {
+                out.println(output.line());
+            }
             out.printf(Locale.ROOT, "forward FLOPs: %.2f GFLOP (linear/conv 2MNK + attention 4 L^2 d h)%n",
                     flops / 1e9);
             out.printf(Locale.ROOT, "forward time: best %.3f s, mean %.3f s over %d; %.1f GFLOP/s%n", best, mean,
@@ -122,11 +117,73 @@ public final class TransformerBenchmark {
                     100 * rate / gemmFlops);
             out.printf(Locale.ROOT, "peak RSS (VmHWM): %.0f MiB%n", vm("VmHWM") / 1024.0);
             if (Boolean.parseBoolean(a.getOrDefault("profile", "false"))) {
-                profile(model, in, out);
+                profile(setup.model(), setup.input(), out);
             }
-            model.close();
+            setup.model().close();
         }
         attentionMemory(a.getOrDefault("attn-tokens", "8192,16384,32768"), c, out);
+    }
+
+    /** The DiT config the options describe (defaults: the benchmark's block structure, see the class notes). */
+    static TransformerConfig config(Map<String, String> a) {
+        int headDim = num(a, "head-dim", 128);
+        return new TransformerConfig(num(a, "channels", 16), num(a, "channels", 16), num(a, "heads", 8), headDim,
+                num(a, "dual", 4), num(a, "single", 8), num(a, "refiner", 2), 4.0f, 2, 1, TransformerConfig.RMS_NORM,
+                true, num(a, "text-dim", 4096), num(a, "pooled-dim", 768), 256f, ropeAxes(headDim));
+    }
+
+    /**
+     * The benchmarked DiT and its input, both from {@code --seed}: the same options give the same weights and
+     * input, so a forward of a fresh setup reproduces the benchmark's {@link OutputSummary}.
+     *
+     * @param tensors the number of weight tensors
+     * @param parameters the number of weights
+     */
+    record Setup(HunyuanVideoTransformer3D model, DenoiserInput input, int tensors, long parameters) { }
+
+    /** Builds the {@link Setup}: weights into {@code weights} (capped), the input into {@code calls}. */
+    static Setup setup(Map<String, String> a, ComputeDtype dtype, NDManager weights, NDManager calls) {
+        TransformerConfig c = config(a);
+        Map<String, Shape> shapes = HunyuanVideoTransformer3D.expectedShapes(c);
+        calls.getEngine().setRandomSeed(num(a, "seed", 0));
+        StateDict w = StateDict.load(new RandomWeights(shapes, num(a, "seed", 0)), weights, LoadMode.EAGER,
+                dtype.loader(), "random");
+        HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, AttentionBackends.defaultBackend(),
+                dtype);
+        weights.cap();
+        DenoiserInput in = inputs(calls, c, num(a, "frames", 33), num(a, "height", 32), num(a, "width", 32),
+                num(a, "text-len", 64));
+        return new Setup(model, in, shapes.size(), shapes.values().stream().mapToLong(Shape::size).sum());
+    }
+
+    /**
+     * What the forward computed, printed so runs can be compared (across dtypes, engines, machines) and checked
+     * against a direct call.
+     */
+    record OutputSummary(Shape shape, double mean, double meanAbs) {
+
+        static OutputSummary of(NDArray v) {
+            float[] x;
+            if (v.getDataType() == DataType.FLOAT32) {
+                x = v.toFloatArray();
+            } else {
+                try (NDArray f = v.toType(DataType.FLOAT32, true)) {
+                    x = f.toFloatArray();
+                }
+            }
+            double sum = 0;
+            double abs = 0;
+            for (float f : x) {
+                sum += f;
+                abs += Math.abs(f);
+            }
+            return new OutputSummary(v.getShape(), sum / x.length, abs / x.length);
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "forward output: shape %s, mean %.6e, mean |x| %.6e", shape, mean,
+                    meanAbs);
+        }
     }
 
     /**

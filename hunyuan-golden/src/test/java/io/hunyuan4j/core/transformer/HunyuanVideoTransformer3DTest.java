@@ -11,11 +11,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.DenoiserInput;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.ops.ComputeDtype;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
-import io.hunyuan4j.core.pipeline.DenoiserInput;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.golden.ComponentResult;
 import io.hunyuan4j.golden.GoldenCheck;
@@ -39,7 +39,6 @@ class HunyuanVideoTransformer3DTest {
     void goldenParity() {
         GoldenCheck check = new GoldenCheck(List.of(new TransformerGolden()));
         ComponentResult r = check.check(fixture(), GoldenOptions.float32());
-        System.out.println(r.line());
         assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
         assertTrue(r.maxRelErr() <= 1e-4, r.line());
     }

@@ -1,4 +1,4 @@
-package io.hunyuan4j.core.offload;
+package io.hunyuan4j.core.api;
 
 import io.hunyuan4j.core.weights.Parameter;
 import java.util.List;
@@ -6,8 +6,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A component whose weights the {@link Offloader} can move: it names its onload units (blocks) and, in BLOCK
- * mode, brackets each unit of its forward pass with an onload.
+ * A component whose weights the offloader ({@code io.hunyuan4j.core.offload.Offloader}) can move: it names its
+ * onload units (blocks) and, in BLOCK mode, brackets each unit of its forward pass with an onload through the
+ * {@link GroupOnloader} it was given.
  */
 public interface Offloadable {
 
@@ -24,7 +25,7 @@ public interface Offloadable {
      * Installs block-level offload for following forward passes, or removes it with null. The component's
      * weights must be bound LAZY (read on demand from the checkpoint).
      */
-    void blockOffload(@Nullable Offloader offloader);
+    void blockOffload(@Nullable GroupOnloader onloader);
 
     /** Name of the group of weights used outside the blocks. */
     String SHARED = "shared";

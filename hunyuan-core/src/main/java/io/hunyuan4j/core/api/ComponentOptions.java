@@ -1,4 +1,4 @@
-package io.hunyuan4j.core.pipeline;
+package io.hunyuan4j.core.api;
 
 import ai.djl.Device;
 import io.hunyuan4j.core.ops.ComputeDtype;

@@ -1,4 +1,4 @@
-package io.hunyuan4j.core.pipeline;
+package io.hunyuan4j.core.api;
 
 import java.nio.file.Path;
 

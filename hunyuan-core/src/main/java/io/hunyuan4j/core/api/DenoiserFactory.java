@@ -1,0 +1,14 @@
+package io.hunyuan4j.core.api;
+
+import java.nio.file.Path;
+
+/**
+ * Service ({@link java.util.ServiceLoader}) that builds a {@link Denoiser} from a diffusers {@code transformer/}
+ * folder, so the pipeline loads the DiT the way it loads the text encoders and the VAE, without depending on the
+ * model's package.
+ */
+public interface DenoiserFactory {
+
+    /** @param transformerDir the {@code transformer/} folder ({@code config.json} + safetensors) */
+    Denoiser load(Path transformerDir, ComponentOptions options);
+}

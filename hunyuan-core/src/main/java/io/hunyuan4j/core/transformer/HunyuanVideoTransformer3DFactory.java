@@ -1,0 +1,20 @@
+package io.hunyuan4j.core.transformer;
+
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.Denoiser;
+import io.hunyuan4j.core.api.DenoiserFactory;
+import java.nio.file.Path;
+
+/**
+ * The {@link DenoiserFactory} service of this package: loads {@link HunyuanVideoTransformer3D} from a diffusers
+ * {@code transformer/} folder, so the pipeline finds it with {@link java.util.ServiceLoader} as it finds the text
+ * encoders and the VAE.
+ */
+public final class HunyuanVideoTransformer3DFactory implements DenoiserFactory {
+
+    /** {@inheritDoc} */
+    @Override
+    public Denoiser load(Path transformerDir, ComponentOptions options) {
+        return HunyuanVideoTransformer3D.load(transformerDir, options);
+    }
+}

@@ -1,0 +1,60 @@
+package io.hunyuan4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hunyuan4j.golden.GoldenCheck;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code plan-memory} as README runs it, in both option spellings, and its usage errors. */
+class PlanMemoryCommandTest {
+
+    private static final String MANIFESTS = GoldenCheck.fixturesDir().resolve("manifests").toString();
+
+    private record Run(int code, String out, String err) { }
+
+    private static Run cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readmeCommandPrintsThePlanAndTheSummaryLine() {
+        Run r = cli("plan-memory", "--manifests", MANIFESTS, "--budget", "6GiB", "--offload", "block", "--height",
+                "720", "--width", "1280", "--frames", "129", "--dtype", "bf16");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("plan: 1280x720, 129 frames, offload=BLOCK, dtype=BF16", lines.get(0));
+        assertTrue(lines.get(1).matches("stage\\s+weights\\s+activations\\s+peak"), lines.get(1));
+        assertTrue(lines.get(lines.size() - 2).startsWith("largest block: transformer."), r.out());
+        assertTrue(lines.get(lines.size() - 1).matches("peak=\\d+\\.\\d+ GiB budget=6\\.00 GiB fits=(true|false)"),
+                r.out());
+        Run equals = cli("plan-memory", "--manifests=" + MANIFESTS, "--budget=6GiB", "--offload=block",
+                "--height=720", "--width=1280", "--frames=129", "--dtype=bf16");
+        assertEquals(r, equals, "--name=value means --name value");
+    }
+
+    @Test
+    void missingAndBadOptionsAreNamed() {
+        Run missing = cli("plan-memory", "--manifests", MANIFESTS, "--budget", "6GiB");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("Missing required options: '--offload=none|model|block', '--height=H',"
+                + " '--width=W', '--frames=F'"), missing.err());
+        Run budget = cli("plan-memory", "--manifests", MANIFESTS, "--budget", "6XB", "--offload", "block",
+                "--height", "720", "--width", "1280", "--frames", "129");
+        assertEquals(2, budget.code());
+        assertTrue(budget.err().startsWith("error: Invalid value for option '--budget': cannot parse size '6XB'"),
+                budget.err());
+        for (Run r : List.of(missing, budget)) {
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertEquals("", r.out());
+        }
+    }
+}
