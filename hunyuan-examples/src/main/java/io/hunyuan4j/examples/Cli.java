@@ -52,6 +52,11 @@ public final class Cli implements Callable<Integer> {
 
     private Cli() {}
 
+    /**
+     * Runs one command and exits with its code (see the class notes and {@code --help}).
+     *
+     * @param args the command and its options; {@code --help} lists them
+     */
     public static void main(String[] args) {
         io.hunyuan4j.core.runtime.Offline.ensure();
         int code = run(args, System.out, System.err);
