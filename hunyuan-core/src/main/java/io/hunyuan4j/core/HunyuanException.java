@@ -1,5 +1,7 @@
 package io.hunyuan4j.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception the SDK throws on purpose: a bad config ({@code ConfigException}), a malformed
  * checkpoint ({@code SafetensorsException}), weights that do not fit the model ({@code CheckpointMismatchException}),
@@ -14,7 +16,7 @@ public class HunyuanException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** A stage failure; {@code message} names the stage, {@code cause} is the engine's exception. */
-    public HunyuanException(String message, Throwable cause) {
+    public HunyuanException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fixture {@code pipeline}: diffusers' {@code HunyuanVideoPipeline.__call__} end to end with precomputed prompt
@@ -86,7 +88,7 @@ public final class PipelineGolden implements GoldenComponent {
         out.put("step_latents", NDArrays.stack(new NDList(stepLatents), 0));
         out.put("latents", stepLatents.get(stepLatents.size() - 1));
         out.put("noise_preds", NDArrays.stack(new NDList(dit.outputs), 0));
-        out.put("video_decoded_raw", vae.output);
+        out.put("video_decoded_raw", Objects.requireNonNull(vae.output, "the pipeline never decoded"));
         NDList items = new NDList();
         for (Video v : videos) {
             items.add(videoTensor(v, manager));
@@ -170,7 +172,7 @@ public final class PipelineGolden implements GoldenComponent {
         static final class Decoder implements LatentDecoder {
             private final LatentDecoder inner;
             private final NDManager keep;
-            NDArray output;
+            @Nullable NDArray output;
 
             Decoder(LatentDecoder inner, NDManager keep) {
                 this.inner = inner;

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,7 +123,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
         for (Parameter p : parameters) {
             Matcher m = DECODER_STAGE.matcher(p.name());
             String group = encoderSide(p.name()) ? ENCODER_GROUP : m.find() ? m.group(1) : SHARED;
-            g.get(group).add(p);
+            Objects.requireNonNull(g.get(group), group).add(p);
         }
         g.replaceAll((k, v) -> List.copyOf(v));
         return java.util.Collections.unmodifiableMap(g);

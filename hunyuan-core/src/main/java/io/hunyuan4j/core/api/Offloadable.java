@@ -3,6 +3,7 @@ package io.hunyuan4j.core.api;
 import io.hunyuan4j.core.weights.Parameter;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,7 +48,7 @@ public interface Offloadable {
     /** The parameters of {@link #stageGroups()}, in order. */
     default List<Parameter> stageParameters() {
         Map<String, List<Parameter>> groups = parameterGroups();
-        return stageGroups().stream().flatMap(g -> groups.get(g).stream()).toList();
+        return stageGroups().stream().flatMap(g -> Objects.requireNonNull(groups.get(g), g).stream()).toList();
     }
 
     /**
