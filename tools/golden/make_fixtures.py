@@ -6,7 +6,7 @@ diffusers' defaults, frame-wise when the video has more than 16 frames, `big.enc
 `enable_tiling(**tiling)`), so that tiled encoding is checked like tiled decoding.
 
     /usr/bin/python3 tools/golden/make_fixtures.py --spec tools/golden/spec_batch2.py \
-        --out hunyuan-examples/src/test/resources/golden-sets/batch2 --diffusers-src /tmp/diffusers/src
+        --out hunyuan-golden/src/test/resources/golden-sets/batch2 --diffusers-src /tmp/diffusers/src
 """
 import os
 import sys

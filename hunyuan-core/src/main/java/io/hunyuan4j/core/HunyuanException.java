@@ -1,5 +1,7 @@
 package io.hunyuan4j.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception the SDK throws on purpose: a bad config ({@code ConfigException}), a malformed
  * checkpoint ({@code SafetensorsException}), weights that do not fit the model ({@code CheckpointMismatchException}),
@@ -13,10 +15,12 @@ public class HunyuanException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    public HunyuanException(String message, Throwable cause) {
+    /** A stage failure; {@code message} names the stage, {@code cause} is the engine's exception. */
+    public HunyuanException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 
+    /** A failure described by {@code message}. */
     public HunyuanException(String message) {
         super(message);
     }

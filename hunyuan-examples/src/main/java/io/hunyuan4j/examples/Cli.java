@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -52,6 +53,11 @@ public final class Cli implements Callable<Integer> {
 
     private Cli() {}
 
+    /**
+     * Runs one command and exits with its code (see the class notes and {@code --help}).
+     *
+     * @param args the command and its options; {@code --help} lists them
+     */
     public static void main(String[] args) {
         io.hunyuan4j.core.runtime.Offline.ensure();
         int code = run(args, System.out, System.err);
@@ -148,7 +154,7 @@ public final class Cli implements Callable<Integer> {
     /** Bad usage found by the parser: one line naming the option and what it expects, then where the help is. */
     private static int usageError(ParameterException e, PrintStream err) {
         CommandSpec command = e.getCommandLine().getCommandSpec();
-        String message = e.getMessage();
+        String message = Objects.requireNonNullElse(e.getMessage(), "bad usage");
         if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
             String arg = u.getUnmatched().get(0);
             message = command.parent() == null ? "unknown command '" + arg + "'; expected one of " + commands(command)

@@ -10,6 +10,7 @@ import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.Schedule;
 import io.hunyuan4j.core.scheduler.Scheduler;
 import io.hunyuan4j.core.scheduler.Velocity;
+import io.hunyuan4j.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -54,6 +55,11 @@ public final class CustomScheduler {
         }
     }
 
+    /**
+     * Generates with the midpoint sampler.
+     *
+     * @param args {@code [MODEL_DIR]}; without it the embedded tiny model runs
+     */
     public static void main(String[] args) {
         boolean real = args.length > 0;
         VideoPipeline.Builder builder = real ? VideoPipeline.pretrained(Path.of(args[0]), ComponentOptions.defaults())

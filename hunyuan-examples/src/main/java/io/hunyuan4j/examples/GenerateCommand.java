@@ -16,6 +16,7 @@ import io.hunyuan4j.core.scheduler.FlowMatchHeunScheduler;
 import io.hunyuan4j.core.scheduler.Scheduler;
 import io.hunyuan4j.core.scheduler.SchedulerConfig;
 import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.testing.TinyModel;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

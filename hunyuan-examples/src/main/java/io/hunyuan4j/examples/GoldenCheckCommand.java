@@ -1,9 +1,9 @@
 package io.hunyuan4j.examples;
 
-import io.hunyuan4j.core.golden.ComponentResult;
-import io.hunyuan4j.core.golden.GoldenCheck;
-import io.hunyuan4j.core.golden.GoldenOptions;
 import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.golden.ComponentResult;
+import io.hunyuan4j.golden.GoldenCheck;
+import io.hunyuan4j.golden.GoldenOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

@@ -9,6 +9,7 @@ import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
 import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.testing.TinyModel;
 import java.nio.file.Path;
 
 /**
@@ -20,6 +21,11 @@ public final class LowMemoryTextToVideo {
 
     private LowMemoryTextToVideo() {}
 
+    /**
+     * Generates with lazy weights and model offload.
+     *
+     * @param args {@code [MODEL_DIR]}; without it the embedded tiny model runs
+     */
     public static void main(String[] args) {
         ComponentOptions lazy = new ComponentOptions(Device.cpu(), ComputeDtype.FLOAT32, LoadMode.LAZY);
         VideoPipeline.Builder builder = args.length > 0 ? VideoPipeline.pretrained(Path.of(args[0]), lazy)

@@ -12,6 +12,11 @@ public final class TextToImage {
 
     private TextToImage() {}
 
+    /**
+     * Generates one frame and writes it as PNG.
+     *
+     * @param args {@code [MODEL_DIR]}; without it the embedded tiny model runs
+     */
     public static void main(String[] args) {
         boolean real = args.length > 0;
         GenerationRequest request = GenerationRequest.of("A lighthouse on a cliff at sunset, oil painting")

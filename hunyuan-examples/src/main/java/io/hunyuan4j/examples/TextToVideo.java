@@ -4,6 +4,7 @@ import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
+import io.hunyuan4j.testing.TinyModel;
 import java.nio.file.Path;
 
 /**
@@ -15,6 +16,11 @@ public final class TextToVideo {
 
     private TextToVideo() {}
 
+    /**
+     * Generates a video and writes it as MP4.
+     *
+     * @param args {@code [MODEL_DIR]}; without it the embedded tiny model runs
+     */
     public static void main(String[] args) {
         boolean real = args.length > 0;
         GenerationRequest request = GenerationRequest.of("A cat walks on the grass, realistic").withSeed(42)

@@ -33,7 +33,7 @@ class ArchitectureTest {
     void importsEveryModule() {
         for (String pkg : new String[] {"io.hunyuan4j.core.api", "io.hunyuan4j.core.pipeline",
             "io.hunyuan4j.core.offload", "io.hunyuan4j.core.transformer", "io.hunyuan4j.vae", "io.hunyuan4j.text",
-            "io.hunyuan4j.examples"}) {
+            "io.hunyuan4j.examples", "io.hunyuan4j.golden", "io.hunyuan4j.testing"}) {
             if (!classes.containPackage(pkg)) {
                 throw new AssertionError("no classes imported from " + pkg + "; the rules below would pass vacuously");
             }

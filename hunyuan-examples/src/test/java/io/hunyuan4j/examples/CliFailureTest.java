@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import io.hunyuan4j.core.HunyuanException;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
+import io.hunyuan4j.testing.TinyModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,7 +50,7 @@ class CliFailureTest {
     }
 
     private Path model() throws IOException {
-        return TinyModelTest.writeDiffusersFolder(Files.createDirectories(dir.resolve("model")));
+        return TinyModel.writeDiffusersFolder(Files.createDirectories(dir.resolve("model")));
     }
 
     private void badModel(Path model, String... expected) {

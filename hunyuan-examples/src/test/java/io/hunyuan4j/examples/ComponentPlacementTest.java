@@ -8,6 +8,7 @@ import ai.djl.Device;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
+import io.hunyuan4j.testing.TinyModel;
 import org.junit.jupiter.api.Test;
 
 /** The pipeline's device and compute dtype come from its builder; the loaded components must agree. */

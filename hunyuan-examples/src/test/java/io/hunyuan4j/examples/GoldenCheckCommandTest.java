@@ -3,9 +3,9 @@ package io.hunyuan4j.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hunyuan4j.core.golden.ComponentResult;
-import io.hunyuan4j.core.golden.GoldenCheck;
-import io.hunyuan4j.core.golden.GoldenOptions;
+import io.hunyuan4j.golden.ComponentResult;
+import io.hunyuan4j.golden.GoldenCheck;
+import io.hunyuan4j.golden.GoldenOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

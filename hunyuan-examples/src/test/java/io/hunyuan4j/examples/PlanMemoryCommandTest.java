@@ -3,7 +3,7 @@ package io.hunyuan4j.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hunyuan4j.core.golden.GoldenCheck;
+import io.hunyuan4j.golden.GoldenCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

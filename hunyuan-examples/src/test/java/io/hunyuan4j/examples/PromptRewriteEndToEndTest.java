@@ -15,6 +15,7 @@ import io.hunyuan4j.core.pipeline.RewrittenPrompt;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
 import io.hunyuan4j.core.rewrite.ChatCompletionsRewriter;
+import io.hunyuan4j.testing.TinyModel;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

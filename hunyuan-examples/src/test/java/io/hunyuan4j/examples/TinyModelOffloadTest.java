@@ -17,6 +17,7 @@ import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.testing.TinyModel;
 import io.hunyuan4j.vae.AutoencoderKLHunyuanVideo;
 import io.hunyuan4j.vae.VaeTiling;
 import java.util.Map;

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
@@ -14,11 +12,9 @@ import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
 import io.hunyuan4j.core.weights.DType;
-import io.hunyuan4j.core.weights.InMemoryTensors;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.SafetensorsFile;
-import io.hunyuan4j.core.weights.SafetensorsWriter;
-import io.hunyuan4j.text.TinyTokenizers;
+import io.hunyuan4j.testing.TinyModel;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -156,54 +152,9 @@ class TinyModelTest {
         }
     }
 
-    /** The tiny model written as a downloaded HunyuanVideo folder looks (diffusers layout, sharded DiT). */
-    static Path writeDiffusersFolder(Path dir) throws IOException {
-        return writeDiffusersFolder(dir, DType.F32);
-    }
-
-    /**
-     * The same folder with the DiT and the Llama stored in {@code dtype}, as the published checkpoint stores them
-     * in BF16.
-     */
-    static Path writeDiffusersFolder(Path dir, DType dtype) throws IOException {
-        Files.writeString(dir.resolve("model_index.json"), """
-                {"_class_name": "HunyuanVideoPipeline", "_diffusers_version": "0.32.0",
-                 "scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"],
-                 "text_encoder": ["transformers", "LlamaModel"], "text_encoder_2": ["transformers", "CLIPTextModel"],
-                 "tokenizer": ["transformers", "PreTrainedTokenizerFast"], "tokenizer_2": ["transformers", "CLIPTokenizer"],
-                 "transformer": ["diffusers", "HunyuanVideoTransformer3DModel"],
-                 "vae": ["diffusers", "AutoencoderKLHunyuanVideo"]}
-                """);
-        for (String c : TinyModel.COMPONENTS) {
-            Path folder = Files.createDirectories(dir.resolve(c));
-            Files.writeString(folder.resolve("config.json"), TinyModel.configJson(c));
-            InMemoryTensors weights = TinyModel.weights(c);
-            SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
-            try (NDManager m = NDManager.newBaseManager()) { // the writer reads the arrays when it writes
-                if (dtype != DType.F32 && (c.equals("transformer") || c.equals("text_encoder"))) {
-                    for (String name : weights.names()) {
-                        w.add(name, weights.load(name, m, DataType.FLOAT32), dtype);
-                    }
-                } else {
-                    w.addAll(weights);
-                }
-                switch (c) {
-                    // the DiT sharded as the released checkpoint is, with a small shard size to get several shards
-                    case "transformer" -> w.writeSharded(folder, "diffusion_pytorch_model", w.totalBytes() / 3);
-                    case "vae" -> w.write(folder.resolve("diffusion_pytorch_model.safetensors"));
-                    default -> w.write(folder.resolve("model.safetensors"));
-                }
-            }
-        }
-        Files.createDirectories(dir.resolve("scheduler"));
-        Files.writeString(dir.resolve("scheduler/scheduler_config.json"), TinyModel.configJson("scheduler"));
-        TinyTokenizers.write(dir); // tokenizer/ and tokenizer_2/
-        return dir;
-    }
-
     @Test
     void diffusersFolderLoadsInOneLineAndGeneratesTheTinyModelsFrames(@TempDir Path dir) throws IOException {
-        Path model = writeDiffusersFolder(dir);
+        Path model = TinyModel.writeDiffusersFolder(dir);
         try (Stream<Path> shards = Files.list(model.resolve("transformer"))) {
             assertTrue(shards.filter(p -> p.toString().endsWith(".safetensors")).count() >= 3);
         }
@@ -230,7 +181,7 @@ class TinyModelTest {
     @Test
     void bf16ShardedFolderAsPublishedLoadsInBothComputeDtypesAndWithBlockOffload(@TempDir Path dir)
             throws IOException {
-        Path model = writeDiffusersFolder(dir, DType.BF16);
+        Path model = TinyModel.writeDiffusersFolder(dir, DType.BF16);
         try (SafetensorsFile shard = SafetensorsFile.open(Files.list(model.resolve("transformer"))
                 .filter(p -> p.toString().endsWith(".safetensors")).findFirst().orElseThrow())) {
             assertTrue(shard.names().stream().allMatch(n -> shard.info(n).dtype() == DType.BF16));

@@ -32,6 +32,7 @@ public record ClipConfig(int vocabSize, int hiddenSize, int intermediateSize, in
         GELU_TANH
     }
 
+    /** Checks the bounds ({@code Limits}) and the consistency of the values. */
     public ClipConfig {
         // bounds first: the layer list and every shape are sized from these (see Limits)
         Limits.require("vocab_size", vocabSize, 1, Limits.MAX_VOCAB);

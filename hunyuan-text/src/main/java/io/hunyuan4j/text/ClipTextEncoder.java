@@ -64,7 +64,7 @@ public final class ClipTextEncoder {
     /**
      * Runs the model.
      *
-     * @param inputIds INT64 [B, L], L <= max_position_embeddings
+     * @param inputIds INT64 [B, L], {@code L <= max_position_embeddings}
      * @param outputHiddenStates whether to return every hidden state
      */
     public Output forward(NDArray inputIds, boolean outputHiddenStates) {

@@ -67,6 +67,7 @@ public final class HunyuanPromptEncoder implements PromptEncoder {
      */
     public record Encoding(PromptEmbeds embeds, List<Integer> llamaTruncatedTokens, List<Integer> clipTruncatedTokens) {
 
+        /** Copies the lists. */
         public Encoding {
             llamaTruncatedTokens = List.copyOf(llamaTruncatedTokens);
             clipTruncatedTokens = List.copyOf(clipTruncatedTokens);

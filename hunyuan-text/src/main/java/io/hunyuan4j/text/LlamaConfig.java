@@ -39,6 +39,7 @@ public record LlamaConfig(int vocabSize, int hiddenSize, int intermediateSize, i
     public record RopeScaling(double factor, double lowFreqFactor, double highFreqFactor,
             int originalMaxPositionEmbeddings) {
 
+        /** Checks that the factors are finite and ordered. */
         public RopeScaling {
             if (!(factor > 0) || !Double.isFinite(factor) || !(highFreqFactor > lowFreqFactor)
                     || !Double.isFinite(highFreqFactor) || !(lowFreqFactor > 0) || originalMaxPositionEmbeddings <= 0) {
@@ -49,6 +50,7 @@ public record LlamaConfig(int vocabSize, int hiddenSize, int intermediateSize, i
         }
     }
 
+    /** Checks the bounds ({@code Limits}) and the consistency of the values. */
     public LlamaConfig {
         // bounds first: the layer list and every shape are sized from these (see Limits)
         Limits.require("vocab_size", vocabSize, 1, Limits.MAX_VOCAB);

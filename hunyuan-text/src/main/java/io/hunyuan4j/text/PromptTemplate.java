@@ -32,6 +32,7 @@ public record PromptTemplate(String template, @Nullable Integer cropStart) {
     /** diffusers {@code DEFAULT_PROMPT_TEMPLATE["crop_start"]}: the template's tokens before the user text, BOS included, under the Llama 3 tokenizer. */
     public static final int HUNYUAN_VIDEO_CROP_START = 95;
 
+    /** Checks that the template holds the placeholder exactly once and that {@code cropStart} is not negative. */
     public PromptTemplate {
         int at = template.indexOf(PLACEHOLDER);
         if (at < 0 || template.indexOf(PLACEHOLDER, at + 1) >= 0) {

@@ -16,6 +16,7 @@ import java.util.Arrays;
  */
 public record TokenizedBatch(long[][] inputIds, long[][] attentionMask, int[] truncated) {
 
+    /** Checks that the arrays describe the same rows. */
     public TokenizedBatch {
         if (inputIds.length != attentionMask.length || inputIds.length != truncated.length) {
             throw new IllegalArgumentException("inputIds, attentionMask and truncated must have one row per prompt"

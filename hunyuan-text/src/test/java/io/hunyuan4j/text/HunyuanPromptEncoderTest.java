@@ -10,11 +10,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.GoldenFiles;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.PromptEmbeds;
 import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.api.PromptEncoderFactory;
-import io.hunyuan4j.core.golden.GoldenCheck;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
@@ -60,8 +60,8 @@ class HunyuanPromptEncoderTest {
             assertTrue(sums[2] > 20, "Chinese and emoji tokenize byte by byte: " + sums[2]);
             // a negative prompt is just another call, and a row does not depend on its batch
             PromptEmbeds alone = encoder.encode(List.of(prompts.get(2)), m);
-            assertTrue(GoldenCheck.maxRelErr(alone.promptEmbeds().get(0), e.promptEmbeds().get(2)) < 1e-5);
-            assertTrue(GoldenCheck.maxRelErr(alone.pooled().get(0), e.pooled().get(2)) < 1e-5);
+            assertTrue(GoldenFiles.maxRelErr(alone.promptEmbeds().get(0), e.promptEmbeds().get(2)) < 1e-5);
+            assertTrue(GoldenFiles.maxRelErr(alone.pooled().get(0), e.pooled().get(2)) < 1e-5);
             // LAZY streams: nothing of the Llama stays resident after a call
             for (Parameter p : hp.textEncoder().parameters()) {
                 assertFalse(p.isLoaded(), p.name() + " still resident");
@@ -78,7 +78,7 @@ class HunyuanPromptEncoderTest {
             assertTrue(eager.textEncoder().parameters().stream().allMatch(Parameter::isLoaded));
             PromptEmbeds a = eager.encode(List.of("a red fox"), m);
             PromptEmbeds b = lazy.encode(List.of("a red fox"), m);
-            assertEquals(0.0, GoldenCheck.maxRelErr(a.promptEmbeds(), b.promptEmbeds()), 1e-7);
+            assertEquals(0.0, GoldenFiles.maxRelErr(a.promptEmbeds(), b.promptEmbeds()), 1e-7);
         }
     }
 
@@ -155,7 +155,7 @@ class HunyuanPromptEncoderTest {
             TinyTokenizers.writeClipVocabAndMerges(t2);
             try (HunyuanPromptEncoder b = HunyuanPromptEncoder.load(model, LAZY)) {
                 NDArray pooled = b.encode(List.of("the cat sat"), m).pooled();
-                assertEquals(0.0, GoldenCheck.maxRelErr(pooled, reference.pooled()), 1e-7);
+                assertEquals(0.0, GoldenFiles.maxRelErr(pooled, reference.pooled()), 1e-7);
             }
         }
     }

@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.hunyuan4j.core.GoldenFiles;
 import io.hunyuan4j.core.config.JsonConfig;
-import io.hunyuan4j.core.golden.GoldenCheck;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.weights.CheckpointMismatchException;
 import io.hunyuan4j.core.weights.StateDict;
@@ -25,7 +25,7 @@ class RealSizeBindingTest {
     record Manifest(JsonConfig config, Map<String, Shape> tensors) { }
 
     static Manifest manifest(String file) throws Exception {
-        Path p = GoldenCheck.fixturesDir().resolve("manifests").resolve(file);
+        Path p = GoldenFiles.dir().resolve("manifests").resolve(file);
         JsonObject root = JsonParser.parseString(Files.readString(p)).getAsJsonObject();
         Map<String, Shape> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : root.getAsJsonObject("tensors").entrySet()) {

@@ -7,12 +7,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.hunyuan4j.core.GoldenFiles;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.PromptEmbeds;
 import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.api.PromptEncoderFactory;
-import io.hunyuan4j.core.golden.GoldenCheck;
-import io.hunyuan4j.core.golden.GoldenOptions;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.Checkpoints;
@@ -52,12 +51,12 @@ class TextBf16Test {
                 assertEquals(DataType.FLOAT32, got.pooled().getDataType());
                 assertEquals(0f, got.attentionMask().toType(DataType.FLOAT32, false)
                         .sub(expected.attentionMask().toType(DataType.FLOAT32, false)).abs().max().getFloat());
-                double embeds = GoldenCheck.maxRelErr(got.promptEmbeds(), expected.promptEmbeds());
-                double pooled = GoldenCheck.maxRelErr(got.pooled(), expected.pooled());
+                double embeds = GoldenFiles.maxRelErr(got.promptEmbeds(), expected.promptEmbeds());
+                double pooled = GoldenFiles.maxRelErr(got.pooled(), expected.pooled());
                 String errors = "tiny text " + mode + " bf16 vs float32 max_rel_err: prompt_embeds " + embeds
                         + ", pooled " + pooled;
-                assertTrue(embeds <= GoldenOptions.BF16_TOLERANCE && embeds > 0, errors);
-                assertTrue(pooled <= GoldenOptions.BF16_TOLERANCE && pooled > 0, errors);
+                assertTrue(embeds <= GoldenFiles.BF16_TOLERANCE && embeds > 0, errors);
+                assertTrue(pooled <= GoldenFiles.BF16_TOLERANCE && pooled > 0, errors);
             }
         }
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.LongUnaryOperator;
 import java.util.function.UnaryOperator;
 
@@ -277,7 +278,7 @@ final class Tiler {
                 above = current;
             }
         }
-        return out;
+        return Objects.requireNonNull(out, "no tile"); // every axis has at least one span
     }
 
     /**
@@ -320,7 +321,7 @@ final class Tiler {
                 }
             }
         }
-        return out;
+        return Objects.requireNonNull(out, "no tile"); // every axis has at least one span
     }
 
     /** A blended tile and the scope that frees it. */

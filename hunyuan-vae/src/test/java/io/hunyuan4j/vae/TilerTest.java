@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.hunyuan4j.core.golden.GoldenCheck;
+import io.hunyuan4j.core.GoldenFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -95,8 +95,8 @@ class TilerTest {
             NDArray got = new Tiler(t, R, TR).decode(z, TilerTest::fakeDecode);
             NDArray ref = Reference.decode(z, t);
             assertEquals(ref.getShape(), got.getShape(), t + " " + latent);
-            assertTrue(GoldenCheck.maxRelErr(got, ref) < 1e-6, t + " " + latent + ": "
-                    + GoldenCheck.maxRelErr(got, ref));
+            assertTrue(GoldenFiles.maxRelErr(got, ref) < 1e-6, t + " " + latent + ": "
+                    + GoldenFiles.maxRelErr(got, ref));
         }
     }
 
@@ -108,8 +108,8 @@ class TilerTest {
             NDArray got = new Tiler(t, R, TR).encode(x, TilerTest::fakeEncode);
             NDArray ref = Reference.encode(x, t);
             assertEquals(ref.getShape(), got.getShape(), t + " " + video);
-            assertTrue(GoldenCheck.maxRelErr(got, ref) < 1e-6, t + " " + video + ": "
-                    + GoldenCheck.maxRelErr(got, ref));
+            assertTrue(GoldenFiles.maxRelErr(got, ref) < 1e-6, t + " " + video + ": "
+                    + GoldenFiles.maxRelErr(got, ref));
         }
     }
 

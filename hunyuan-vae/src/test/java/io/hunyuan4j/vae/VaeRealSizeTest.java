@@ -11,9 +11,9 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.hunyuan4j.core.GoldenFiles;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.config.JsonConfig;
-import io.hunyuan4j.core.golden.GoldenCheck;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.weights.CheckpointMismatchException;
@@ -39,7 +39,7 @@ class VaeRealSizeTest {
 
     @BeforeAll
     static void readManifest() throws Exception {
-        Path file = GoldenCheck.fixturesDir().resolve("manifests").resolve("vae.json");
+        Path file = GoldenFiles.dir().resolve("manifests").resolve("vae.json");
         JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
         config = VaeConfig.fromJson(JsonConfig.of(file + "#config", root.getAsJsonObject("config")));
         numParameters = root.get("num_parameters").getAsLong();

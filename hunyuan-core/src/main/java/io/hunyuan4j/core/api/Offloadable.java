@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,7 +70,7 @@ public interface Offloadable {
     /** The parameters of {@link #stageGroups()}, in order. */
     default List<Parameter> stageParameters() {
         Map<String, List<Parameter>> groups = parameterGroups();
-        return stageGroups().stream().flatMap(g -> groups.get(g).stream()).toList();
+        return stageGroups().stream().flatMap(g -> Objects.requireNonNull(groups.get(g), g).stream()).toList();
     }
 
     /**

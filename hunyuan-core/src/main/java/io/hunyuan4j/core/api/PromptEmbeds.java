@@ -13,6 +13,7 @@ import java.util.List;
  */
 public record PromptEmbeds(NDArray promptEmbeds, NDArray attentionMask, NDArray pooled, List<Integer> truncatedTokens) {
 
+    /** Copies the list. */
     public PromptEmbeds {
         truncatedTokens = List.copyOf(truncatedTokens);
     }

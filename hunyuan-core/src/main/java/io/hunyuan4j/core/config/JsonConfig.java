@@ -101,14 +101,17 @@ public final class JsonConfig {
         return new JsonConfig(source + "#" + key, e.getAsJsonObject());
     }
 
+    /** {@return the integer at {@code key}, or {@code def} when absent} */
     public int getInt(String key, int def) {
         return has(key) ? intValue(key, value(key)) : markDefault(key, def);
     }
 
+    /** {@return the integer at {@code key}, which is required} */
     public int getInt(String key) {
         return intValue(key, required(key));
     }
 
+    /** {@return the integer at {@code key}, or {@code def} when absent} */
     public long getLong(String key, long def) {
         if (!has(key)) {
             read.add(key);
@@ -125,14 +128,17 @@ public final class JsonConfig {
         }
     }
 
+    /** {@return the number at {@code key} as a float, or {@code def} when absent} */
     public float getFloat(String key, float def) {
         return has(key) ? floatValue(key, value(key)) : markDefault(key, def);
     }
 
+    /** {@return the number at {@code key} as a float, which is required} */
     public float getFloat(String key) {
         return floatValue(key, required(key));
     }
 
+    /** {@return the number at {@code key}, or {@code def} when absent} */
     public double getDouble(String key, double def) {
         if (!has(key)) {
             read.add(key);
@@ -141,6 +147,7 @@ public final class JsonConfig {
         return floatOrDouble(key, value(key));
     }
 
+    /** {@return the boolean at {@code key}, or {@code def} when absent} */
     public boolean getBoolean(String key, boolean def) {
         if (!has(key)) {
             read.add(key);
@@ -153,6 +160,7 @@ public final class JsonConfig {
         return e.getAsBoolean();
     }
 
+    /** {@return the string at {@code key}, or {@code def} when absent} */
     public String getString(String key, String def) {
         if (!has(key)) {
             read.add(key);
@@ -161,15 +169,18 @@ public final class JsonConfig {
         return stringValue(key, value(key));
     }
 
+    /** {@return the string at {@code key}, or null when absent} */
     public @Nullable String getStringOrNull(String key) {
         read.add(key);
         return has(key) ? stringValue(key, json.get(key)) : null;
     }
 
+    /** {@return the string at {@code key}, which is required} */
     public String getString(String key) {
         return stringValue(key, required(key));
     }
 
+    /** {@return the integer array at {@code key}, or a copy of {@code def} when absent} */
     public int[] getIntArray(String key, int... def) {
         if (!has(key)) {
             read.add(key);
@@ -197,6 +208,7 @@ public final class JsonConfig {
         return out;
     }
 
+    /** {@return the string array at {@code key}, or {@code def} when absent} */
     public List<String> getStringList(String key, List<String> def) {
         if (!has(key)) {
             read.add(key);

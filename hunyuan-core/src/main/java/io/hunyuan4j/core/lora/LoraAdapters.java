@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -151,14 +152,14 @@ public final class LoraAdapters implements AutoCloseable {
             }
         }
         Map<String, List<Term>> next = new LinkedHashMap<>();
-        weightsByName.forEach((n, w) -> loaded.get(n).factors().forEach((module, f) ->
+        weightsByName.forEach((n, w) -> Objects.requireNonNull(loaded.get(n), n).factors().forEach((module, f) ->
                 next.computeIfAbsent(module, k -> new ArrayList<>()).add(new Term(f, w))));
         Set<String> touched = new HashSet<>(terms.keySet());
         touched.addAll(next.keySet());
         for (String module : touched) {
             List<Term> before = terms.getOrDefault(module, List.of());
             List<Term> after = next.getOrDefault(module, List.of());
-            Parameter p = weights.get(module);
+            Parameter p = Objects.requireNonNull(weights.get(module), module);
             if (mode == Mode.FUSED) {
                 NDArray resident = p.resident();
                 if (resident != null) {

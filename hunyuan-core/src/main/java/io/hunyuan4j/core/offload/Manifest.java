@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public record Manifest(String component, JsonConfig config, Map<String, Shape> tensors) {
 
+    /** Copies the tensor map. */
     public Manifest {
         tensors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }

@@ -66,6 +66,7 @@ public final class MemoryPlanner {
      * @param budgetBytes device budget
      */
     public record PlanRequest(int height, int width, int frames, Offload offload, ComputeDtype dtype, long budgetBytes) {
+        /** Checks the size, frame count and budget. */
         public PlanRequest {
             if (height <= 0 || height % 16 != 0 || width <= 0 || width % 16 != 0) {
                 throw new IllegalArgumentException("height and width must be positive multiples of 16 but are "
@@ -121,6 +122,7 @@ public final class MemoryPlanner {
     private final Manifest textEncoder;
     private final Manifest textEncoder2;
 
+    /** A planner over the four weight-holding components' manifests. */
     public MemoryPlanner(Manifest transformer, Manifest vae, Manifest textEncoder, Manifest textEncoder2) {
         this.transformer = transformer;
         this.vae = vae;

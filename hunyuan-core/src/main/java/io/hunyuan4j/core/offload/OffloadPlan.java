@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -107,7 +108,8 @@ public final class OffloadPlan {
                 continue;
             }
             for (String g : c.stageGroups()) {
-                long group = g.equals(Offloadable.SHARED) ? 0 : offloader.bytesOf(groups.get(g));
+                long group = g.equals(Offloadable.SHARED) ? 0
+                        : offloader.bytesOf(Objects.requireNonNull(groups.get(g), g));
                 if (shared + group > worstNeed) {
                     worst = c.component() + "." + g;
                     worstNeed = shared + group;

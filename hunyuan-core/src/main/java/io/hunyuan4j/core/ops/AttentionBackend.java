@@ -29,7 +29,7 @@ public interface AttentionBackend {
     NDArray attention(NDArray q, NDArray k, NDArray v, @Nullable NDArray mask);
 
     /**
-     * Computes attention, optionally causal: query i attends to keys j <= i (torch's {@code is_causal=True},
+     * Computes attention, optionally causal: query i attends to keys {@code j <= i} (torch's {@code is_causal=True},
      * top-left aligned), combined with {@code mask} when both are given. The default builds the causal mask
      * explicitly ([Lq, Lk] booleans) and calls {@link #attention(NDArray, NDArray, NDArray, NDArray)}.
      */

@@ -302,7 +302,7 @@ public final class F {
         return AttentionBackends.defaultBackend().attention(q, k, v, mask);
     }
 
-    /** As {@link #attention(NDArray, NDArray, NDArray, NDArray)}, with {@code is_causal} (query i sees keys j <= i). */
+    /** As {@link #attention(NDArray, NDArray, NDArray, NDArray)}, with {@code is_causal} (query i sees keys {@code j <= i}). */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, @Nullable NDArray mask, boolean causal) {
         return AttentionBackends.defaultBackend().attention(q, k, v, mask, causal);
     }

@@ -90,6 +90,7 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
      */
     public static final int MAX_STEPS = 10_000;
 
+    /** Copies the prompt lists and checks every value, naming the parameter and the rule it breaks. */
     public GenerationRequest {
         prompts = copyOf("prompts", prompts);
         negativePrompts = copyOf("negativePrompts", negativePrompts);

@@ -17,6 +17,7 @@ import java.util.Arrays;
  */
 public record Latents(float[] data, long[] shape) {
 
+    /** Checks the shape against the data and copies both. */
     public Latents {
         if (shape.length != 5) {
             throw new IllegalArgumentException("latents shape must be [B, C, T', H', W'] but is "
@@ -52,11 +53,13 @@ public record Latents(float[] data, long[] shape) {
         return HostArrays.floats(manager, data, new Shape(shape));
     }
 
+    /** {@return a copy of the values} */
     @Override
     public float[] data() {
         return data.clone();
     }
 
+    /** {@return a copy of the shape} */
     @Override
     public long[] shape() {
         return shape.clone();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -100,8 +101,9 @@ final class ModelIndex {
             boolean strings = pair.get(0).isJsonPrimitive() && pair.get(0).getAsJsonPrimitive().isString()
                     && pair.get(1).isJsonPrimitive() && pair.get(1).getAsJsonPrimitive().isString();
             index.require(strings, c, "must be a [library, class] pair of strings");
-            index.require(CLASSES.get(c).contains(pair.get(1).getAsString()), c,
-                    "supported classes: " + CLASSES.get(c).stream().sorted().toList());
+            Set<String> supported = Objects.requireNonNull(CLASSES.get(c), c); // CLASSES covers COMPONENTS
+            index.require(supported.contains(pair.get(1).getAsString()), c,
+                    "supported classes: " + supported.stream().sorted().toList());
         }
         return declaredNull;
     }

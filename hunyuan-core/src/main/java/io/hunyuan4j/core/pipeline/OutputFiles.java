@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import javax.imageio.ImageIO;
 
 /**
@@ -105,7 +106,7 @@ public final class OutputFiles {
      */
     public static void writeAtomically(Path file, Writer writer) {
         Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
+        Path dir = Objects.requireNonNull(abs.getParent(), () -> file + " names no file");
         TempFiles.removeStale(dir, abs.getFileName().toString());
         Path tmp = null;
         try {

@@ -34,6 +34,7 @@ public record Provenance(GenerationRequest request, int batchIndex, String model
         boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings, Map<String, Long> devicePeakBytes,
         @Nullable RewrittenPrompt rewrite) {
 
+    /** Copies the maps. */
     public Provenance {
         schedulerParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(schedulerParameters));
         timings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));

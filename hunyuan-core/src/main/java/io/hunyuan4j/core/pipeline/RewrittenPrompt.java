@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 public record RewrittenPrompt(PromptRewriter.Mode mode, String original, String rewritten,
         @Nullable String fallbackReason) {
 
+    /** Checks that a fallback keeps the original prompt. */
     public RewrittenPrompt {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(original, "original");

@@ -155,13 +155,14 @@ public final class ChatCompletionsRewriter implements PromptRewriter {
             return RewrittenPrompt.of(mode, prompt, prompt);
         }
         try {
-            return RewrittenPrompt.of(mode, prompt, call(templates.get(mode).replace(INPUT_PLACEHOLDER, prompt)));
+            String template = Objects.requireNonNull(templates.get(mode), mode::name); // the builder sets NORMAL and MASTER
+            return RewrittenPrompt.of(mode, prompt, call(template.replace(INPUT_PLACEHOLDER, prompt)));
         } catch (PromptRewriteException e) {
             if (onFailure == OnFailure.FAIL || e.reason() == Reason.INTERRUPTED) {
                 throw e;
             }
             LOG.warn("prompt rewrite ({}) failed, generating from the original prompt: {}", mode, e.getMessage());
-            return RewrittenPrompt.fallback(mode, prompt, e.getMessage());
+            return RewrittenPrompt.fallback(mode, prompt, Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
     }
 

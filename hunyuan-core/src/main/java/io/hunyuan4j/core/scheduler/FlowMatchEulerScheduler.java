@@ -18,6 +18,7 @@ public final class FlowMatchEulerScheduler implements Scheduler {
 
     private final SchedulerConfig config;
 
+    /** A scheduler with {@code config}'s shift and training timesteps. */
     public FlowMatchEulerScheduler(SchedulerConfig config) {
         this.config = config;
     }

@@ -19,6 +19,7 @@ public final class FlowMatchHeunScheduler implements Scheduler {
 
     private final FlowMatchEulerScheduler euler;
 
+    /** A scheduler with {@code config}'s shift and training timesteps. */
     public FlowMatchHeunScheduler(SchedulerConfig config) {
         this.euler = new FlowMatchEulerScheduler(config);
     }

@@ -10,6 +10,7 @@ import java.util.Arrays;
  */
 public record Schedule(float[] timesteps, float[] sigmas) {
 
+    /** Checks that there is one more sigma than timesteps, and copies both. */
     public Schedule {
         if (sigmas.length != timesteps.length + 1) {
             throw new IllegalArgumentException("sigmas must have timesteps.length + 1 = " + (timesteps.length + 1)
@@ -34,11 +35,13 @@ public record Schedule(float[] timesteps, float[] sigmas) {
         return sigmas[i];
     }
 
+    /** {@return a copy of the timesteps} */
     @Override
     public float[] timesteps() {
         return timesteps.clone();
     }
 
+    /** {@return a copy of the sigmas} */
     @Override
     public float[] sigmas() {
         return sigmas.clone();

@@ -10,6 +10,7 @@ import io.hunyuan4j.core.config.JsonConfig;
  */
 public record SchedulerConfig(int numTrainTimesteps, float shift) {
 
+    /** Checks the timesteps and the shift. */
     public SchedulerConfig {
         if (numTrainTimesteps < 1) {
             throw new IllegalArgumentException("num_train_timesteps must be >= 1 but is " + numTrainTimesteps);

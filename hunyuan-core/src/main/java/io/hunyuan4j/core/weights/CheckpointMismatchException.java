@@ -14,6 +14,7 @@ public final class CheckpointMismatchException extends HunyuanException {
     private final List<String> unexpected;
     private final List<String> shapeMismatches;
 
+    /** Every mismatch between the checkpoint at {@code where} and the model, reported together. */
     public CheckpointMismatchException(String where, List<String> missing, List<String> unexpected,
             List<String> shapeMismatches) {
         super(format(where, missing, unexpected, shapeMismatches));

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -137,7 +138,7 @@ final class HeaderParser {
         try {
             parsed = DType.parse(dtype);
         } catch (IllegalArgumentException e) {
-            throw new SafetensorsException(file, name, e.getMessage(), e);
+            throw new SafetensorsException(file, name, Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
         }
         for (long d : shape) {
             if (d < 0) {

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -100,7 +101,7 @@ public final class InMemoryTensors implements TensorSource, RawSource {
     @Override
     public void readRaw(String name, ByteBuffer dst, long offset) {
         info(name);
-        byte[] bytes = data.get(name);
+        byte[] bytes = Objects.requireNonNull(data.get(name), name); // info(name) rejected unknown names
         int from = (int) Math.min(offset, bytes.length);
         dst.put(bytes, from, Math.min(dst.remaining(), bytes.length - from));
     }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -147,9 +148,9 @@ public final class RemappedTensors implements TensorSource, RawSource {
     /** {@inheritDoc} */
     @Override
     public void readRaw(String name, ByteBuffer dst, long offset) throws IOException {
-        info(name);
-        String from = sourceNames.get(name);
-        long[] s = segments.get(name);
+        info(name); // rejects unknown names
+        String from = Objects.requireNonNull(sourceNames.get(name), name);
+        long[] s = Objects.requireNonNull(segments.get(name), name);
         long pos = 0; // start of the current segment in the derived tensor
         for (int i = 0; i < s.length && dst.hasRemaining(); i += 2) {
             long segStart = s[i];
@@ -170,8 +171,8 @@ public final class RemappedTensors implements TensorSource, RawSource {
 
     /** The stored tensor {@code name} is read from. */
     public String sourceOf(String name) {
-        info(name);
-        return sourceNames.get(name);
+        info(name); // rejects unknown names
+        return Objects.requireNonNull(sourceNames.get(name), name);
     }
 
     /** Closes the underlying checkpoint. */

@@ -11,10 +11,12 @@ public final class SafetensorsException extends HunyuanException {
     private final transient Path file;
     private final @Nullable String tensor;
 
+    /** A malformation of {@code file} (of {@code tensor}, when one is concerned), described by {@code message}. */
     public SafetensorsException(Path file, @Nullable String tensor, String message) {
         this(file, tensor, message, null);
     }
 
+    /** As the three-argument constructor, found through {@code cause}. */
     public SafetensorsException(Path file, @Nullable String tensor, String message, @Nullable Throwable cause) {
         super(file + (tensor == null ? "" : " [" + tensor + "]") + ": " + message, cause);
         this.file = file;

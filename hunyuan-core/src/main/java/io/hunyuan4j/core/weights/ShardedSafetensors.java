@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -55,7 +56,7 @@ public final class ShardedSafetensors implements TensorSource, RawSource {
 
     static ShardedSafetensors open(Path indexFile, long chunkBytes) {
         Map<String, String> weightMap = readWeightMap(indexFile);
-        Path dir = indexFile.toAbsolutePath().getParent();
+        Path dir = Objects.requireNonNull(indexFile.toAbsolutePath().getParent(), () -> indexFile + " names no file");
         Map<String, SafetensorsFile> files = new LinkedHashMap<>();
         Map<String, SafetensorsFile> byName = new LinkedHashMap<>();
         try {

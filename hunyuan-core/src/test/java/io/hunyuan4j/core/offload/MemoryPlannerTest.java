@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hunyuan4j.core.golden.GoldenCheck;
+import io.hunyuan4j.core.GoldenFiles;
 import io.hunyuan4j.core.offload.MemoryPlanner.MemoryPlan;
 import io.hunyuan4j.core.offload.MemoryPlanner.PlanRequest;
 import io.hunyuan4j.core.ops.ComputeDtype;
@@ -16,12 +16,12 @@ class MemoryPlannerTest {
     private static final long GIB = 1L << 30;
 
     private static MemoryPlanner planner() {
-        return MemoryPlanner.fromManifests(GoldenCheck.fixturesDir().resolve("manifests"));
+        return MemoryPlanner.fromManifests(GoldenFiles.dir().resolve("manifests"));
     }
 
     @Test
     void manifestsHaveThePublishedParameterCounts() {
-        var dir = GoldenCheck.fixturesDir().resolve("manifests");
+        var dir = GoldenFiles.dir().resolve("manifests");
         assertEquals(12_821_012_544L, Manifest.read(dir, "transformer").parameters());
         assertEquals(1264, Manifest.read(dir, "transformer").tensors().size());
         assertEquals(246_478_803L, Manifest.read(dir, "vae").parameters());

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.hunyuan4j.core.GoldenFiles;
 import io.hunyuan4j.core.config.JsonConfig;
-import io.hunyuan4j.core.golden.GoldenCheck;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.weights.CheckpointMismatchException;
 import io.hunyuan4j.core.weights.StateDict;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class HunyuanVideoTransformer3DRealSizeTest {
 
-    private static final Path MANIFEST = GoldenCheck.fixturesDir().resolve("manifests").resolve("transformer.json");
+    private static final Path MANIFEST = GoldenFiles.dir().resolve("manifests").resolve("transformer.json");
 
     private static JsonConfig manifest() {
         return JsonConfig.read(MANIFEST);

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.hunyuan4j.core.GoldenFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -173,7 +174,7 @@ class SafetensorsWriterTest extends ManagerTest {
     void goldenFixtureFilesLoadAndCopyExactly() throws IOException {
         // files written by the fixture generator (Python), not by this writer
         List<Path> files;
-        try (Stream<Path> s = Files.walk(io.hunyuan4j.core.golden.GoldenCheck.fixturesDir())) {
+        try (Stream<Path> s = Files.walk(GoldenFiles.dir())) {
             files = s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
         }
         assertFalse(files.isEmpty(), "golden fixtures hold safetensors files");

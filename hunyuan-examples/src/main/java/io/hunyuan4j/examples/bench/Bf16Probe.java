@@ -33,6 +33,12 @@ public final class Bf16Probe {
 
     private Bf16Probe() {}
 
+    /**
+     * Prints the CPU line and the sweep table, and with {@code --perf} the conv3d timings.
+     *
+     * @param args {@code [--full] [--perf] [--bound 1e-2]}
+     * @throws IOException if {@code /proc/cpuinfo} cannot be read
+     */
     public static void main(String[] args) throws IOException {
         boolean full = false;
         boolean perf = false;

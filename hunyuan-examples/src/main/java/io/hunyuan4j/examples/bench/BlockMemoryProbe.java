@@ -39,6 +39,12 @@ public final class BlockMemoryProbe {
         return peak;
     }
 
+    /**
+     * Runs one probe and prints its measurement.
+     *
+     * @param args the options of the class notes
+     * @throws java.io.IOException if a measurement file cannot be read
+     */
     public static void main(String[] args) throws java.io.IOException {
         Map<String, String> a = TransformerBenchmark.parse(args);
         String kind = a.getOrDefault("kind", "dual");

@@ -53,6 +53,11 @@ public final class OpsBenchmark {
     /** One measured result: best wall time of the iterations and the peak RSS growth. */
     record Result(double bestMs, double peakMb) {}
 
+    /**
+     * Runs the benchmark and prints its table.
+     *
+     * @param args the options of the class notes
+     */
     public static void main(String[] args) {
         Options o = Options.parse(args);
         System.out.println("ops benchmark: " + o);

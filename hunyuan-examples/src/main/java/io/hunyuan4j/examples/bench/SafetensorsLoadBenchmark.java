@@ -38,6 +38,12 @@ public final class SafetensorsLoadBenchmark {
 
     private SafetensorsLoadBenchmark() {}
 
+    /**
+     * Writes the file, loads it N times and prints the throughput.
+     *
+     * @param args {@code [--size-mib N] [--passes N]}
+     * @throws IOException if the temporary file cannot be written or read
+     */
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         long sizeMib = 1024;

@@ -39,6 +39,12 @@ public final class TextEncoderBenchmark {
 
     private TextEncoderBenchmark() {}
 
+    /**
+     * Runs the benchmark and prints its measurements.
+     *
+     * @param args the options of the class notes
+     * @throws IOException if {@code /proc/self} cannot be read
+     */
     public static void main(String[] args) throws IOException {
         int layers = 8;
         int repeat = 3;

@@ -40,7 +40,12 @@ public final class TransformerBenchmark {
 
     private TransformerBenchmark() {}
 
-    /** Runs the benchmark; exits 2 on bad arguments or an unavailable dtype. */
+    /**
+     * Runs the benchmark; exits 2 on bad arguments or an unavailable dtype.
+     *
+     * @param args {@code --name value} options, see {@link #USAGE}
+     * @throws IOException if {@code /proc/self} cannot be read
+     */
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         Map<String, String> a;

@@ -44,6 +44,12 @@ public final class VaeDecodeBenchmark {
     private record Options(List<Integer> frames, int height, int width, ComputeDtype dtype, String tiling, long seed,
             boolean inProcess) { }
 
+    /**
+     * Runs each size in a fresh JVM and prints one line per size.
+     *
+     * @param args the options of the class notes
+     * @throws Exception if a run fails
+     */
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         Options o;
