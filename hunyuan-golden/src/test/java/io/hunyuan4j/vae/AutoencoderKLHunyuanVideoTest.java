@@ -1,5 +1,7 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.weights.DType;
+import io.hunyuan4j.core.weights.SafetensorsWriter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,9 +21,7 @@ import io.hunyuan4j.golden.GoldenFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -83,17 +83,10 @@ class AutoencoderKLHunyuanVideoTest {
     @Test
     void loadsAShardedCheckpointLazily(@TempDir Path dir) throws Exception {
         writeFolder(dir);
-        List<String> names = new ArrayList<>(fx.weights().names());
-        List<String> first = names.subList(0, names.size() / 2);
-        List<String> second = names.subList(names.size() / 2, names.size());
-        TestSafetensors.write(dir.resolve("diffusion_pytorch_model-00001-of-00002.safetensors"), fx.weights(), first,
-                manager);
-        TestSafetensors.write(dir.resolve("diffusion_pytorch_model-00002-of-00002.safetensors"), fx.weights(), second,
-                manager);
-        Map<String, String> map = new LinkedHashMap<>();
-        first.forEach(n -> map.put(n, "diffusion_pytorch_model-00001-of-00002.safetensors"));
-        second.forEach(n -> map.put(n, "diffusion_pytorch_model-00002-of-00002.safetensors"));
-        TestSafetensors.writeIndex(dir.resolve("diffusion_pytorch_model.safetensors.index.json"), map);
+        // two shards of about half the weights each, in diffusers' layout with its index
+        long half = copy(fx.weights().names()).totalBytes() / 2 + 1;
+        copy(fx.weights().names()).writeSharded(dir, "diffusion_pytorch_model", half);
+        assertTrue(Files.exists(dir.resolve("diffusion_pytorch_model-00002-of-00002.safetensors")));
         ComponentOptions lazy = new ComponentOptions(ai.djl.Device.cpu(), ComputeDtype.FLOAT32, LoadMode.LAZY);
         try (AutoencoderKLHunyuanVideo sharded = AutoencoderKLHunyuanVideo.load(dir, lazy)) {
             assertEquals(0, sharded.residentWeightArrays());
@@ -109,12 +102,23 @@ class AutoencoderKLHunyuanVideoTest {
         List<String> names = new ArrayList<>(fx.weights().names());
         String dropped = "decoder.mid_block.attentions.0.to_q.bias";
         assertTrue(names.remove(dropped));
-        TestSafetensors.writeWithExtra(dir.resolve("diffusion_pytorch_model.safetensors"), fx.weights(), names,
-                "decoder.mid_block.attentions.0.to_q.extra", 3, manager);
+        copy(names).add("decoder.mid_block.attentions.0.to_q.extra", new float[3], DType.F32, 3)
+                .write(dir.resolve("diffusion_pytorch_model.safetensors"));
         CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
                 () -> AutoencoderKLHunyuanVideo.load(dir, ComponentOptions.defaults()));
         assertTrue(e.getMessage().contains(dropped), e.getMessage());
         assertTrue(e.getMessage().contains("decoder.mid_block.attentions.0.to_q.extra"), e.getMessage());
+    }
+
+    /** A writer holding {@code names} of the fixture's weights as float32. */
+    private SafetensorsWriter copy(java.util.Collection<String> names) {
+        SafetensorsWriter w = new SafetensorsWriter();
+        for (String name : names) {
+            NDArray a = fx.weights().load(name, manager, ai.djl.ndarray.types.DataType.FLOAT32);
+            w.add(name, a.toFloatArray(), DType.F32, a.getShape().getShape());
+            a.close();
+        }
+        return w;
     }
 
     private static void assertRejected(Runnable call, String... fragments) {
