@@ -85,8 +85,12 @@ class AutoencoderKLHunyuanVideoTest {
         writeFolder(dir);
         // two shards of about half the weights each, in diffusers' layout with its index
         long half = copy(fx.weights().names()).totalBytes() / 2 + 1;
-        copy(fx.weights().names()).writeSharded(dir, "diffusion_pytorch_model", half);
-        assertTrue(Files.exists(dir.resolve("diffusion_pytorch_model-00002-of-00002.safetensors")));
+        Path index = copy(fx.weights().names()).writeSharded(dir, "diffusion_pytorch_model", half);
+        assertEquals(dir.resolve("diffusion_pytorch_model.safetensors.index.json"), index);
+        try (var shards = Files.list(dir)) {
+            assertTrue(shards.filter(p -> p.getFileName().toString().matches(
+                    "diffusion_pytorch_model-\\d{5}-of-\\d{5}\\.safetensors")).count() >= 2, "at least two shards");
+        }
         ComponentOptions lazy = new ComponentOptions(ai.djl.Device.cpu(), ComputeDtype.FLOAT32, LoadMode.LAZY);
         try (AutoencoderKLHunyuanVideo sharded = AutoencoderKLHunyuanVideo.load(dir, lazy)) {
             assertEquals(0, sharded.residentWeightArrays());
