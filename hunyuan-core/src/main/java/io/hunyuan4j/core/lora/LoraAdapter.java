@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One LoRA file, checked against a transformer and named the diffusers way ({@link LoraKeys}): for each adapted
@@ -33,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  * assumes without alphas).
  */
 public final class LoraAdapter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoraAdapter.class);
 
     /**
      * One adapted layer.
@@ -52,12 +56,15 @@ public final class LoraAdapter implements AutoCloseable {
     private final LoraLayout layout;
     private final RemappedTensors tensors;
     private final Map<String, Module> modules;
+    private final List<String> skipped;
 
-    private LoraAdapter(Path file, LoraLayout layout, RemappedTensors tensors, Map<String, Module> modules) {
+    private LoraAdapter(Path file, LoraLayout layout, RemappedTensors tensors, Map<String, Module> modules,
+            List<String> skipped) {
         this.file = file;
         this.layout = layout;
         this.tensors = tensors;
         this.modules = modules;
+        this.skipped = List.copyOf(skipped);
     }
 
     /**
@@ -68,20 +75,40 @@ public final class LoraAdapter implements AutoCloseable {
      * @throws LoraException listing unknown keys, unmatched modules, incomplete modules or shape mismatches
      */
     public static LoraAdapter open(Path file, Map<String, Shape> linearShapes, long innerDim) {
+        return open(file, linearShapes, innerDim, UnmatchedKeys.FAIL);
+    }
+
+    /**
+     * Opens and checks {@code file} against a transformer, failing on or skipping keys that do not fit as
+     * {@code unmatched} says.
+     *
+     * @throws LoraException listing unknown keys and unmatched modules ({@link UnmatchedKeys#FAIL}), incomplete
+     *     modules or shape mismatches
+     */
+    public static LoraAdapter open(Path file, Map<String, Shape> linearShapes, long innerDim,
+            UnmatchedKeys unmatched) {
         TensorSource source = Checkpoints.open(file);
         try {
-            return check(file, source, linearShapes, innerDim);
+            return check(file, source, linearShapes, innerDim, unmatched);
         } catch (RuntimeException e) {
             source.close();
             throw e;
         }
     }
 
-    private static LoraAdapter check(Path file, TensorSource source, Map<String, Shape> linearShapes,
-            long innerDim) {
+    /**
+     * Checks the tensors of an opened adapter ({@code file} names it in messages); the adapter owns
+     * {@code source} from here on.
+     */
+    static LoraAdapter check(Path file, TensorSource source, Map<String, Shape> linearShapes, long innerDim,
+            UnmatchedKeys policy) {
         LoraKeys.Canonical c = LoraKeys.canonical(source, innerDim);
+        List<String> skipped = new ArrayList<>();
         if (!c.unknown().isEmpty()) {
-            throw new LoraException(file, LoraException.Kind.UNKNOWN_KEYS, c.unknown(), "");
+            if (policy == UnmatchedKeys.FAIL) {
+                throw new LoraException(file, LoraException.Kind.UNKNOWN_KEYS, c.unknown(), "");
+            }
+            skipped.addAll(c.unknown());
         }
         RemappedTensors view = RemappedTensors.of(source, c.mapping());
         Map<String, String> storedOf = new LinkedHashMap<>();
@@ -101,6 +128,11 @@ public final class LoraAdapter implements AutoCloseable {
             Shape w = linearShapes.get(m);
             if (w == null) {
                 unmatched.add(m + " (from " + storedOf.getOrDefault(a, storedOf.getOrDefault(b, m)) + ")");
+                for (String part : List.of(a, b, m + ".alpha")) {
+                    if (storedOf.containsKey(part) && !skipped.contains(storedOf.get(part))) {
+                        skipped.add(storedOf.get(part));
+                    }
+                }
                 continue;
             }
             if (!view.names().contains(a) || !view.names().contains(b)) {
@@ -118,9 +150,11 @@ public final class LoraAdapter implements AutoCloseable {
             }
             modules.put(m, new Module(m, sa[0], alpha(view, m, sa[0], peft)));
         }
-        if (!unmatched.isEmpty()) {
+        if (!unmatched.isEmpty() && (policy == UnmatchedKeys.FAIL || modules.isEmpty() && shapes.isEmpty()
+                && incomplete.isEmpty())) {
             throw new LoraException(file, LoraException.Kind.UNMATCHED_MODULES, unmatched,
-                    "; is this an adapter for another model?");
+                    policy == UnmatchedKeys.FAIL ? "; is this an adapter for another model?"
+                            : "; no module of the file matches this transformer");
         }
         if (!incomplete.isEmpty()) {
             throw new LoraException(file, LoraException.Kind.INCOMPLETE, incomplete, "");
@@ -128,7 +162,15 @@ public final class LoraAdapter implements AutoCloseable {
         if (!shapes.isEmpty()) {
             throw new LoraException(file, LoraException.Kind.SHAPE_MISMATCH, shapes, "");
         }
-        return new LoraAdapter(file, c.layout(), view, Collections.unmodifiableMap(modules));
+        if (modules.isEmpty() && !skipped.isEmpty()) {
+            throw new LoraException(file, LoraException.Kind.UNKNOWN_KEYS, skipped,
+                    "; no LoRA module of the file is left to load");
+        }
+        if (!skipped.isEmpty()) {
+            LOG.warn("{}: skipping {} key(s) that do not fit this transformer (UnmatchedKeys.WARN): {}", file,
+                    skipped.size(), LoraException.preview(skipped));
+        }
+        return new LoraAdapter(file, c.layout(), view, Collections.unmodifiableMap(modules), skipped);
     }
 
     private static float alpha(TensorSource view, String module, long rank, @Nullable JsonObject peft) {
@@ -174,6 +216,14 @@ public final class LoraAdapter implements AutoCloseable {
     /** The key layout it was written in. */
     public LoraLayout layout() {
         return layout;
+    }
+
+    /**
+     * Keys of the file that were skipped under {@link UnmatchedKeys#WARN} (as written in the file): tensors of no
+     * LoRA layout and the tensors of modules the transformer lacks. Empty under {@link UnmatchedKeys#FAIL}.
+     */
+    public List<String> skipped() {
+        return skipped;
     }
 
     /** Adapted layers by diffusers module path. */

@@ -83,14 +83,35 @@ public final class LoraAdapters implements AutoCloseable {
         this.computeDtype = model.computeDtype();
         this.innerDim = model.config().innerDim();
         for (Parameter p : model.parameters()) {
-            if (p.name().endsWith(".weight") && p.shape().dimension() == 2) {
-                String module = p.name().substring(0, p.name().length() - ".weight".length());
+            String module = linearModule(p.name(), p.shape());
+            if (module != null) {
                 weights.put(module, p);
                 linearShapes.put(module, p.shape());
             }
         }
         this.manager = NDManager.newBaseManager();
         manager.setName("lora");
+    }
+
+    /**
+     * The linear layers a LoRA file can adapt, given a transformer's parameter names and shapes (e.g.
+     * {@link HunyuanVideoTransformer3D#expectedShapes}): module path to weight shape {@code [out, in]}.
+     */
+    public static Map<String, Shape> linearShapes(Map<String, Shape> parameters) {
+        Map<String, Shape> out = new LinkedHashMap<>();
+        parameters.forEach((name, shape) -> {
+            String module = linearModule(name, shape);
+            if (module != null) {
+                out.put(module, shape);
+            }
+        });
+        return out;
+    }
+
+    /** The module of a 2-D {@code .weight} (a linear layer), or null. */
+    private static @Nullable String linearModule(String name, Shape shape) {
+        return name.endsWith(".weight") && shape.dimension() == 2
+                ? name.substring(0, name.length() - ".weight".length()) : null;
     }
 
     /** Manages adapters for {@code model} (no adapter is active until {@link #setAdapters}). */
@@ -109,11 +130,23 @@ public final class LoraAdapters implements AutoCloseable {
      * @throws LoraException listing the keys that do not fit this transformer
      * @throws IllegalArgumentException if {@code name} is already loaded
      */
-    public synchronized LoraAdapter load(String name, Path file) {
+    public LoraAdapter load(String name, Path file) {
+        return load(name, file, UnmatchedKeys.FAIL);
+    }
+
+    /**
+     * Reads an adapter file (any {@link LoraLayout}) and keeps it under {@code name}, inactive; keys that do not
+     * fit this transformer fail or are skipped with a warning as {@code unmatched} says
+     * ({@link LoraAdapter#skipped()} lists them).
+     *
+     * @throws LoraException listing the keys that do not fit this transformer
+     * @throws IllegalArgumentException if {@code name} is already loaded
+     */
+    public synchronized LoraAdapter load(String name, Path file, UnmatchedKeys unmatched) {
         if (loaded.containsKey(name)) {
             throw new IllegalArgumentException("adapter '" + name + "' is already loaded; remove it first");
         }
-        LoraAdapter adapter = LoraAdapter.open(file, linearShapes, innerDim);
+        LoraAdapter adapter = LoraAdapter.open(file, linearShapes, innerDim, unmatched);
         Map<String, Factors> factors = new LinkedHashMap<>();
         try {
             for (LoraAdapter.Module m : adapter.modules().values()) {

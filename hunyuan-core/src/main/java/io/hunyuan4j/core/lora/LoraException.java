@@ -60,7 +60,7 @@ public final class LoraException extends HunyuanException {
         };
     }
 
-    private static String preview(List<String> keys) {
+    static String preview(List<String> keys) {
         int n = Math.min(keys.size(), 20);
         return String.join(", ", keys.subList(0, n)) + (keys.size() > n ? ", ... " : "");
     }

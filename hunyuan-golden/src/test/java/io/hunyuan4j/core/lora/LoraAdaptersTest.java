@@ -306,4 +306,63 @@ class LoraAdaptersTest {
             assertThrows(IllegalArgumentException.class, () -> lora.setAdapters(Map.of("missing", 1f)));
         }
     }
+
+    /**
+     * {@link UnmatchedKeys#WARN} skips DoRA magnitudes, keys of no layout and modules the transformer lacks (listing
+     * them in {@link LoraAdapter#skipped()}) and applies the rest exactly; {@link UnmatchedKeys#FAIL} rejects the
+     * same file; a file with nothing left to apply fails either way, and broken modules still fail.
+     */
+    @Test
+    void lenientModeSkipsUnmatchedKeysAndAppliesTheRest(@TempDir Path tmp) throws IOException {
+        Setup s = setup(tmp);
+        float[] want = run(s.mergedPeft(), ComponentOptions.defaults());
+        // the PEFT adapter plus a DoRA magnitude, a kohya SD key and a module this transformer lacks
+        Path mixed = tmp.resolve("peft/mixed.safetensors");
+        SafetensorsWriter wr = new SafetensorsWriter();
+        try (io.hunyuan4j.core.weights.TensorSource peft = io.hunyuan4j.core.weights.Checkpoints.open(s.peft())) {
+            wr.addAll(peft);
+            wr.add("transformer.transformer_blocks.0.attn.to_q.lora_magnitude_vector", new float[32], DType.F32, 32);
+            wr.add("lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight", new float[4], DType.F32, 2, 2);
+            wr.add("transformer.transformer_blocks.7.attn.to_q.lora_A.weight", new float[2 * 32], DType.F32, 2, 32);
+            wr.add("transformer.transformer_blocks.7.attn.to_q.lora_B.weight", new float[32 * 2], DType.F32, 32, 2);
+            wr.write(mixed);
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                HunyuanVideoTransformer3D t = HunyuanVideoTransformer3D.load(fixture().resolve("weights.safetensors"),
+                        config(), ComponentOptions.defaults());
+                LoraAdapters lora = LoraAdapters.attach(t, LoraAdapters.Mode.LOW_RANK)) {
+            LoraException strict = assertThrows(LoraException.class, () -> lora.load("strict", mixed));
+            assertEquals(LoraException.Kind.UNKNOWN_KEYS, strict.kind());
+            LoraAdapter a = lora.load("mixed", mixed, UnmatchedKeys.WARN);
+            assertEquals(java.util.Set.of("transformer.transformer_blocks.0.attn.to_q.lora_magnitude_vector",
+                    "lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight",
+                    "transformer.transformer_blocks.7.attn.to_q.lora_A.weight",
+                    "transformer.transformer_blocks.7.attn.to_q.lora_B.weight"), new java.util.HashSet<>(a.skipped()));
+            assertEquals(a.skipped().size(), new java.util.HashSet<>(a.skipped()).size(), "each key listed once");
+            lora.setAdapters(Map.of("mixed", 0.7f));
+            assertTrue(relErr(sample(t, m), want) <= 1e-4, "the matched modules apply exactly");
+            // only unmatched modules: nothing to apply
+            Path foreign = new SafetensorsWriter()
+                    .add("transformer.x_embedder.lora_A.weight", new float[2 * 64], DType.F32, 2, 64)
+                    .add("transformer.x_embedder.lora_B.weight", new float[32 * 2], DType.F32, 32, 2)
+                    .write(tmp.resolve("foreign.safetensors"));
+            LoraException none = assertThrows(LoraException.class,
+                    () -> lora.load("foreign", foreign, UnmatchedKeys.WARN));
+            assertEquals(LoraException.Kind.UNMATCHED_MODULES, none.kind());
+            // only DoRA keys: nothing to apply
+            Path dora = new SafetensorsWriter()
+                    .add("transformer.proj_out.dora_scale", new float[32], DType.F32, 32)
+                    .write(tmp.resolve("dora.safetensors"));
+            assertEquals(LoraException.Kind.UNKNOWN_KEYS, assertThrows(LoraException.class,
+                    () -> lora.load("dora", dora, UnmatchedKeys.WARN)).kind());
+            // a mis-shaped matched module is not skipped
+            Path rank = new SafetensorsWriter()
+                    .add("transformer.transformer_blocks.0.attn.to_q.lora_A.weight", new float[2 * 32], DType.F32, 2, 32)
+                    .add("transformer.transformer_blocks.0.attn.to_q.lora_B.weight", new float[32 * 3], DType.F32, 32, 3)
+                    .add("transformer.transformer_blocks.0.attn.to_q.dora_scale", new float[32], DType.F32, 32)
+                    .write(tmp.resolve("rank.safetensors"));
+            assertEquals(LoraException.Kind.SHAPE_MISMATCH, assertThrows(LoraException.class,
+                    () -> lora.load("rank", rank, UnmatchedKeys.WARN)).kind());
+        }
+    }
 }
