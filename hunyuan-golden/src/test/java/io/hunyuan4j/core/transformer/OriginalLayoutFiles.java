@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.weights.TensorSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +23,58 @@ public final class OriginalLayoutFiles {
 
     private OriginalLayoutFiles() {}
 
+    /** How the inverse fuses values: arrays, or shapes only. */
+    private interface Fusion<T> {
+        /** Concatenation along dimension 0. */
+        T concat(List<T> parts);
+
+        /** The two halves of dimension 0 swapped. */
+        T swapHalves(T value);
+    }
+
+    private static final Fusion<NDArray> ARRAYS = new Fusion<>() {
+        @Override
+        public NDArray concat(List<NDArray> parts) {
+            return NDArrays.concat(new NDList(parts), 0);
+        }
+
+        @Override
+        public NDArray swapHalves(NDArray scaleShift) {
+            NDList halves = scaleShift.split(2, 0);
+            return NDArrays.concat(new NDList(halves.get(1), halves.get(0)), 0);
+        }
+    };
+
+    private static final Fusion<Shape> SHAPES = new Fusion<>() {
+        @Override
+        public Shape concat(List<Shape> parts) {
+            long[] s = parts.get(0).getShape().clone();
+            s[0] = parts.stream().mapToLong(p -> p.get(0)).sum();
+            return new Shape(s);
+        }
+
+        @Override
+        public Shape swapHalves(Shape value) {
+            return value;
+        }
+    };
+
     /** Original name to array (in {@code m}), float32. */
     public static Map<String, NDArray> invert(TensorSource w, NDManager m) {
         Map<String, NDArray> d = new LinkedHashMap<>();
         for (String n : w.names()) {
             d.put(n, w.load(n, m, DataType.FLOAT32));
         }
-        Map<String, NDArray> out = new LinkedHashMap<>();
+        return invert(d, ARRAYS);
+    }
+
+    /** Original name to shape, for diffusers names and shapes (e.g. a published checkpoint's manifest). */
+    public static Map<String, Shape> invertShapes(Map<String, Shape> diffusers) {
+        return invert(new LinkedHashMap<>(diffusers), SHAPES);
+    }
+
+    private static <T> Map<String, T> invert(Map<String, T> d, Fusion<T> fusion) {
+        Map<String, T> out = new LinkedHashMap<>();
         for (String n : List.copyOf(d.keySet())) {
             if (!d.containsKey(n)) {
                 continue;
@@ -44,9 +90,9 @@ public final class OriginalLayoutFiles {
                 String o = "double_blocks." + dual.group(1) + ".";
                 String rest = dual.group(2);
                 if (rest.startsWith("attn.to_q") || rest.startsWith("attn.to_k") || rest.startsWith("attn.to_v")) {
-                    out.put(o + "img_attn_qkv" + suffix, fuse(d, p + "attn.to_", suffix, "q", "k", "v"));
+                    out.put(o + "img_attn_qkv" + suffix, fuse(d, fusion, p + "attn.to_", suffix, "q", "k", "v"));
                 } else if (rest.startsWith("attn.add_")) {
-                    out.put(o + "txt_attn_qkv" + suffix, fuse(d, p + "attn.add_", suffix, "q_proj", "k_proj",
+                    out.put(o + "txt_attn_qkv" + suffix, fuse(d, fusion, p + "attn.add_", suffix, "q_proj", "k_proj",
                             "v_proj"));
                 } else {
                     out.put(o + dualName(rest) + suffix, d.remove(n));
@@ -56,7 +102,7 @@ public final class OriginalLayoutFiles {
                 String o = "single_blocks." + single.group(1) + ".";
                 String rest = single.group(2);
                 if (rest.startsWith("attn.to_") || rest.equals("proj_mlp")) {
-                    out.put(o + "linear1" + suffix, fuse(d, p, suffix, "attn.to_q", "attn.to_k", "attn.to_v",
+                    out.put(o + "linear1" + suffix, fuse(d, fusion, p, suffix, "attn.to_q", "attn.to_k", "attn.to_v",
                             "proj_mlp"));
                 } else {
                     out.put(o + switch (rest) {
@@ -72,7 +118,7 @@ public final class OriginalLayoutFiles {
                 String o = "txt_in.individual_token_refiner.blocks." + refiner.group(1) + ".";
                 String rest = refiner.group(2);
                 if (rest.startsWith("attn.to_q") || rest.startsWith("attn.to_k") || rest.startsWith("attn.to_v")) {
-                    out.put(o + "self_attn_qkv" + suffix, fuse(d, p + "attn.to_", suffix, "q", "k", "v"));
+                    out.put(o + "self_attn_qkv" + suffix, fuse(d, fusion, p + "attn.to_", suffix, "q", "k", "v"));
                 } else {
                     out.put(o + switch (rest) {
                         case "attn.to_out.0" -> "self_attn_proj";
@@ -83,10 +129,7 @@ public final class OriginalLayoutFiles {
                     } + suffix, d.remove(n));
                 }
             } else if (module.equals("norm_out.linear")) {
-                NDArray scaleShift = d.remove(n);
-                NDList halves = scaleShift.split(2, 0);
-                out.put("final_layer.adaLN_modulation.1" + suffix,
-                        NDArrays.concat(new NDList(halves.get(1), halves.get(0)), 0));
+                out.put("final_layer.adaLN_modulation.1" + suffix, fusion.swapHalves(d.remove(n)));
             } else {
                 out.put(topName(module) + suffix, d.remove(n));
             }
@@ -94,16 +137,16 @@ public final class OriginalLayoutFiles {
         return out;
     }
 
-    private static NDArray fuse(Map<String, NDArray> d, String prefix, String suffix, String... parts) {
-        NDList l = new NDList();
+    private static <T> T fuse(Map<String, T> d, Fusion<T> fusion, String prefix, String suffix, String... parts) {
+        List<T> l = new java.util.ArrayList<>();
         for (String p : parts) {
-            NDArray a = d.remove(prefix + p + suffix);
+            T a = d.remove(prefix + p + suffix);
             if (a == null) {
                 throw new IllegalStateException("missing " + prefix + p + suffix);
             }
             l.add(a);
         }
-        return NDArrays.concat(l, 0);
+        return fusion.concat(l);
     }
 
     private static String dualName(String rest) {
