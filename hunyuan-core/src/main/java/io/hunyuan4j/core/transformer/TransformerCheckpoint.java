@@ -4,6 +4,7 @@ import io.hunyuan4j.core.weights.Checkpoints;
 import io.hunyuan4j.core.weights.RemappedTensors;
 import io.hunyuan4j.core.weights.RemappedTensors.Derived;
 import io.hunyuan4j.core.weights.ScaledFloat8Tensors;
+import io.hunyuan4j.core.weights.StoredTensors;
 import io.hunyuan4j.core.weights.TensorSource;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -44,6 +45,27 @@ public final class TransformerCheckpoint {
             return toDiffusers(raw);
         } catch (RuntimeException e) {
             raw.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #open(Path)}, with the checkpoint's bytes copied into memory in their stored encoding
+     * ({@link StoredTensors}: an FP8 file takes one byte per weight) and the file closed. Bind it LAZY
+     * ({@link HunyuanVideoTransformer3D#fromWeights}) under MODEL or BLOCK offload to keep FP8 weights as FP8 and
+     * widen each block only while it runs; the caller closes the returned source after the model.
+     *
+     * @throws IllegalArgumentException if the path holds no weights
+     */
+    public static TensorSource openInMemory(Path path) {
+        StoredTensors stored;
+        try (TensorSource raw = Checkpoints.open(path)) {
+            stored = StoredTensors.copyOf(raw);
+        }
+        try {
+            return toDiffusers(stored);
+        } catch (RuntimeException e) {
+            stored.close();
             throw e;
         }
     }

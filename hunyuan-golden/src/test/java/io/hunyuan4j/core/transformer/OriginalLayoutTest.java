@@ -177,6 +177,68 @@ class OriginalLayoutTest {
         }
     }
 
+    /**
+     * A scaled-FP8 original-layout file held in memory in its stored encoding ({@link
+     * io.hunyuan4j.core.weights.StoredTensors}, as {@link TransformerCheckpoint#openInMemory} does): one byte per FP8 weight, independent of the (deleted) file; bound LAZY
+     * under BLOCK offload the weights are widened one block at a time and released, and the outputs are those of the
+     * file loaded EAGER.
+     */
+    @Test
+    void fp8HeldInMemoryIsWidenedPerBlockAndGivesTheFilesOutputs(@TempDir Path tmp) throws IOException {
+        Path scaled = tmp.resolve("fp8_scaled.safetensors");
+        long fp8Elements = 0;
+        try (GoldenFixture fx = GoldenFixture.open(fixture()); NDManager m = NDManager.newBaseManager()) {
+            SafetensorsWriter s = new SafetensorsWriter().add("scaled_fp8", new float[0], DType.F8_E4M3, 0);
+            for (Map.Entry<String, NDArray> e : OriginalLayoutFiles.invert(fx.weights(), m).entrySet()) {
+                String n = "model.diffusion_model." + e.getKey();
+                if (e.getKey().endsWith(".weight") && e.getValue().getShape().dimension() == 2) {
+                    s.add(n, e.getValue().mul(8f), DType.F8_E4M3);
+                    s.add(n.replace(".weight", ".scale_weight"), new float[] {0.125f}, DType.F32);
+                    fp8Elements += e.getValue().size();
+                } else {
+                    s.add(n, e.getValue(), DType.BF16);
+                }
+            }
+            s.write(scaled);
+        }
+        long fileTensorBytes;
+        try (SafetensorsFile f = SafetensorsFile.open(scaled)) {
+            fileTensorBytes = f.names().stream().mapToLong(n -> f.info(n).byteLength()).sum();
+        }
+        ComponentOptions eager = ComponentOptions.defaults();
+        ComponentOptions lazy = new ComponentOptions(Device.cpu(), ComputeDtype.FLOAT32, LoadMode.LAZY);
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] want;
+            try (HunyuanVideoTransformer3D fromFile = HunyuanVideoTransformer3D.load(scaled, config(), eager)) {
+                want = sample(fromFile, m).toFloatArray();
+            }
+            try (TensorSource viaFactory = TransformerCheckpoint.openInMemory(scaled)) {
+                assertEquals(config().innerDim(), viaFactory.info("proj_out.weight").shape().get(1));
+            }
+            io.hunyuan4j.core.weights.StoredTensors stored;
+            try (TensorSource raw = io.hunyuan4j.core.weights.Checkpoints.open(scaled)) {
+                stored = io.hunyuan4j.core.weights.StoredTensors.copyOf(raw);
+            }
+            java.nio.file.Files.delete(scaled); // the copy does not need the file
+            try (TensorSource held = TransformerCheckpoint.toDiffusers(stored)) {
+                assertEquals(fileTensorBytes, stored.heldBytes(), "the stored encoding, byte for byte");
+                assertTrue(stored.heldBytes() < fp8Elements * 2, "FP8 weights at one byte each");
+                var accountant = new io.hunyuan4j.core.offload.DeviceMemoryAccountant();
+                try (HunyuanVideoTransformer3D model = HunyuanVideoTransformer3D.fromWeights(config(), held, lazy,
+                        "fp8 in memory")) {
+                    model.blockOffload(new io.hunyuan4j.core.offload.Offloader(Device.cpu(),
+                            io.hunyuan4j.core.offload.Offload.BLOCK, ComputeDtype.FLOAT32, accountant));
+                    float[] got = sample(model, m).toFloatArray();
+                    assertTrue(maxAbs(want, got) <= 1e-6, "max abs diff " + maxAbs(want, got));
+                    assertTrue(model.parameters().stream().noneMatch(p -> p.isLoaded()),
+                            "every widened block was released after it ran");
+                    long float32 = 4 * model.parameters().stream().mapToLong(p -> p.shape().size()).sum();
+                    assertTrue(accountant.peakBytes() < float32, accountant.peakBytes() + " < " + float32);
+                }
+            }
+        }
+    }
+
     private static double maxAbs(float[] a, float[] b) {
         assertEquals(a.length, b.length);
         double d = 0;
