@@ -32,6 +32,12 @@ import java.util.regex.Pattern;
  *   <li>VAE decode: one tile ({@link #VAE_TILE} pixels square, {@link #VAE_TILE_FRAMES} + 1 frames) at the
  *       finest level: four [C0, frames, tile, tile] tensors (input, norm, conv output, residual).</li>
  * </ul>
+ *
+ * <p>Weights with {@link WeightStorage#FP8} ({@link PlanRequest#weights()}): the DiT's block matrices take one
+ * byte per element plus a float32 scale each wherever they are placed, and the running block's FP8 matrices are
+ * widened to the compute dtype beside them: NONE and MODEL hold the whole DiT in FP8 on the device plus that
+ * widened block; BLOCK moves each block in FP8 (the running and the prefetched one) and widens the running one
+ * on the device.
  */
 public final class MemoryPlanner {
 
@@ -64,10 +70,13 @@ public final class MemoryPlanner {
      * @param offload offload mode
      * @param dtype compute dtype (weights and activations)
      * @param budgetBytes device budget
+     * @param weights how the DiT's weights are stored between uses
      */
-    public record PlanRequest(int height, int width, int frames, Offload offload, ComputeDtype dtype, long budgetBytes) {
+    public record PlanRequest(int height, int width, int frames, Offload offload, ComputeDtype dtype, long budgetBytes,
+            WeightStorage weights) {
         /** Checks the size, frame count and budget. */
         public PlanRequest {
+            java.util.Objects.requireNonNull(weights, "weights");
             if (height <= 0 || height % 16 != 0 || width <= 0 || width % 16 != 0) {
                 throw new IllegalArgumentException("height and width must be positive multiples of 16 but are "
                         + height + " and " + width);
@@ -78,6 +87,11 @@ public final class MemoryPlanner {
             if (budgetBytes <= 0) {
                 throw new IllegalArgumentException("budget must be > 0 but is " + budgetBytes);
             }
+        }
+
+        /** Weights stored in the compute dtype ({@link WeightStorage#COMPUTE_DTYPE}). */
+        public PlanRequest(int height, int width, int frames, Offload offload, ComputeDtype dtype, long budgetBytes) {
+            this(height, width, frames, offload, dtype, budgetBytes, WeightStorage.COMPUTE_DTYPE);
         }
     }
 
@@ -144,7 +158,8 @@ public final class MemoryPlanner {
      */
     public MemoryPlan plan(PlanRequest r) {
         long e = r.dtype() == ComputeDtype.BF16 ? 2 : 4;
-        Groups dit = groups(transformer, e, n -> match(n, "^(transformer_blocks\\.\\d+|single_transformer_blocks\\.\\d+|context_embedder)\\."));
+        Groups dit = groups(transformer, e, n -> match(n, "^(transformer_blocks\\.\\d+|single_transformer_blocks\\.\\d+|context_embedder)\\."),
+                r.weights() == WeightStorage.FP8 ? MemoryPlanner::fp8Matrix : (n, s) -> false);
         Groups llama = groups(textEncoder, e, n -> n.startsWith("embed_tokens.") ? HOST : match(n, "^(layers\\.\\d+)\\."));
         Groups clip = groups(textEncoder2, e, n -> match(n, "^(text_model\\.encoder\\.layers\\.\\d+)\\."));
         // the VAE decodes in float32 under every compute dtype (hunyuan-vae, AutoencoderKLHunyuanVideo.create)
@@ -172,8 +187,15 @@ public final class MemoryPlanner {
         return new MemoryPlan(r, stages, acc.peakBytes(), acc.peakStage(), largest);
     }
 
-    /** One kind of onload unit within a stage: its largest group's bytes and its activations. */
-    private record Phase(String name, long groupBytes, long activationBytes) { }
+    /**
+     * One kind of onload unit within a stage: its largest group's bytes (as stored), the compute-dtype bytes of
+     * that group's FP8 matrices while they run (0 without FP8 storage), and its activations.
+     */
+    private record Phase(String name, long groupBytes, long widenedBytes, long activationBytes) {
+        Phase(String name, long groupBytes, long activationBytes) {
+            this(name, groupBytes, 0, activationBytes);
+        }
+    }
 
     private StageUsage stage(DeviceMemoryAccountant acc, PlanRequest r, String name, Groups g, List<Phase> phases) {
         acc.stage(name);
@@ -182,7 +204,7 @@ public final class MemoryPlanner {
         long resident = 0;
         long stageActivations = 0;
         for (Phase p : phases) {
-            long weights = switch (r.offload()) {
+            long weights = p.widenedBytes() + switch (r.offload()) { // the running block's FP8 matrices, widened
                 case NONE -> 0; // placed once for the whole run
                 case MODEL -> g.total();
                 // the running group, the prefetched next one of the same kind, the component's ungrouped weights
@@ -193,7 +215,7 @@ public final class MemoryPlanner {
             stagePeak = Math.max(stagePeak, acc.currentBytes());
             acc.release(name + ".activations", p.activationBytes());
             acc.release(name + ".weights", weights);
-            resident = Math.max(resident, r.offload() == Offload.NONE ? g.total() : weights);
+            resident = Math.max(resident, r.offload() == Offload.NONE ? g.total() + p.widenedBytes() : weights);
             stageActivations = Math.max(stageActivations, p.activationBytes());
         }
         return new StageUsage(name, resident, stageActivations, stagePeak);
@@ -220,11 +242,12 @@ public final class MemoryPlanner {
         long textDim = c.getInt("text_embed_dim", 4096);
         long refiner = TEXT_TOKENS * (textDim + 8 * d) * e + (long) heads * TEXT_TOKENS * TEXT_TOKENS * 4;
         return List.of(
-                new Phase("context_embedder", g.largest("context_embedder"), refiner + stream + common),
-                new Phase("transformer_blocks", g.largest("transformer_blocks."),
+                new Phase("context_embedder", g.largest("context_embedder"), g.widened("context_embedder"),
+                        refiner + stream + common),
+                new Phase("transformer_blocks", g.largest("transformer_blocks."), g.widened("transformer_blocks."),
                         (long) (DUAL_BLOCK_STREAMS * stream) + common),
                 new Phase("single_transformer_blocks", g.largest("single_transformer_blocks."),
-                        (long) (SINGLE_BLOCK_STREAMS * stream) + common));
+                        g.widened("single_transformer_blocks."), (long) (SINGLE_BLOCK_STREAMS * stream) + common));
     }
 
     private long llamaActivations(long e) {
@@ -266,8 +289,20 @@ public final class MemoryPlanner {
         return m.find() ? m.group(1) : SHARED;
     }
 
-    /** Parameter bytes of one component grouped into onload units. */
-    record Groups(String component, Map<String, Long> blocks, long shared, long host) {
+    /** Bytes of one FP8 scale: float32, one per tensor. */
+    static final long FP8_SCALE_BYTES = 4;
+
+    /** Whether {@link WeightStorage#FP8} stores this DiT tensor as FP8: a matrix of a dual- or single-stream block. */
+    static boolean fp8Matrix(String name, Shape shape) {
+        return shape.dimension() == 2 && name.endsWith(".weight")
+                && (name.startsWith("transformer_blocks.") || name.startsWith("single_transformer_blocks."));
+    }
+
+    /**
+     * Parameter bytes of one component grouped into onload units, as stored; {@code widened} holds, per group, the
+     * compute-dtype bytes of its FP8-stored tensors (empty without FP8 storage).
+     */
+    record Groups(String component, Map<String, Long> blocks, long shared, long host, Map<String, Long> widened) {
         /** Every parameter: what a whole-component placement moves (NONE, MODEL). */
         long total() {
             return host + shared + blocks.values().stream().mapToLong(Long::longValue).sum();
@@ -279,14 +314,28 @@ public final class MemoryPlanner {
             return blocks.entrySet().stream().filter(b -> b.getKey().startsWith(p))
                     .mapToLong(Map.Entry::getValue).max().orElse(0);
         }
+
+        /** The largest widened FP8 bytes of a group whose name starts with {@code prefix} (0 without FP8). */
+        long widened(String prefix) {
+            String p = component + "." + prefix;
+            return widened.entrySet().stream().filter(b -> b.getKey().startsWith(p))
+                    .mapToLong(Map.Entry::getValue).max().orElse(0);
+        }
     }
 
     private static Groups groups(Manifest m, long e, Function<String, String> grouping) {
+        return groups(m, e, grouping, (n, s) -> false);
+    }
+
+    private static Groups groups(Manifest m, long e, Function<String, String> grouping,
+            java.util.function.BiPredicate<String, Shape> fp8) {
         Map<String, Long> blocks = new LinkedHashMap<>();
+        Map<String, Long> widened = new LinkedHashMap<>();
         long shared = 0;
         long host = 0;
         for (Map.Entry<String, Shape> t : m.tensors().entrySet()) {
-            long bytes = t.getValue().size() * e;
+            boolean f8 = fp8.test(t.getKey(), t.getValue());
+            long bytes = f8 ? t.getValue().size() + FP8_SCALE_BYTES : t.getValue().size() * e;
             String g = grouping.apply(t.getKey());
             if (g.equals(SHARED)) {
                 shared += bytes;
@@ -294,9 +343,12 @@ public final class MemoryPlanner {
                 host += bytes;
             } else {
                 blocks.merge(m.component() + "." + g, bytes, Long::sum);
+                if (f8) {
+                    widened.merge(m.component() + "." + g, t.getValue().size() * e, Long::sum);
+                }
             }
         }
-        return new Groups(m.component(), blocks, shared, host);
+        return new Groups(m.component(), blocks, shared, host, widened);
     }
 
     private static Map.Entry<String, Long> largestBlock(List<Groups> all) {

@@ -110,7 +110,7 @@ public final class StoredTensors implements TensorSource, RawSource {
         if (!manager.isOpen()) {
             throw new IllegalStateException("stored weights are closed; cannot read '" + name + "'");
         }
-        ByteBuffer src = bytes.get(name).duplicate();
+        ByteBuffer src = java.util.Objects.requireNonNull(bytes.get(name), name).duplicate(); // info(name) checked it
         int from = (int) Math.min(offset, src.limit());
         src.position(from).limit(Math.min(src.limit(), from + dst.remaining()));
         dst.put(src);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.Shape;
-import io.hunyuan4j.core.golden.GoldenCheck;
+import io.hunyuan4j.golden.GoldenCheck;
 import io.hunyuan4j.core.offload.Manifest;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.OriginalLayoutFiles;
