@@ -8,7 +8,7 @@ import io.hunyuan4j.core.offload.DeviceMemoryAccountant;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.offload.Offloader;
 import io.hunyuan4j.core.ops.ComputeDtype;
-import io.hunyuan4j.core.pipeline.ComponentOptions;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
 import io.hunyuan4j.core.transformer.TransformerCheckpoint;
 import io.hunyuan4j.core.transformer.TransformerConfig;
