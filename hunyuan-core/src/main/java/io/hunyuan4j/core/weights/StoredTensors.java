@@ -21,9 +21,9 @@ import java.util.Set;
  * {@code float8_e4m3fn} weights and dequantizes per layer. Layout conversions ({@link RemappedTensors}) and FP8
  * scales ({@link ScaledFloat8Tensors}) apply on top of it as on a file.
  *
- * <p>Compared with the memory-mapped file (whose pages the kernel holds in the page cache and may drop under
- * memory pressure, to read them again from disk at the next onload), these bytes stay resident: anonymous memory
- * of the process, counted in its RSS. docs/checkpoints.md, "FP8 kept as FP8".
+ * <p>Compared with re-reading the file at each onload (its bytes then sit in the kernel's page cache, outside the
+ * process, which may drop them under memory pressure and read them again from disk), these bytes stay resident:
+ * anonymous memory of the process, counted in its RSS. docs/checkpoints.md, "FP8 kept as FP8".
  */
 public final class StoredTensors implements TensorSource, RawSource {
 

@@ -28,8 +28,8 @@ import java.util.SplittableRandom;
  *
  * <ul>
  *   <li>{@code fp32}, {@code bf16}: loaded EAGER, every weight widened to the compute dtype at load;</li>
- *   <li>{@code fp8-mmap}: bound LAZY to the memory-mapped file under BLOCK offload: the file's FP8 pages in the
- *       page cache, each block widened while it runs;</li>
+ *   <li>{@code fp8-file}: bound LAZY to the file under BLOCK offload: each block re-read from the file (positional
+ *       reads, so its FP8 bytes sit in the kernel's page cache, outside the process) and widened while it runs;</li>
  *   <li>{@code fp8-held}: {@code TransformerCheckpoint.openInMemory} (the file's bytes copied into the process) bound
  *       LAZY under BLOCK offload.</li>
  * </ul>
@@ -79,14 +79,14 @@ public final class WeightResidencyBenchmark {
         switch (mode) {
             case "fp32", "bf16" -> model = HunyuanVideoTransformer3D.load(file, c,
                     new ComponentOptions(Device.cpu(), dtype, LoadMode.EAGER));
-            case "fp8-mmap" -> model = HunyuanVideoTransformer3D.load(file, c,
+            case "fp8-file" -> model = HunyuanVideoTransformer3D.load(file, c,
                     new ComponentOptions(Device.cpu(), dtype, LoadMode.LAZY));
             case "fp8-held" -> {
                 held = TransformerCheckpoint.openInMemory(file);
                 model = HunyuanVideoTransformer3D.fromWeights(c, held,
                         new ComponentOptions(Device.cpu(), dtype, LoadMode.LAZY), file.toString());
             }
-            default -> throw new IllegalArgumentException("--mode must be write, fp32, bf16, fp8-mmap or fp8-held");
+            default -> throw new IllegalArgumentException("--mode must be write, fp32, bf16, fp8-file or fp8-held");
         }
         DeviceMemoryAccountant acc = new DeviceMemoryAccountant();
         if (mode.startsWith("fp8")) {
