@@ -19,7 +19,8 @@ class ArchitectureTest {
     /** Packages that hold model code or what model code is built from. */
     private static final String[] MODELS = {"io.hunyuan4j.core.transformer..", "io.hunyuan4j.vae..",
         "io.hunyuan4j.text..", "io.hunyuan4j.core.nn..", "io.hunyuan4j.core.ops..", "io.hunyuan4j.core.weights..",
-        "io.hunyuan4j.core.scheduler.."};
+        "io.hunyuan4j.core.scheduler..", "io.hunyuan4j.cogvideox.transformer..", "io.hunyuan4j.cogvideox.vae..",
+        "io.hunyuan4j.dit.transformer.."};
 
     private static JavaClasses classes;
 
