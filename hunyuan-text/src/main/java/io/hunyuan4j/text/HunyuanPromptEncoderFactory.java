@@ -4,6 +4,7 @@ import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.api.PromptEncoderFactory;
 import java.nio.file.Path;
+import java.util.Set;
 
 /** ServiceLoader entry: builds {@link HunyuanPromptEncoder} from a diffusers-layout model folder. */
 public final class HunyuanPromptEncoderFactory implements PromptEncoderFactory {
@@ -12,5 +13,11 @@ public final class HunyuanPromptEncoderFactory implements PromptEncoderFactory {
     @Override
     public PromptEncoder load(Path modelDir, ComponentOptions options) {
         return HunyuanPromptEncoder.load(modelDir, options);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Set<String> classNames() {
+        return Set.of("LlamaModel");
     }
 }

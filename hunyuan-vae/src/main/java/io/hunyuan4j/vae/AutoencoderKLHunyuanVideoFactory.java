@@ -4,6 +4,7 @@ import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.LatentDecoderFactory;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The {@link LatentDecoderFactory} service of this module: loads {@link AutoencoderKLHunyuanVideo} from a
@@ -15,5 +16,11 @@ public final class AutoencoderKLHunyuanVideoFactory implements LatentDecoderFact
     @Override
     public LatentDecoder load(Path vaeDir, ComponentOptions options) {
         return AutoencoderKLHunyuanVideo.load(vaeDir, options);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Set<String> classNames() {
+        return Set.of("AutoencoderKLHunyuanVideo");
     }
 }

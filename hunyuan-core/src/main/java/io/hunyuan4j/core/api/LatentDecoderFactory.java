@@ -1,5 +1,7 @@
 package io.hunyuan4j.core.api;
 
+import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Service (ServiceLoader) that builds a {@link LatentDecoder} from a diffusers {@code vae/} folder, so core
@@ -8,5 +10,12 @@ package io.hunyuan4j.core.api;
 public interface LatentDecoderFactory {
 
     /** @param vaeDir the {@code vae/} folder ({@code config.json} + safetensors) */
-    LatentDecoder load(java.nio.file.Path vaeDir, ComponentOptions options);
+    LatentDecoder load(Path vaeDir, ComponentOptions options);
+
+    /**
+     * {@return the {@code vae} classes this factory loads}, as {@code model_index.json} names them (e.g.
+     * {@code AutoencoderKLHunyuanVideo}): several families' factories can share a class path, and the loader picks the one whose names
+     * include the folder's class.
+     */
+    Set<String> classNames();
 }

@@ -1,22 +1,16 @@
 package io.hunyuan4j.core.pipeline;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
- * {@code model_index.json} of a diffusers-layout folder: which component folders the pipeline needs and which
- * classes they hold. All folders and class names are checked before anything is loaded, so a half-downloaded
- * model, or a folder of another pipeline, fails in milliseconds with the folder or key named.
+ * {@code model_index.json} of a diffusers-layout HunyuanVideo folder: the {@link PipelineLayout} of
+ * {@code HunyuanVideoPipeline}.
  */
 final class ModelIndex {
 
@@ -29,6 +23,9 @@ final class ModelIndex {
 
     /** The classes this SDK implements for each component ({@code [library, class]} entries). */
     static final Map<String, Set<String>> CLASSES = classes();
+
+    /** The layout as one value. */
+    static final PipelineLayout LAYOUT = new PipelineLayout(PIPELINE_CLASS, COMPONENTS, CLASSES);
 
     private ModelIndex() {}
 
@@ -51,60 +48,16 @@ final class ModelIndex {
      * @throws ConfigException if {@code model_index.json} is malformed or names classes this SDK does not load
      */
     static void check(Path modelDir) {
-        if (!Files.isDirectory(modelDir)) {
-            throw new IllegalArgumentException("model folder " + modelDir + " does not exist");
-        }
-        Path index = modelDir.resolve("model_index.json");
-        if (!Files.isRegularFile(index)) {
-            throw new IllegalArgumentException("model folder " + modelDir + " has no model_index.json;"
-                    + " expected a diffusers-layout HunyuanVideo folder");
-        }
-        List<String> declaredNull = validate(JsonConfig.read(index));
-        List<String> missing = new ArrayList<>();
-        for (String c : COMPONENTS) {
-            if (declaredNull.contains(c) || !Files.isDirectory(modelDir.resolve(c))) {
-                missing.add(c + "/");
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("model folder " + modelDir + " is missing component"
-                    + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-                    + " (HunyuanVideoPipeline needs " + String.join(", ", COMPONENTS) + ")");
-        }
+        LAYOUT.check(modelDir);
     }
 
     /**
-     * Validates the content of {@code model_index.json}: {@code _class_name}, when present, is
-     * {@value #PIPELINE_CLASS}; each component entry, when present, is {@code [library, class]} with a class this
-     * SDK loads, or {@code [null, null]} (diffusers' "not saved").
+     * Validates the content of {@code model_index.json}.
      *
      * @return the components declared {@code [null, null]}
      * @throws ConfigException naming the file, the key and the supported classes
      */
     static List<String> validate(JsonConfig index) {
-        String pipeline = index.getStringOrNull("_class_name");
-        index.require(pipeline == null || pipeline.equals(PIPELINE_CLASS), "_class_name",
-                "this SDK loads " + PIPELINE_CLASS + " folders");
-        List<String> declaredNull = new ArrayList<>();
-        for (String c : COMPONENTS) {
-            if (!index.has(c)) {
-                continue;
-            }
-            JsonElement e = index.json().get(c);
-            index.require(e.isJsonArray() && e.getAsJsonArray().size() == 2, c,
-                    "must be a [library, class] pair");
-            JsonArray pair = e.getAsJsonArray();
-            if (pair.get(0).isJsonNull() && pair.get(1).isJsonNull()) {
-                declaredNull.add(c);
-                continue;
-            }
-            boolean strings = pair.get(0).isJsonPrimitive() && pair.get(0).getAsJsonPrimitive().isString()
-                    && pair.get(1).isJsonPrimitive() && pair.get(1).getAsJsonPrimitive().isString();
-            index.require(strings, c, "must be a [library, class] pair of strings");
-            Set<String> supported = Objects.requireNonNull(CLASSES.get(c), c); // CLASSES covers COMPONENTS
-            index.require(supported.contains(pair.get(1).getAsString()), c,
-                    "supported classes: " + supported.stream().sorted().toList());
-        }
-        return declaredNull;
+        return LAYOUT.validate(index);
     }
 }

@@ -11,6 +11,8 @@ import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.Scheduler;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -25,9 +27,13 @@ final class PretrainedLoader {
 
     static VideoPipeline.Builder load(Path modelDir, ComponentOptions options) {
         ModelIndex.check(modelDir);
-        PromptEncoderFactory textFactory = service(PromptEncoderFactory.class, "hunyuan-text");
-        DenoiserFactory transformerFactory = service(DenoiserFactory.class, "hunyuan-core");
-        LatentDecoderFactory vaeFactory = service(LatentDecoderFactory.class, "hunyuan-vae");
+        PipelineLayout layout = ModelIndex.LAYOUT;
+        PromptEncoderFactory textFactory = service(PromptEncoderFactory.class,
+                layout.componentClass(modelDir, "text_encoder"), PromptEncoderFactory::classNames, "hunyuan-text");
+        DenoiserFactory transformerFactory = service(DenoiserFactory.class,
+                layout.componentClass(modelDir, "transformer"), DenoiserFactory::classNames, "hunyuan-core");
+        LatentDecoderFactory vaeFactory = service(LatentDecoderFactory.class,
+                layout.componentClass(modelDir, "vae"), LatentDecoderFactory::classNames, "hunyuan-vae");
         Scheduler scheduler = FlowMatchEulerScheduler.fromJson(modelDir.resolve("scheduler/scheduler_config.json"));
         Supplier<PromptEncoder> text = () -> textFactory.load(modelDir, options);
         PromptEncoder textEncoder = text.get();
@@ -47,8 +53,14 @@ final class PretrainedLoader {
         }
     }
 
-    private static <T> T service(Class<T> type, String module) {
-        return ServiceLoader.load(type).findFirst().orElseThrow(() -> new IllegalStateException("no "
-                + type.getSimpleName() + " on the class path; add the io.hunyuan4j:" + module + " dependency"));
+    /** The first {@code type} service on the class path that loads {@code className}. */
+    static <T> T service(Class<T> type, String className, Function<T, Set<String>> names, String module) {
+        for (T candidate : ServiceLoader.load(type)) {
+            if (names.apply(candidate).contains(className)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no " + type.getSimpleName() + " for " + className
+                + " on the class path; add the io.hunyuan4j:" + module + " dependency");
     }
 }

@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/pipelines/hunyuan_video/pipeline_hunyuan_video.py">diffusers HunyuanVideoPipeline</a>
  */
-public final class VideoPipeline implements AutoCloseable {
+public final class VideoPipeline implements Generator {
 
     /** pipeline_hunyuan_video.py: {@code guidance = tensor([guidance_scale] * B) * 1000.0}. */
     public static final float GUIDANCE_EMBED_SCALE = 1000f;
@@ -171,6 +171,7 @@ public final class VideoPipeline implements AutoCloseable {
      *
      * @see #generate(GenerationRequest, StepListener, CancellationToken)
      */
+    @Override
     public Video generate(GenerationRequest request) {
         return generate(request, StepListener.NONE, CancellationToken.none());
     }
@@ -188,6 +189,7 @@ public final class VideoPipeline implements AutoCloseable {
      * @throws HunyuanException if a stage fails in the engine (the message names the stage); the exceptions above
      *     extend it
      */
+    @Override
     public Video generate(GenerationRequest request, StepListener listener, CancellationToken cancel) {
         if (request.batchSize() != 1) {
             throw new IllegalArgumentException("the request makes " + request.batchSize() + " videos ("
@@ -219,6 +221,7 @@ public final class VideoPipeline implements AutoCloseable {
      * @throws HunyuanException if a stage fails in the engine (the message names the stage)
      * @throws PromptRewriteException if the request asks for a rewrite and the rewriter failed
      */
+    @Override
     public List<Video> generateBatch(GenerationRequest request, StepListener listener, CancellationToken cancel) {
         StageTimer stages = new StageTimer();
         // 0. Rewrite the prompts (HunyuanVideo's step before diffusers' __call__): a network call that needs no
@@ -484,7 +487,20 @@ public final class VideoPipeline implements AutoCloseable {
         return device;
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public String family() {
+        return HunyuanVideoFamily.NAME;
+    }
+
+    /** {@return a request with diffusers' HunyuanVideoPipeline defaults}: {@link GenerationRequest#of(String)}. */
+    @Override
+    public GenerationRequest request(String prompt) {
+        return GenerationRequest.of(prompt);
+    }
+
     /** Where the components came from (for provenance). */
+    @Override
     public String model() {
         return model;
     }

@@ -4,6 +4,7 @@ import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserFactory;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The {@link DenoiserFactory} service of this package: loads {@link HunyuanVideoTransformer3D} from a diffusers
@@ -16,5 +17,11 @@ public final class HunyuanVideoTransformer3DFactory implements DenoiserFactory {
     @Override
     public Denoiser load(Path transformerDir, ComponentOptions options) {
         return HunyuanVideoTransformer3D.load(transformerDir, options);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Set<String> classNames() {
+        return Set.of("HunyuanVideoTransformer3DModel");
     }
 }
