@@ -150,13 +150,35 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
      */
     public static AutoencoderKLHunyuanVideo load(Path vaeDir, ComponentOptions options, VaeTiling tiling) {
         VaeConfig config = VaeConfig.fromJson(JsonConfig.read(vaeDir.resolve("config.json")));
-        TensorSource source = Checkpoints.open(vaeDir);
+        return load(vaeDir, config, options, tiling);
+    }
+
+    /**
+     * Loads VAE weights from a file, index or folder for {@code config}: diffusers' names, or Tencent's original
+     * checkpoint converted to safetensors (the same names, possibly under a {@code vae.} prefix:
+     * {@link VaeCheckpoint}).
+     *
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if the names or shapes differ from the config's
+     * @throws IllegalArgumentException if the path holds no weights
+     */
+    public static AutoencoderKLHunyuanVideo load(Path weights, VaeConfig config, ComponentOptions options,
+            VaeTiling tiling) {
+        TensorSource source = VaeCheckpoint.open(weights);
         try {
             return create(config, source, options, tiling, source);
         } catch (RuntimeException e) {
             source.close();
             throw e;
         }
+    }
+
+    /**
+     * Loads a single VAE file without {@code config.json} (e.g. a safetensors conversion of Tencent's
+     * {@code hunyuan-video-t2v-720p/vae/pytorch_model.pt}) with the released model's config
+     * ({@link VaeConfig#defaults()}) and diffusers' default tiling.
+     */
+    public static AutoencoderKLHunyuanVideo fromSingleFile(Path file, ComponentOptions options) {
+        return load(file, VaeConfig.defaults(), options, VaeTiling.defaults());
     }
 
     /**
