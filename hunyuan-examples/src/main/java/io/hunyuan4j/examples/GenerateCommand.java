@@ -1,6 +1,7 @@
 package io.hunyuan4j.examples;
 
 import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.lora.LoraAdapters;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.CancellationToken;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -131,6 +133,21 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--rewrite-model", paramLabel = "NAME", description = "The rewrite model's name at the endpoint.")
     private @Nullable String rewriteModel;
 
+    @Option(names = "--lora", paramLabel = "FILE[:WEIGHT]",
+            description = "A LoRA adapter for the DiT (PEFT/diffusers, Tencent's original or kohya/musubi layout;"
+                    + " docs/lora.md), with its weight (default 1). Repeat for several.")
+    private List<String> loras = new ArrayList<>();
+
+    @Option(names = "--lora-mode", paramLabel = "low-rank|fused", defaultValue = "low-rank",
+            description = "Keep adapters as a separate low-rank term (exact, instant switching) or fuse them into"
+                    + " the weights. Default: low-rank.")
+    private String loraMode = "low-rank";
+
+    @Option(names = "--transformer", paramLabel = "FILE",
+            description = "Read the DiT from this single file instead of the folder's transformer/ (Tencent's"
+                    + " original layout, ComfyUI prefixes, FP8; docs/checkpoints.md). Needs --model.")
+    private @Nullable Path transformer;
+
     @Option(names = "--out", required = true, paramLabel = "FILE.mp4|FILE.png",
             description = "The output. A .png (or --frames 1) writes one image. With more than one video: FILE-0.mp4,"
                     + " FILE-1.mp4, ... beside it.")
@@ -148,6 +165,13 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         if (model != null && !Files.isDirectory(model)) {
             throw new Cli.UsageException("--model " + model + " is not a folder");
+        }
+        if (transformer != null && model == null) {
+            throw new Cli.UsageException("--transformer needs --model: the folder holding the text encoders and"
+                    + " the VAE");
+        }
+        if (transformer != null && !Files.isRegularFile(transformer)) {
+            throw new Cli.UsageException("--transformer " + transformer + " is not a file");
         }
         String ext = OutputFiles.requireWritable(out, "mp4", "png");
         boolean png = ext.equals("png");
@@ -223,8 +247,48 @@ final class GenerateCommand implements Callable<Integer> {
                 : SchedulerConfig.fromJson(JsonConfig.read(model.resolve("scheduler/scheduler_config.json")));
         Scheduler s = scheduler == SchedulerName.HEUN ? new FlowMatchHeunScheduler(config)
                 : new FlowMatchEulerScheduler(config);
-        VideoPipeline.Builder b = model == null ? TinyModel.builder(options) : VideoPipeline.pretrained(model, options);
+        VideoPipeline.Builder b = model == null ? TinyModel.builder(options)
+                : transformer == null ? VideoPipeline.pretrained(model, options)
+                : VideoPipeline.pretrained(model, options, transformer);
+        b.loraMode(loraMode());
+        for (String spec : loras) {
+            Map.Entry<Path, Float> lora = parseLora(spec);
+            b.lora(lora.getKey(), lora.getValue());
+        }
         return rewriteOptions.applyTo(b.scheduler(s).offload(offload)).build();
+    }
+
+    private LoraAdapters.Mode loraMode() {
+        return switch (loraMode.toLowerCase(Locale.ROOT)) {
+            case "low-rank", "low_rank", "lowrank" -> LoraAdapters.Mode.LOW_RANK;
+            case "fused", "fuse" -> LoraAdapters.Mode.FUSED;
+            default -> throw new Cli.UsageException("--lora-mode must be low-rank or fused but is " + loraMode);
+        };
+    }
+
+    /**
+     * {@code FILE} or {@code FILE:WEIGHT}. The weight is what follows the last colon when that parses as a number,
+     * so a path with colons (a Windows drive) stays a path.
+     */
+    static Map.Entry<Path, Float> parseLora(String spec) {
+        int colon = spec.lastIndexOf(':');
+        Path file = Path.of(spec);
+        float weight = 1f;
+        if (colon > 0 && colon < spec.length() - 1) {
+            try {
+                weight = Float.parseFloat(spec.substring(colon + 1));
+                file = Path.of(spec.substring(0, colon));
+            } catch (NumberFormatException notAWeight) {
+                // the colon belongs to the path
+            }
+        }
+        if (!Float.isFinite(weight)) {
+            throw new Cli.UsageException("--lora " + spec + ": the weight must be a finite number");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new Cli.UsageException("--lora " + spec + ": " + file + " is not a file");
+        }
+        return Map.entry(file, weight);
     }
 
     /** The request; tiny-model defaults are small (64x64, 9 frames, 4 steps), real-model defaults diffusers'. */

@@ -6,6 +6,7 @@ import io.hunyuan4j.core.offload.MemoryPlanner.MemoryPlan;
 import io.hunyuan4j.core.offload.MemoryPlanner.PlanRequest;
 import io.hunyuan4j.core.offload.MemoryPlanner.StageUsage;
 import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.offload.WeightStorage;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -52,6 +53,11 @@ final class PlanMemoryCommand implements Callable<Integer> {
             description = "Compute dtype. Default: bf16.")
     private ComputeDtype dtype = ComputeDtype.BF16;
 
+    @Option(names = "--weights-dtype", paramLabel = "compute|fp8", defaultValue = "compute",
+            description = "How the DiT's block weights are stored: in the compute dtype, or FP8 (e4m3fn, one byte"
+                    + " per element, widened per block while it runs). Default: compute.")
+    private String weightsDtype = "compute";
+
     private final PrintStream out;
 
     PlanMemoryCommand(PrintStream out) {
@@ -60,11 +66,17 @@ final class PlanMemoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PlanRequest req = new PlanRequest(height, width, frames, offload, dtype, budget);
+        WeightStorage storage;
+        try {
+            storage = WeightStorage.parse(weightsDtype);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.UsageException("--weights-dtype: " + e.getMessage());
+        }
+        PlanRequest req = new PlanRequest(height, width, frames, offload, dtype, budget, storage);
         MemoryPlanner planner = MemoryPlanner.fromManifests(manifests);
         MemoryPlan plan = planner.plan(req);
-        out.printf(Locale.ROOT, "plan: %dx%d, %d frames, offload=%s, dtype=%s%n", req.width(), req.height(),
-                req.frames(), req.offload(), req.dtype());
+        out.printf(Locale.ROOT, "plan: %dx%d, %d frames, offload=%s, dtype=%s%s%n", req.width(), req.height(),
+                req.frames(), req.offload(), req.dtype(), storage == WeightStorage.FP8 ? ", weights=fp8" : "");
         out.printf(Locale.ROOT, "%-30s %12s %12s %12s%n", "stage", "weights", "activations", "peak");
         for (StageUsage s : plan.stages()) {
             out.printf(Locale.ROOT, "%-30s %12s %12s %12s%n", s.stage(), Bytes.format(s.weightBytes()),

@@ -57,4 +57,29 @@ class PlanMemoryCommandTest {
             assertEquals("", r.out());
         }
     }
+
+    @Test
+    void fp8WeightsLowerThePeakOfModelOffloadAndAreNamedInThePlan() {
+        String[] common = {"plan-memory", "--manifests", MANIFESTS, "--budget", "24GiB", "--offload", "model",
+            "--height", "720", "--width", "1280", "--frames", "129"};
+        Run compute = cli(common);
+        String[] fp8Args = java.util.Arrays.copyOf(common, common.length + 2);
+        fp8Args[common.length] = "--weights-dtype";
+        fp8Args[common.length + 1] = "fp8";
+        Run fp8 = cli(fp8Args);
+        assertEquals(0, fp8.code(), fp8.err());
+        assertEquals("plan: 1280x720, 129 frames, offload=MODEL, dtype=BF16, weights=fp8", fp8.out().lines().findFirst()
+                .orElseThrow());
+        assertTrue(peakGiB(fp8) < peakGiB(compute) - 5, "13B in FP8 saves ~12 GiB under MODEL offload: "
+                + peakGiB(fp8) + " vs " + peakGiB(compute));
+        fp8Args[common.length + 1] = "int4";
+        Run bad = cli(fp8Args);
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--weights-dtype") && bad.err().contains("fp8"), bad.err());
+    }
+
+    private static double peakGiB(Run r) {
+        String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        return Double.parseDouble(last.substring("peak=".length(), last.indexOf(" GiB")));
+    }
 }

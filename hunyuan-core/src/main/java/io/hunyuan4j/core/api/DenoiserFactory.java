@@ -19,4 +19,16 @@ public interface DenoiserFactory {
      * include the folder's class.
      */
     Set<String> classNames();
+
+    /**
+     * Loads the denoiser from weights outside a {@code transformer/} folder: a single file, index or folder in
+     * any layout the implementation reads (e.g. Tencent's original key names, FP8), configured by
+     * {@code configDir/config.json} when that exists, else by the shapes of the weights.
+     *
+     * @throws UnsupportedOperationException if this factory reads only diffusers folders
+     */
+    default Denoiser loadFile(Path weights, Path configDir, ComponentOptions options) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads only diffusers folders, not "
+                + weights);
+    }
 }

@@ -3,6 +3,7 @@ package io.hunyuan4j.core.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.transformer.HunyuanVideoTransformer3D;
@@ -112,6 +113,20 @@ public final class LoraAdapters implements AutoCloseable {
     private static @Nullable String linearModule(String name, Shape shape) {
         return name.endsWith(".weight") && shape.dimension() == 2
                 ? name.substring(0, name.length() - ".weight".length()) : null;
+    }
+
+    /**
+     * Manages adapters for {@code denoiser} (no adapter is active until {@link #setAdapters}): the entry for code
+     * that holds the DiT through {@link Denoiser}, such as the pipeline.
+     *
+     * @throws UnsupportedOperationException if {@code denoiser} is not the HunyuanVideo DiT
+     */
+    public static LoraAdapters attach(Denoiser denoiser, Mode mode) {
+        if (!(denoiser instanceof HunyuanVideoTransformer3D dit)) {
+            throw new UnsupportedOperationException("LoRA adapters need the HunyuanVideo DiT but the denoiser is "
+                    + denoiser.getClass().getName());
+        }
+        return attach(dit, mode);
     }
 
     /** Manages adapters for {@code model} (no adapter is active until {@link #setAdapters}). */

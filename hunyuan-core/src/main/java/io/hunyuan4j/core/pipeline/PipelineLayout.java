@@ -68,9 +68,21 @@ public record PipelineLayout(String pipelineClass, List<String> components, Map<
      * @throws ConfigException if {@code model_index.json} is malformed or names classes this SDK does not load
      */
     public void check(Path modelDir) {
+        check(modelDir, Set.of());
+    }
+
+    /**
+     * As {@link #check(Path)}, for a load that takes the {@code supplied} components from elsewhere (e.g. a
+     * single-file transformer): their folders may be absent or declared {@code [null, null]}; their class
+     * entries are still validated when present.
+     */
+    public void check(Path modelDir, Set<String> supplied) {
         List<String> declaredNull = validate(readIndex(modelDir));
         List<String> missing = new ArrayList<>();
         for (String c : components) {
+            if (supplied.contains(c)) {
+                continue;
+            }
             if (declaredNull.contains(c) || !Files.isDirectory(modelDir.resolve(c))) {
                 missing.add(c + "/");
             }

@@ -9,10 +9,12 @@ import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.api.PromptEncoderFactory;
 import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.Scheduler;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import java.util.function.Supplier;
 
 /**
@@ -25,8 +27,15 @@ final class PretrainedLoader {
 
     private PretrainedLoader() {}
 
-    static VideoPipeline.Builder load(Path modelDir, ComponentOptions options) {
-        ModelIndex.check(modelDir);
+    /**
+     * @param transformerWeights where the DiT's weights are instead of {@code modelDir/transformer/} (a single
+     *     file in any layout the factory reads), or null
+     */
+    static VideoPipeline.Builder load(Path modelDir, ComponentOptions options, @Nullable Path transformerWeights) {
+        if (transformerWeights != null && !Files.exists(transformerWeights)) {
+            throw new IllegalArgumentException("transformer weights " + transformerWeights + " do not exist");
+        }
+        ModelIndex.LAYOUT.check(modelDir, transformerWeights == null ? Set.of() : Set.of("transformer"));
         PipelineLayout layout = ModelIndex.LAYOUT;
         PromptEncoderFactory textFactory = service(PromptEncoderFactory.class,
                 layout.componentClass(modelDir, "text_encoder"), PromptEncoderFactory::classNames, "hunyuan-text");
@@ -39,11 +48,17 @@ final class PretrainedLoader {
         PromptEncoder textEncoder = text.get();
         Denoiser transformer = null;
         try {
-            transformer = transformerFactory.load(modelDir.resolve("transformer"), options);
+            String model = modelDir.toAbsolutePath().normalize().toString();
+            if (transformerWeights == null) {
+                transformer = transformerFactory.load(modelDir.resolve("transformer"), options);
+            } else {
+                transformer = transformerFactory.loadFile(transformerWeights, modelDir.resolve("transformer"), options);
+                model += " (transformer " + transformerWeights.toAbsolutePath().normalize() + ")";
+            }
             LatentDecoder vae = vaeFactory.load(modelDir.resolve("vae"), options);
             return VideoPipeline.builder(transformer, textEncoder, vae).scheduler(scheduler)
                     .device(options.device()).computeDtype(options.computeDtype())
-                    .model(modelDir.toAbsolutePath().normalize().toString()).textEncoderLoader(text);
+                    .model(model).textEncoderLoader(text);
         } catch (RuntimeException e) {
             textEncoder.close();
             if (transformer != null) {

@@ -1,9 +1,11 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.lora.LoraWeight;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -28,17 +30,29 @@ import org.jspecify.annotations.Nullable;
  *     {@code "total"} the peak of all components together
  * @param rewrite this video's prompt as rewritten and encoded, beside the original, or null when the request
  *     asked for no rewrite
+ * @param loras the LoRA adapters active on the DiT for this video, with their files and weights, in activation
+ *     order; empty for the base model
  */
 public record Provenance(GenerationRequest request, int batchIndex, String model, String scheduler,
         Map<String, String> schedulerParameters, ComputeDtype computeDtype, Offload offload, @Nullable Long seed,
         boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings, Map<String, Long> devicePeakBytes,
-        @Nullable RewrittenPrompt rewrite) {
+        @Nullable RewrittenPrompt rewrite, List<LoraWeight> loras) {
 
     /** Copies the maps. */
     public Provenance {
         schedulerParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(schedulerParameters));
         timings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
         devicePeakBytes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(devicePeakBytes));
+        loras = List.copyOf(loras);
+    }
+
+    /** A provenance without LoRA adapters (the base model). */
+    public Provenance(GenerationRequest request, int batchIndex, String model, String scheduler,
+            Map<String, String> schedulerParameters, ComputeDtype computeDtype, Offload offload, @Nullable Long seed,
+            boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings,
+            Map<String, Long> devicePeakBytes, @Nullable RewrittenPrompt rewrite) {
+        this(request, batchIndex, model, scheduler, schedulerParameters, computeDtype, offload, seed, trueCfgApplied,
+                modelEvaluations, timings, devicePeakBytes, rewrite, List.of());
     }
 
     /** Sum of the stage timings. */
@@ -55,6 +69,9 @@ public record Provenance(GenerationRequest request, int batchIndex, String model
                 .append(offload).append("; seed=").append(seed).append("; trueCfg=").append(trueCfgApplied)
                 .append("; evaluations=").append(modelEvaluations).append("; devicePeakBytes=")
                 .append(devicePeakBytes);
+        if (!loras.isEmpty()) {
+            s.append("; loras=").append(loras);
+        }
         if (rewrite != null) {
             s.append("; rewrite=").append(rewrite.mode()).append(rewrite.fellBack()
                     ? " (fell back to the original: " + rewrite.fallbackReason() + ")"

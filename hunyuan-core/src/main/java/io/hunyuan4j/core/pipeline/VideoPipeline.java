@@ -1,5 +1,8 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.lora.LoraAdapters;
+import io.hunyuan4j.core.lora.LoraWeight;
+import io.hunyuan4j.core.lora.UnmatchedKeys;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -27,7 +30,10 @@ import io.hunyuan4j.core.scheduler.Velocity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -79,10 +85,14 @@ public final class VideoPipeline implements Generator {
     private final String model;
     private final @Nullable Supplier<PromptEncoder> textEncoderLoader;
     private final @Nullable PromptRewriter promptRewriter;
+    private final LoraAdapters.Mode loraMode;
+    private final UnmatchedKeys unmatchedLoraKeys;
     private final ReentrantLock lock = new ReentrantLock(true);
     // guarded by lock
     private @Nullable PromptEncoder textEncoder;
     private boolean closed;
+    private @Nullable LoraAdapters loraAdapters;
+    private final Map<String, Path> loraFiles = new LinkedHashMap<>();
 
     private VideoPipeline(Builder b) {
         this.transformer = b.transformer;
@@ -96,6 +106,8 @@ public final class VideoPipeline implements Generator {
         this.model = b.model;
         this.textEncoderLoader = b.textEncoderLoader;
         this.promptRewriter = b.promptRewriter;
+        this.loraMode = b.loraMode;
+        this.unmatchedLoraKeys = b.unmatchedLoraKeys;
     }
 
     static {
@@ -163,7 +175,25 @@ public final class VideoPipeline implements Generator {
      * @throws IllegalStateException if hunyuan-text or hunyuan-vae is not on the class path
      */
     public static Builder pretrained(Path modelDir, ComponentOptions options) {
-        return PretrainedLoader.load(modelDir, options);
+        return PretrainedLoader.load(modelDir, options, null);
+    }
+
+    /**
+     * As {@link #pretrained(Path, ComponentOptions)}, with the DiT read from {@code transformerWeights} instead of
+     * {@code modelDir/transformer/}: a single file (or index, or folder) in any layout
+     * {@code io.hunyuan4j.core.transformer.TransformerCheckpoint} reads, e.g. Tencent's original
+     * {@code mp_rank_00_model_states.safetensors}, a ComfyUI {@code hunyuan_video_720_cfgdistill_fp8_e4m3fn
+     * .safetensors} or a scaled-FP8 file. Its config is {@code modelDir/transformer/config.json} when that exists,
+     * otherwise it is inferred from the tensor shapes; {@code modelDir} then needs no {@code transformer/} folder.
+     * Provenance records the file next to the folder.
+     *
+     * @throws IllegalArgumentException if the folder, one of its other component folders, or the file is missing
+     * @throws io.hunyuan4j.core.HunyuanException for a bad model: the cases of
+     *     {@link #fromPretrained(Path, ComponentOptions, Offload)}
+     */
+    public static Builder pretrained(Path modelDir, ComponentOptions options, Path transformerWeights) {
+        return PretrainedLoader.load(modelDir, options, Objects.requireNonNull(transformerWeights,
+                "transformerWeights"));
     }
 
     /**
@@ -244,6 +274,7 @@ public final class VideoPipeline implements Generator {
             NDArray guidance = guidance(request, call);
             // 7. Denoising loop
             Denoising loop = new Denoising(sch, schedule, cond, guidance, listener, cancel);
+            List<LoraWeight> activeLoras = activeLoras();
             OffloadPlan placement = offloadPlan();
             NDArray decoded;
             try (GroupOnloader.Scope resident = placement.resident()) {
@@ -254,12 +285,12 @@ public final class VideoPipeline implements Generator {
             }
             List<float[]> rgb = stages.run("postprocess", () -> postprocess(decoded));
             Shape s = decoded.getShape(); // [B, 3, F, H, W]
-            List<Video> videos = new java.util.ArrayList<>(rgb.size());
+            List<Video> videos = new ArrayList<>(rgb.size());
             for (int i = 0; i < rgb.size(); i++) {
                 Provenance provenance = new Provenance(request, i, model, sch.name(), sch.parameters(),
                         computeDtype, offload, request.initialLatents() == null ? seed + i : null, doTrueCfg,
                         loop.evaluations, stages.timings(), placement.devicePeaks(),
-                        rewrites.forItem(i, request.videosPerPrompt()));
+                        rewrites.forItem(i, request.videosPerPrompt()), activeLoras);
                 videos.add(new Video((int) s.get(2), (int) s.get(3), (int) s.get(4), rgb.get(i), request.fps(),
                         provenance));
             }
@@ -435,7 +466,7 @@ public final class VideoPipeline implements Generator {
 
     /** {@code postprocess_video}: {@code clamp(x / 2 + 0.5, 0, 1)}, as [F, H, W, 3] per video of the batch. */
     private static List<float[]> postprocess(NDArray video) {
-        List<float[]> out = new java.util.ArrayList<>();
+        List<float[]> out = new ArrayList<>();
         for (long b = 0; b < video.getShape().get(0); b++) {
             // [3, F, H, W] -> [F, H, W, 3]
             NDArray v = video.get(b).div(2f).add(0.5f).clip(0f, 1f).transpose(1, 2, 3, 0);
@@ -464,6 +495,138 @@ public final class VideoPipeline implements Generator {
         if (Thread.currentThread().isInterrupted()) {
             throw new GenerationCancelledException("thread interrupted after " + completedSteps + " steps",
                     completedSteps);
+        }
+    }
+
+    /**
+     * Reads a LoRA file (any layout of docs/lora.md) for the DiT and keeps it loaded but inactive, named after the
+     * file ({@code style.safetensors} gives {@code style}; a PEFT {@code adapter_model.safetensors} its folder's
+     * name; a clash gets {@code -2}, {@code -3}, ...). Waits for a running generation. The base weights are not
+     * reloaded.
+     *
+     * @return the adapter's name, for {@link #setAdapters}
+     * @throws io.hunyuan4j.core.lora.LoraException if the file does not fit the DiT (keys named)
+     * @throws IllegalStateException if the pipeline is closed
+     * @throws UnsupportedOperationException if the DiT takes no LoRA adapters
+     */
+    public String loadLora(Path file) {
+        lock.lock();
+        try {
+            requireOpen();
+            return loadLoraLocked(file);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Activates exactly these adapters (name to weight), deactivating the other loaded ones; an empty map gives the
+     * base model. Waits for a running generation, so a generation never sees a half-switched model; the base
+     * weights are not reloaded (LOW_RANK changes no weight; FUSED adds the change of delta to resident weights).
+     *
+     * @throws IllegalArgumentException naming an adapter that is not loaded, or for a weight that is not finite
+     * @throws IllegalStateException if the pipeline is closed
+     */
+    public void setAdapters(Map<String, Float> weights) {
+        lock.lock();
+        try {
+            requireOpen();
+            if (weights.isEmpty() && loraAdapters == null) {
+                return;
+            }
+            weights.forEach((n, w) -> {
+                if (w == null || !Float.isFinite(w)) {
+                    throw new IllegalArgumentException("LoRA weight must be finite but is " + w + " for " + n);
+                }
+            });
+            adapters().setAdapters(weights);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Deactivates and frees one loaded adapter. Waits for a running generation.
+     *
+     * @throws IllegalArgumentException if no adapter has that name
+     */
+    public void removeLora(String name) {
+        lock.lock();
+        try {
+            requireOpen();
+            if (loraAdapters == null || !loraFiles.containsKey(name)) {
+                throw new IllegalArgumentException("adapter '" + name + "' is not loaded; loaded: "
+                        + loraFiles.keySet());
+            }
+            loraAdapters.remove(name);
+            loraFiles.remove(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The active LoRA adapters, with files and weights, in activation order (what the next generation uses). */
+    public List<LoraWeight> loras() {
+        lock.lock();
+        try {
+            return activeLoras();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The loaded LoRA adapters by name (active or not) and their files. */
+    public Map<String, Path> loadedLoras() {
+        lock.lock();
+        try {
+            return Map.copyOf(loraFiles);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<LoraWeight> activeLoras() {
+        if (loraAdapters == null) {
+            return List.of();
+        }
+        List<LoraWeight> out = new ArrayList<>();
+        loraAdapters.active().forEach((n, w) ->
+                out.add(new LoraWeight(n, Objects.requireNonNull(loraFiles.get(n), n), w)));
+        return List.copyOf(out);
+    }
+
+    private String loadLoraLocked(Path file) {
+        String name = loraName(file);
+        adapters().load(name, file, unmatchedLoraKeys);
+        loraFiles.put(name, file);
+        return name;
+    }
+
+    private LoraAdapters adapters() {
+        if (loraAdapters == null) {
+            loraAdapters = LoraAdapters.attach(transformer, loraMode);
+        }
+        return loraAdapters;
+    }
+
+    /** The file's name without {@code .safetensors} (a PEFT folder's name for its adapter file), made unique. */
+    private String loraName(Path file) {
+        String f = file.getFileName().toString();
+        String stem = f.endsWith(".safetensors") ? f.substring(0, f.length() - ".safetensors".length()) : f;
+        if (stem.equals("adapter_model") && file.toAbsolutePath().getParent() != null
+                && file.toAbsolutePath().getParent().getFileName() != null) {
+            stem = file.toAbsolutePath().getParent().getFileName().toString();
+        }
+        String name = stem;
+        for (int i = 2; loraFiles.containsKey(name); i++) {
+            name = stem + "-" + i;
+        }
+        return name;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this VideoPipeline is closed");
         }
     }
 
@@ -517,6 +680,10 @@ public final class VideoPipeline implements Generator {
             if (textEncoder != null) {
                 textEncoder.close();
                 textEncoder = null;
+            }
+            if (loraAdapters != null) {
+                loraAdapters.close();
+                loraAdapters = null;
             }
             transformer.close();
             vae.close();
@@ -607,6 +774,9 @@ public final class VideoPipeline implements Generator {
         private String model = "in-memory components";
         private @Nullable Supplier<PromptEncoder> textEncoderLoader;
         private @Nullable PromptRewriter promptRewriter;
+        private final List<Map.Entry<Path, Float>> loras = new ArrayList<>();
+        private LoraAdapters.Mode loraMode = LoraAdapters.Mode.LOW_RANK;
+        private UnmatchedKeys unmatchedLoraKeys = UnmatchedKeys.FAIL;
 
         private Builder(Denoiser transformer, PromptEncoder textEncoder, LatentDecoder vae) {
             this.transformer = Objects.requireNonNull(transformer, "transformer");
@@ -689,12 +859,46 @@ public final class VideoPipeline implements Generator {
         }
 
         /**
-         * Checks that the components fit together and builds the pipeline.
+         * Adds a LoRA adapter for the DiT, active with {@code weight} ({@code W + weight * (alpha / r) * B A});
+         * repeatable, one adapter per call. The adapter is named after the file (see
+         * {@link VideoPipeline#loadLora}), read by {@link #build()}, and can be switched or removed on the built
+         * pipeline ({@link VideoPipeline#setAdapters}) without reloading the base weights. docs/lora.md.
+         */
+        public Builder lora(Path file, float weight) {
+            Objects.requireNonNull(file, "file");
+            if (!Float.isFinite(weight)) {
+                throw new IllegalArgumentException("LoRA weight must be finite but is " + weight + " for " + file);
+            }
+            loras.add(Map.entry(file, weight));
+            return this;
+        }
+
+        /** How adapters enter the DiT (default {@link LoraAdapters.Mode#LOW_RANK}: exact, instant switching). */
+        public Builder loraMode(LoraAdapters.Mode mode) {
+            this.loraMode = Objects.requireNonNull(mode, "loraMode");
+            return this;
+        }
+
+        /**
+         * What loading a LoRA file does with keys that fit no layer of the DiT (default
+         * {@link UnmatchedKeys#FAIL}; {@link UnmatchedKeys#WARN} skips them with a warning, as diffusers does for
+         * DoRA keys). Applies to {@link #lora} and to {@link VideoPipeline#loadLora}.
+         */
+        public Builder unmatchedLoraKeys(UnmatchedKeys policy) {
+            this.unmatchedLoraKeys = Objects.requireNonNull(policy, "unmatchedLoraKeys");
+            return this;
+        }
+
+        /**
+         * Checks that the components fit together, reads the {@link #lora} files, and builds the pipeline.
          *
          * @throws IllegalArgumentException if the DiT's latent channels differ from the VAE's; if a component
          *     declares a device or compute dtype other than this builder's (naming both); if the memory budget
          *     cannot hold what the offload mode places at once (naming the block or component and its bytes); if
          *     MODEL or BLOCK offload meets a component not bound LAZY
+         * @throws io.hunyuan4j.core.lora.LoraException if a LoRA file does not fit the DiT (the components are left
+         *     unchanged and still the caller's)
+         * @throws UnsupportedOperationException for LoRA on a DiT that takes no adapters
          */
         public VideoPipeline build() {
             if (transformer.inChannels() != vae.latentChannels()) {
@@ -705,7 +909,22 @@ public final class VideoPipeline implements Generator {
             requireSame("textEncoder", textEncoder.device(), textEncoder.computeDtype());
             requireSame("vae", vae.device(), vae.computeDtype());
             OffloadPlan.of(offload, device, computeDtype, memoryBudget, List.of(transformer, vae)).checkBudget();
-            return new VideoPipeline(this);
+            VideoPipeline pipeline = new VideoPipeline(this);
+            if (!loras.isEmpty()) {
+                try {
+                    Map<String, Float> active = new LinkedHashMap<>();
+                    for (Map.Entry<Path, Float> l : loras) {
+                        active.put(pipeline.loadLoraLocked(l.getKey()), l.getValue());
+                    }
+                    pipeline.adapters().setAdapters(active);
+                } catch (RuntimeException e) {
+                    if (pipeline.loraAdapters != null) {
+                        pipeline.loraAdapters.close(); // the base weights again
+                    }
+                    throw e;
+                }
+            }
+            return pipeline;
         }
 
         /**

@@ -3,6 +3,8 @@ package io.hunyuan4j.core.transformer;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserFactory;
+import io.hunyuan4j.core.config.JsonConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -23,5 +25,16 @@ public final class HunyuanVideoTransformer3DFactory implements DenoiserFactory {
     @Override
     public Set<String> classNames() {
         return Set.of("HunyuanVideoTransformer3DModel");
+    }
+
+    /** {@inheritDoc} Any layout {@link TransformerCheckpoint} reads; FP8 included. */
+    @Override
+    public Denoiser loadFile(Path weights, Path configDir, ComponentOptions options) {
+        Path config = configDir.resolve("config.json");
+        if (Files.isRegularFile(config)) {
+            return HunyuanVideoTransformer3D.load(weights, TransformerConfig.fromJson(JsonConfig.read(config)),
+                    options);
+        }
+        return HunyuanVideoTransformer3D.fromSingleFile(weights, options);
     }
 }
