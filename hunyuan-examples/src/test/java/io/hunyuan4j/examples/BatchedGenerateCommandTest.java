@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,20 +34,14 @@ class BatchedGenerateCommandTest {
     /** Batched and single runs agree to float32 rounding of a batched matmul; 8-bit pixels may differ by one. */
     private static final int MAX_PIXEL_STEP = 1;
 
-    private record Run(int code, String out, String err) { }
-
-    private static Run generate(List<String> args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private static CliRun generate(List<String> args) {
         List<String> a = new ArrayList<>(List.of("generate"));
         a.addAll(args);
         a.addAll(List.of(SMALL));
-        int code = Cli.run(a.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.of(a.toArray(String[]::new));
     }
 
-    private static List<String> wroteLines(Run r) {
+    private static List<String> wroteLines(CliRun r) {
         return r.out().lines().filter(l -> l.startsWith("wrote ")).toList();
     }
 
@@ -65,7 +56,7 @@ class BatchedGenerateCommandTest {
         }
         args.addAll(List.of("--videos-per-prompt", Integer.toString(VIDEOS_PER_PROMPT), "--true-cfg", "3",
                 "--frames", "1", "--seed", Long.toString(SEED), "--out", out.toString()));
-        Run batch = generate(args);
+        CliRun batch = generate(args);
         assertEquals(0, batch.code(), batch.out() + batch.err());
         List<String> wrote = wroteLines(batch);
         assertEquals(VIDEOS, wrote.size(), batch.out());
@@ -83,7 +74,7 @@ class BatchedGenerateCommandTest {
         for (int i = 0; i < VIDEOS; i++) {
             int p = i / VIDEOS_PER_PROMPT;
             Path single = dir.resolve("single.png");
-            Run alone = generate(List.of("--prompt", PROMPTS.get(p), "--negative-prompt", NEGATIVES.get(p),
+            CliRun alone = generate(List.of("--prompt", PROMPTS.get(p), "--negative-prompt", NEGATIVES.get(p),
                     "--true-cfg", "3", "--frames", "1", "--seed", Long.toString(SEED + i), "--out", single.toString()));
             assertEquals(0, alone.code(), alone.err());
             int diff = maxChannelDiff(ImageIO.read(single.toFile()), ImageIO.read(expected.get(i).toFile()));
@@ -95,7 +86,7 @@ class BatchedGenerateCommandTest {
     @Test
     void oneNegativePromptForAllAndSeveralMp4s(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("cat.mp4");
-        Run r = generate(List.of("--prompt", PROMPTS.get(0), "--negative-prompt", NEGATIVES.get(0),
+        CliRun r = generate(List.of("--prompt", PROMPTS.get(0), "--negative-prompt", NEGATIVES.get(0),
                 "--videos-per-prompt=" + VIDEOS_PER_PROMPT, "--frames", "5", "--seed", Long.toString(SEED),
                 "--out", out.toString()));
         assertEquals(0, r.code(), r.out() + r.err());

@@ -27,14 +27,8 @@ class CliHelpTest {
             "plan-memory", Set.of("--manifests", "--budget", "--offload", "--height", "--width", "--frames",
                     "--dtype"));
 
-    private record Run(int code, String out, String err) { }
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     private static CommandLine parser() {
@@ -58,7 +52,7 @@ class CliHelpTest {
     @Test
     void helpOfTheTopLevelListsTheCommandsAndExitCodes() {
         for (String flag : List.of("--help", "-h")) {
-            Run r = cli(flag);
+            CliRun r = cli(flag);
             assertEquals(0, r.code(), r.err());
             assertEquals("", r.err());
             assertTrue(r.out().startsWith("Usage: hunyuan4j [-h] COMMAND"), r.out());
@@ -77,7 +71,7 @@ class CliHelpTest {
     void helpOfEveryCommandNamesEveryOption() {
         for (var command : parser().getSubcommands().entrySet()) {
             for (String flag : List.of("--help", "-h")) {
-                Run r = cli(command.getKey(), flag);
+                CliRun r = cli(command.getKey(), flag);
                 assertEquals(0, r.code(), command.getKey() + " " + flag + ": " + r.err());
                 assertEquals("", r.err(), command.getKey());
                 assertTrue(r.out().startsWith("Usage: hunyuan4j " + command.getKey() + " "), r.out());
@@ -87,18 +81,18 @@ class CliHelpTest {
             }
         }
         // help wins over missing required options, and says how several videos are named
-        Run generate = cli("generate", "--prompt", "a", "--help");
+        CliRun generate = cli("generate", "--prompt", "a", "--help");
         assertEquals(0, generate.code(), generate.err());
         assertTrue(generate.out().contains("--out cat.mp4 writes cat-0.mp4, cat-1.mp4"), generate.out());
     }
 
     @Test
     void aMissingOrUnknownCommandIsAUsageError() {
-        Run none = cli();
+        CliRun none = cli();
         assertEquals(2, none.code());
         assertEquals("error: missing COMMAND; expected one of generate, golden-check, plan-memory; see 'hunyuan4j"
                 + " --help'", none.err().strip());
-        Run typo = cli("generat", "--prompt", "a");
+        CliRun typo = cli("generat", "--prompt", "a");
         assertEquals(2, typo.code());
         assertTrue(typo.err().startsWith("error: unknown command 'generat'"), typo.err());
         assertTrue(typo.err().contains("did you mean generate"), typo.err());

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,17 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code generate --lora FILE[:WEIGHT] --lora-mode} and {@code --transformer FILE}. */
 class LoraCommandTest {
 
-    private record Run(int code, String out, String err) { }
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
-    private static Run generate(Path out, String... extra) {
+    private static CliRun generate(Path out, String... extra) {
         String[] base = {"generate", "--prompt", "a cat", "--height", "16", "--width", "16", "--frames", "1",
             "--steps", "1", "--seed", "3", "--out", out.toString()};
         String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
@@ -38,11 +29,11 @@ class LoraCommandTest {
     @Test
     void anAdapterChangesTheImageAndItsWeightAndModeAreParsed(@TempDir Path dir) throws IOException {
         Path lora = PipelineLoraTest.writeLora(dir.resolve("style.safetensors"), 1, 2f);
-        Run base = generate(dir.resolve("base.png"));
+        CliRun base = generate(dir.resolve("base.png"));
         assertEquals(0, base.code(), base.err());
-        Run styled = generate(dir.resolve("styled.png"), "--lora", lora + ":0.8", "--lora-mode", "fused");
+        CliRun styled = generate(dir.resolve("styled.png"), "--lora", lora + ":0.8", "--lora-mode", "fused");
         assertEquals(0, styled.code(), styled.err());
-        Run zero = generate(dir.resolve("zero.png"), "--lora", lora + ":0");
+        CliRun zero = generate(dir.resolve("zero.png"), "--lora", lora + ":0");
         assertEquals(0, zero.code(), zero.err());
         byte[] b = Files.readAllBytes(dir.resolve("base.png"));
         assertFalse(java.util.Arrays.equals(b, Files.readAllBytes(dir.resolve("styled.png"))),
@@ -53,14 +44,14 @@ class LoraCommandTest {
 
     @Test
     void badLoraAndTransformerOptionsAreUsageErrors(@TempDir Path dir) {
-        Run missing = generate(dir.resolve("a.png"), "--lora", dir.resolve("absent.safetensors") + ":0.5");
+        CliRun missing = generate(dir.resolve("a.png"), "--lora", dir.resolve("absent.safetensors") + ":0.5");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("absent.safetensors") && missing.err().contains("not a file"),
                 missing.err());
-        Run mode = generate(dir.resolve("a.png"), "--lora-mode", "merged");
+        CliRun mode = generate(dir.resolve("a.png"), "--lora-mode", "merged");
         assertEquals(2, mode.code());
         assertTrue(mode.err().contains("--lora-mode must be low-rank or fused"), mode.err());
-        Run noModel = generate(dir.resolve("a.png"), "--transformer", dir.resolve("dit.safetensors").toString());
+        CliRun noModel = generate(dir.resolve("a.png"), "--transformer", dir.resolve("dit.safetensors").toString());
         assertEquals(2, noModel.code());
         assertTrue(noModel.err().contains("--transformer needs --model"), noModel.err());
         assertFalse(Files.exists(dir.resolve("a.png")), "nothing written");

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hunyuan4j.golden.GoldenCheck;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,19 +12,13 @@ class PlanMemoryCommandTest {
 
     private static final String MANIFESTS = GoldenCheck.fixturesDir().resolve("manifests").toString();
 
-    private record Run(int code, String out, String err) { }
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void readmeCommandPrintsThePlanAndTheSummaryLine() {
-        Run r = cli("plan-memory", "--manifests", MANIFESTS, "--budget", "6GiB", "--offload", "block", "--height",
+        CliRun r = cli("plan-memory", "--manifests", MANIFESTS, "--budget", "6GiB", "--offload", "block", "--height",
                 "720", "--width", "1280", "--frames", "129", "--dtype", "bf16");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
@@ -36,23 +27,23 @@ class PlanMemoryCommandTest {
         assertTrue(lines.get(lines.size() - 2).startsWith("largest block: transformer."), r.out());
         assertTrue(lines.get(lines.size() - 1).matches("peak=\\d+\\.\\d+ GiB budget=6\\.00 GiB fits=(true|false)"),
                 r.out());
-        Run equals = cli("plan-memory", "--manifests=" + MANIFESTS, "--budget=6GiB", "--offload=block",
+        CliRun equals = cli("plan-memory", "--manifests=" + MANIFESTS, "--budget=6GiB", "--offload=block",
                 "--height=720", "--width=1280", "--frames=129", "--dtype=bf16");
         assertEquals(r, equals, "--name=value means --name value");
     }
 
     @Test
     void missingAndBadOptionsAreNamed() {
-        Run missing = cli("plan-memory", "--manifests", MANIFESTS, "--budget", "6GiB");
+        CliRun missing = cli("plan-memory", "--manifests", MANIFESTS, "--budget", "6GiB");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("Missing required options: '--offload=none|model|block', '--height=H',"
                 + " '--width=W', '--frames=F'"), missing.err());
-        Run budget = cli("plan-memory", "--manifests", MANIFESTS, "--budget", "6XB", "--offload", "block",
+        CliRun budget = cli("plan-memory", "--manifests", MANIFESTS, "--budget", "6XB", "--offload", "block",
                 "--height", "720", "--width", "1280", "--frames", "129");
         assertEquals(2, budget.code());
         assertTrue(budget.err().startsWith("error: Invalid value for option '--budget': cannot parse size '6XB'"),
                 budget.err());
-        for (Run r : List.of(missing, budget)) {
+        for (CliRun r : List.of(missing, budget)) {
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
             assertEquals("", r.out());
         }
@@ -62,23 +53,23 @@ class PlanMemoryCommandTest {
     void fp8WeightsLowerThePeakOfModelOffloadAndAreNamedInThePlan() {
         String[] common = {"plan-memory", "--manifests", MANIFESTS, "--budget", "24GiB", "--offload", "model",
             "--height", "720", "--width", "1280", "--frames", "129"};
-        Run compute = cli(common);
+        CliRun compute = cli(common);
         String[] fp8Args = java.util.Arrays.copyOf(common, common.length + 2);
         fp8Args[common.length] = "--weights-dtype";
         fp8Args[common.length + 1] = "fp8";
-        Run fp8 = cli(fp8Args);
+        CliRun fp8 = cli(fp8Args);
         assertEquals(0, fp8.code(), fp8.err());
         assertEquals("plan: 1280x720, 129 frames, offload=MODEL, dtype=BF16, weights=fp8", fp8.out().lines().findFirst()
                 .orElseThrow());
         assertTrue(peakGiB(fp8) < peakGiB(compute) - 5, "13B in FP8 saves ~12 GiB under MODEL offload: "
                 + peakGiB(fp8) + " vs " + peakGiB(compute));
         fp8Args[common.length + 1] = "int4";
-        Run bad = cli(fp8Args);
+        CliRun bad = cli(fp8Args);
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--weights-dtype") && bad.err().contains("fp8"), bad.err());
     }
 
-    private static double peakGiB(Run r) {
+    private static double peakGiB(CliRun r) {
         String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
         return Double.parseDouble(last.substring("peak=".length(), last.indexOf(" GiB")));
     }

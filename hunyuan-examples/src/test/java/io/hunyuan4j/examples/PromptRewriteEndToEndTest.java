@@ -17,10 +17,8 @@ import io.hunyuan4j.core.pipeline.VideoPipeline;
 import io.hunyuan4j.core.rewrite.ChatCompletionsRewriter;
 import io.hunyuan4j.testing.TinyModel;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -121,17 +119,11 @@ class PromptRewriteEndToEndTest {
         }
     }
 
-    private record Run(int code, String out, String err) { }
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private static CliRun cli(String... args) {
         String[] a = new String[args.length + 1];
         a[0] = "generate";
         System.arraycopy(args, 0, a, 1, args.length);
-        int code = Cli.run(a, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.of(a);
     }
 
     private static final String[] SMALL_ARGS = {"--height", Integer.toString(SIZE), "--width", Integer.toString(SIZE),
@@ -148,7 +140,7 @@ class PromptRewriteEndToEndTest {
     @Test
     void theCliRewritesThroughTheEndpoint(@TempDir Path dir) throws IOException {
         Path png = dir.resolve("rewritten.png");
-        Run r = cli(args("a cat", png, "--rewrite", "normal", "--rewrite-endpoint", endpoint(), "--rewrite-model",
+        CliRun r = cli(args("a cat", png, "--rewrite", "normal", "--rewrite-endpoint", endpoint(), "--rewrite-model",
                 "cli-model"));
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("prompt (normal rewrite): " + REWRITTEN), r.out());
@@ -168,7 +160,7 @@ class PromptRewriteEndToEndTest {
         Path png = dir.resolve("batch.png");
         int videosPerPrompt = 2;
         List<String> prompts = List.of("a cat", "a dog");
-        Run r = cli(args(prompts.get(0), png, "--prompt", prompts.get(1), "--videos-per-prompt",
+        CliRun r = cli(args(prompts.get(0), png, "--prompt", prompts.get(1), "--videos-per-prompt",
                 Integer.toString(videosPerPrompt), "--rewrite", "normal", "--rewrite-endpoint=" + endpoint(),
                 "--rewrite-model", "m"));
         assertEquals(0, r.code(), r.out() + r.err());
@@ -193,7 +185,7 @@ class PromptRewriteEndToEndTest {
     void aFailedRewriteFailsTheCliWithTheEndpointsAnswer(@TempDir Path dir) {
         status = 401;
         Path png = dir.resolve("never.png");
-        Run r = cli(args("a cat", png, "--rewrite", "master", "--rewrite-endpoint", endpoint(), "--rewrite-model",
+        CliRun r = cli(args("a cat", png, "--rewrite", "master", "--rewrite-endpoint", endpoint(), "--rewrite-model",
                 "m"));
         // PromptRewriteException is a HunyuanException subclass: about the input (here the endpoint's key), exit 2
         assertEquals(2, r.code(), r.out() + r.err());
@@ -206,16 +198,16 @@ class PromptRewriteEndToEndTest {
     @Test
     void badRewriteOptionsAreUsageErrors(@TempDir Path dir) {
         Path png = dir.resolve("never.png");
-        Run missing = cli(args("a cat", png, "--rewrite", "master"));
+        CliRun missing = cli(args("a cat", png, "--rewrite", "master"));
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("needs --rewrite-endpoint"), missing.err());
-        Run mode = cli(args("a cat", png, "--rewrite", "poetic"));
+        CliRun mode = cli(args("a cat", png, "--rewrite", "poetic"));
         assertEquals(2, mode.code());
         assertTrue(mode.err().contains("--rewrite must be normal, master or none"), mode.err());
-        Run orphan = cli(args("a cat", png, "--rewrite-endpoint", endpoint()));
+        CliRun orphan = cli(args("a cat", png, "--rewrite-endpoint", endpoint()));
         assertEquals(2, orphan.code());
         assertTrue(orphan.err().contains("need --rewrite normal|master"), orphan.err());
-        Run url = cli(args("a cat", png, "--rewrite", "normal", "--rewrite-endpoint", "localhost:8000",
+        CliRun url = cli(args("a cat", png, "--rewrite", "normal", "--rewrite-endpoint", "localhost:8000",
                 "--rewrite-model", "m"));
         assertEquals(2, url.code());
         assertTrue(url.err().contains("absolute http(s) URL"), url.err());

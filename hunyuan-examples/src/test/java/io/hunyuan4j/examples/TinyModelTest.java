@@ -16,10 +16,7 @@ import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.SafetensorsFile;
 import io.hunyuan4j.testing.TinyModel;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,23 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** The embedded tiny model through the CLI and the Java API, and the same model as a diffusers-layout folder. */
 class TinyModelTest {
 
-    private record Run(int code, String out, String err) { }
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private static CliRun cli(String... args) {
         String[] a = new String[args.length + 1];
         a[0] = "generate";
         System.arraycopy(args, 0, a, 1, args.length);
-        int code = Cli.run(a, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.of(a);
     }
 
     @Test
     void generateWithoutModelWritesAnH264Mp4WithTheRequestedFramesAndSize(@TempDir Path dir) throws IOException {
         Path mp4 = dir.resolve("cat.mp4");
-        Run r = cli("--prompt", "a cat", "--height", "48", "--width", "80", "--frames", "5", "--steps", "2",
+        CliRun r = cli("--prompt", "a cat", "--height", "48", "--width", "80", "--frames", "5", "--steps", "2",
                 "--seed", "7", "--out", mp4.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("RANDOM weights, so the output is noise-like"), r.out());
@@ -82,10 +73,10 @@ class TinyModelTest {
     @Test
     void oneFrameOrPngOutputWritesAPng(@TempDir Path dir) throws IOException {
         Path explicit = dir.resolve("one.png");
-        Run a = cli("--prompt", "a cat", "--frames", "1", "--steps", "1", "--seed", "3", "--out", explicit.toString());
+        CliRun a = cli("--prompt", "a cat", "--frames", "1", "--steps", "1", "--seed", "3", "--out", explicit.toString());
         assertEquals(0, a.code(), a.out() + a.err());
         Path implicit = dir.resolve("two.PNG");
-        Run b = cli("--prompt", "a cat", "--steps", "1", "--seed", "3", "--width", "32", "--out",
+        CliRun b = cli("--prompt", "a cat", "--steps", "1", "--seed", "3", "--width", "32", "--out",
                 implicit.toString());
         assertEquals(0, b.code(), b.out() + b.err());
         BufferedImage one = ImageIO.read(explicit.toFile());
@@ -171,7 +162,7 @@ class TinyModelTest {
         }
         // and through the CLI's --model
         Path mp4 = dir.resolve("out.mp4");
-        Run r = cli("--model", model.toString(), "--prompt", "a cat", "--height", "32", "--width", "32", "--frames",
+        CliRun r = cli("--model", model.toString(), "--prompt", "a cat", "--height", "32", "--width", "32", "--frames",
                 "5", "--steps", "2", "--out", mp4.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertFalse(r.out().contains("RANDOM weights"), r.out());

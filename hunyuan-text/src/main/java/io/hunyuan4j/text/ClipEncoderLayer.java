@@ -1,10 +1,11 @@
 package io.hunyuan4j.text;
 
-import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
+import io.hunyuan4j.core.nn.LayerNorm;
+import io.hunyuan4j.core.nn.Linear;
+import io.hunyuan4j.core.nn.Scoped;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
-import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
 
 /**
@@ -16,45 +17,29 @@ import io.hunyuan4j.core.weights.StateDict;
 public final class ClipEncoderLayer {
 
     private final ClipConfig config;
-    private final Parameter layerNorm1Weight;
-    private final Parameter layerNorm1Bias;
-    private final Parameter qProjWeight;
-    private final Parameter qProjBias;
-    private final Parameter kProjWeight;
-    private final Parameter kProjBias;
-    private final Parameter vProjWeight;
-    private final Parameter vProjBias;
-    private final Parameter outProjWeight;
-    private final Parameter outProjBias;
-    private final Parameter layerNorm2Weight;
-    private final Parameter layerNorm2Bias;
-    private final Parameter fc1Weight;
-    private final Parameter fc1Bias;
-    private final Parameter fc2Weight;
-    private final Parameter fc2Bias;
+    private final LayerNorm layerNorm1;
+    private final Linear qProj;
+    private final Linear kProj;
+    private final Linear vProj;
+    private final Linear outProj;
+    private final LayerNorm layerNorm2;
+    private final Linear fc1;
+    private final Linear fc2;
 
     /** Binds {@code layer_norm1}, {@code self_attn.{q,k,v,out}_proj}, {@code layer_norm2}, {@code mlp.fc1/fc2}. */
     public ClipEncoderLayer(StateDict w, ClipConfig c) {
         this.config = c;
         long d = c.hiddenSize();
         long ff = c.intermediateSize();
-        this.layerNorm1Weight = w.take("layer_norm1.weight", d);
-        this.layerNorm1Bias = w.take("layer_norm1.bias", d);
+        this.layerNorm1 = LayerNorm.affine(w.child("layer_norm1"), d, c.layerNormEps());
         StateDict attn = w.child("self_attn");
-        this.qProjWeight = attn.take("q_proj.weight", d, d);
-        this.qProjBias = attn.take("q_proj.bias", d);
-        this.kProjWeight = attn.take("k_proj.weight", d, d);
-        this.kProjBias = attn.take("k_proj.bias", d);
-        this.vProjWeight = attn.take("v_proj.weight", d, d);
-        this.vProjBias = attn.take("v_proj.bias", d);
-        this.outProjWeight = attn.take("out_proj.weight", d, d);
-        this.outProjBias = attn.take("out_proj.bias", d);
-        this.layerNorm2Weight = w.take("layer_norm2.weight", d);
-        this.layerNorm2Bias = w.take("layer_norm2.bias", d);
-        this.fc1Weight = w.take("mlp.fc1.weight", ff, d);
-        this.fc1Bias = w.take("mlp.fc1.bias", ff);
-        this.fc2Weight = w.take("mlp.fc2.weight", d, ff);
-        this.fc2Bias = w.take("mlp.fc2.bias", d);
+        this.qProj = new Linear(attn.child("q_proj"), d, d);
+        this.kProj = new Linear(attn.child("k_proj"), d, d);
+        this.vProj = new Linear(attn.child("v_proj"), d, d);
+        this.outProj = new Linear(attn.child("out_proj"), d, d);
+        this.layerNorm2 = LayerNorm.affine(w.child("layer_norm2"), d, c.layerNormEps());
+        this.fc1 = new Linear(w.child("mlp.fc1"), d, ff);
+        this.fc2 = new Linear(w.child("mlp.fc2"), ff, d);
     }
 
     /**
@@ -65,11 +50,10 @@ public final class ClipEncoderLayer {
     public NDArray forward(NDArray hiddenStates, NDArray causalMask, AttentionBackend attention) {
         return Scoped.keep(() -> {
             NDArray residual = hiddenStates;
-            NDArray h = F.layerNorm(hiddenStates, layerNorm1Weight.array(), layerNorm1Bias.array(),
-                    config.layerNormEps());
+            NDArray h = layerNorm1.forward(hiddenStates);
             h = residual.add(selfAttn(h, causalMask, attention));
             residual = h;
-            NDArray out = F.layerNorm(h, layerNorm2Weight.array(), layerNorm2Bias.array(), config.layerNormEps());
+            NDArray out = layerNorm2.forward(h);
             return residual.add(mlp(out));
         }, hiddenStates, causalMask);
     }
@@ -80,23 +64,23 @@ public final class ClipEncoderLayer {
         int heads = config.numAttentionHeads();
         int d = config.headDim();
         // [B, L, C] -> [B, H, L, D]
-        NDArray q = F.linear(x, qProjWeight.array(), qProjBias.array()).reshape(b, l, heads, d).transpose(0, 2, 1, 3);
-        NDArray k = F.linear(x, kProjWeight.array(), kProjBias.array()).reshape(b, l, heads, d).transpose(0, 2, 1, 3);
-        NDArray v = F.linear(x, vProjWeight.array(), vProjBias.array()).reshape(b, l, heads, d).transpose(0, 2, 1, 3);
+        NDArray q = qProj.forward(x).reshape(b, l, heads, d).transpose(0, 2, 1, 3);
+        NDArray k = kProj.forward(x).reshape(b, l, heads, d).transpose(0, 2, 1, 3);
+        NDArray v = vProj.forward(x).reshape(b, l, heads, d).transpose(0, 2, 1, 3);
         // scale head_dim^-0.5 is the backend's
         NDArray o = attention.attention(q, k, v, causalMask);
         // [B, H, L, D] -> [B, L, C]
         o = o.transpose(0, 2, 1, 3).reshape(b, l, (long) heads * d);
-        return F.linear(o, outProjWeight.array(), outProjBias.array());
+        return outProj.forward(o);
     }
 
     private NDArray mlp(NDArray x) {
-        NDArray h = F.linear(x, fc1Weight.array(), fc1Bias.array());
+        NDArray h = fc1.forward(x);
         h = switch (config.hiddenAct()) {
             case QUICK_GELU -> F.quickGelu(h);
             case GELU -> F.gelu(h);
             case GELU_TANH -> F.geluTanh(h);
         };
-        return F.linear(h, fc2Weight.array(), fc2Bias.array());
+        return fc2.forward(h);
     }
 }

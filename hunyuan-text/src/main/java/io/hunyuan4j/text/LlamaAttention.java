@@ -1,13 +1,13 @@
 package io.hunyuan4j.text;
 
 import ai.djl.ndarray.NDArray;
+import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Grouped-query self-attention with rotary embeddings ({@code rotate_half} layout) on queries and keys; each
@@ -18,29 +18,21 @@ import org.jspecify.annotations.Nullable;
 public final class LlamaAttention {
 
     private final LlamaConfig config;
-    private final Parameter qProj;
-    private final Parameter kProj;
-    private final Parameter vProj;
-    private final Parameter oProj;
-    private final @Nullable Parameter qProjBias;
-    private final @Nullable Parameter kProjBias;
-    private final @Nullable Parameter vProjBias;
-    private final @Nullable Parameter oProjBias;
+    private final Linear qProj;
+    private final Linear kProj;
+    private final Linear vProj;
+    private final Linear oProj;
 
     /** Binds {@code q_proj}, {@code k_proj}, {@code v_proj}, {@code o_proj} (biases when {@code attention_bias}). */
     public LlamaAttention(StateDict w, LlamaConfig c) {
         this.config = c;
         long q = (long) c.numAttentionHeads() * c.headDim();
         long kv = (long) c.numKeyValueHeads() * c.headDim();
-        this.qProj = w.take("q_proj.weight", q, c.hiddenSize());
-        this.kProj = w.take("k_proj.weight", kv, c.hiddenSize());
-        this.vProj = w.take("v_proj.weight", kv, c.hiddenSize());
-        this.oProj = w.take("o_proj.weight", c.hiddenSize(), q);
         boolean bias = c.attentionBias();
-        this.qProjBias = bias ? w.take("q_proj.bias", q) : null;
-        this.kProjBias = bias ? w.take("k_proj.bias", kv) : null;
-        this.vProjBias = bias ? w.take("v_proj.bias", kv) : null;
-        this.oProjBias = bias ? w.take("o_proj.bias", c.hiddenSize()) : null;
+        this.qProj = new Linear(w.child("q_proj"), c.hiddenSize(), q, bias);
+        this.kProj = new Linear(w.child("k_proj"), c.hiddenSize(), kv, bias);
+        this.vProj = new Linear(w.child("v_proj"), c.hiddenSize(), kv, bias);
+        this.oProj = new Linear(w.child("o_proj"), q, c.hiddenSize(), bias);
     }
 
     /**
@@ -55,11 +47,11 @@ public final class LlamaAttention {
         long l = hiddenStates.getShape().get(1);
         int d = config.headDim();
         // [B, L, H*D] -> [B, H, L, D]
-        NDArray query = F.linear(hiddenStates, qProj.array(), LlamaMlp.array(qProjBias))
+        NDArray query = qProj.forward(hiddenStates)
                 .reshape(b, l, config.numAttentionHeads(), d).transpose(0, 2, 1, 3);
-        NDArray key = F.linear(hiddenStates, kProj.array(), LlamaMlp.array(kProjBias))
+        NDArray key = kProj.forward(hiddenStates)
                 .reshape(b, l, config.numKeyValueHeads(), d).transpose(0, 2, 1, 3);
-        NDArray value = F.linear(hiddenStates, vProj.array(), LlamaMlp.array(vProjBias))
+        NDArray value = vProj.forward(hiddenStates)
                 .reshape(b, l, config.numKeyValueHeads(), d).transpose(0, 2, 1, 3);
         query = F.applyRotaryEmbHalf(query, rope.cos(), rope.sin());
         key = F.applyRotaryEmbHalf(key, rope.cos(), rope.sin());
@@ -72,16 +64,14 @@ public final class LlamaAttention {
         NDArray attnOutput = attention.attention(query, key, value, mask);
         // [B, H, L, D] -> [B, L, H*D]
         attnOutput = attnOutput.transpose(0, 2, 1, 3).reshape(b, l, (long) config.numAttentionHeads() * d);
-        return F.linear(attnOutput, oProj.array(), LlamaMlp.array(oProjBias));
+        return oProj.forward(attnOutput);
     }
 
     /** Every bound weight, for streaming. */
     public List<Parameter> parameters() {
-        List<Parameter> p = new ArrayList<>(List.of(qProj, kProj, vProj, oProj));
-        for (Parameter x : new Parameter[] {qProjBias, kProjBias, vProjBias, oProjBias}) {
-            if (x != null) {
-                p.add(x);
-            }
+        List<Parameter> p = new ArrayList<>();
+        for (Linear l : List.of(qProj, kProj, vProj, oProj)) {
+            p.addAll(l.parameters());
         }
         return p;
     }

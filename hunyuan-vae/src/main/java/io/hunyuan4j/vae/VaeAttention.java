@@ -1,6 +1,5 @@
 package io.hunyuan4j.vae;
 
-import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -8,9 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.nn.Linear;
+import io.hunyuan4j.core.nn.Scoped;
 import io.hunyuan4j.core.ops.AttentionBackend;
-import io.hunyuan4j.core.ops.F;
-import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
 
 /**
@@ -28,26 +27,18 @@ import io.hunyuan4j.core.weights.StateDict;
 final class VaeAttention {
 
     private final GroupNorm groupNorm;
-    private final Parameter toQWeight;
-    private final Parameter toQBias;
-    private final Parameter toKWeight;
-    private final Parameter toKBias;
-    private final Parameter toVWeight;
-    private final Parameter toVBias;
-    private final Parameter toOutWeight;
-    private final Parameter toOutBias;
+    private final Linear toQ;
+    private final Linear toK;
+    private final Linear toV;
+    private final Linear toOut;
     private final AttentionBackend backend;
 
     VaeAttention(StateDict w, int channels, int groups, AttentionBackend backend) {
         this.groupNorm = new GroupNorm(w.child("group_norm"), groups, channels, ResnetBlockCausal3D.EPS);
-        this.toQWeight = w.take("to_q.weight", channels, channels);
-        this.toQBias = w.take("to_q.bias", channels);
-        this.toKWeight = w.take("to_k.weight", channels, channels);
-        this.toKBias = w.take("to_k.bias", channels);
-        this.toVWeight = w.take("to_v.weight", channels, channels);
-        this.toVBias = w.take("to_v.bias", channels);
-        this.toOutWeight = w.take("to_out.0.weight", channels, channels);
-        this.toOutBias = w.take("to_out.0.bias", channels);
+        this.toQ = new Linear(w.child("to_q"), channels, channels);
+        this.toK = new Linear(w.child("to_k"), channels, channels);
+        this.toV = new Linear(w.child("to_v"), channels, channels);
+        this.toOut = new Linear(w.child("to_out.0"), channels, channels);
         this.backend = backend;
     }
 
@@ -74,14 +65,14 @@ final class VaeAttention {
         NDArray hidden = groupNorm.forward(x).transpose(0, 2, 3, 4, 1).reshape(batchSize, -1, channels);
 
         // [B, N, C] -> [B, 1, N, C]: a single head of width C
-        NDArray query = F.linear(hidden, toQWeight.array(), toQBias.array()).expandDims(1);
-        NDArray key = F.linear(hidden, toKWeight.array(), toKBias.array()).expandDims(1);
-        NDArray value = F.linear(hidden, toVWeight.array(), toVBias.array()).expandDims(1);
+        NDArray query = toQ.forward(hidden).expandDims(1);
+        NDArray key = toK.forward(hidden).expandDims(1);
+        NDArray value = toV.forward(hidden).expandDims(1);
 
         NDArray attended = causalAttention(backend, query, key, value, numFrames, heightWidth);
 
         // [B, 1, N, C] -> [B, N, C]
-        NDArray out = F.linear(attended.squeeze(1), toOutWeight.array(), toOutBias.array()).add(residual);
+        NDArray out = toOut.forward(attended.squeeze(1)).add(residual);
         // [B, N, C] -> [B, C, T, H, W]
         return out.reshape(batchSize, numFrames, s.get(3), s.get(4), channels).transpose(0, 4, 1, 2, 3);
     }

@@ -1,12 +1,9 @@
 package io.hunyuan4j.core.api;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import io.hunyuan4j.core.ops.ComputeDtype;
-import org.jspecify.annotations.Nullable;
 
 /** The denoising model as the pipeline sees it (the HunyuanVideo DiT implements it). */
-public interface Denoiser extends AutoCloseable {
+public interface Denoiser extends Component {
 
     /**
      * One forward pass.
@@ -26,24 +23,4 @@ public interface Denoiser extends AutoCloseable {
 
     /** Whether the model embeds distilled guidance (then {@link DenoiserInput#guidance()} is required). */
     boolean guidanceEmbeds();
-
-    /**
-     * The device its weights compute on, or null if it does not say; the pipeline's builder checks a declared
-     * device against its own.
-     */
-    default @Nullable Device device() {
-        return null;
-    }
-
-    /**
-     * The precision it computes in, or null if it does not say; the pipeline's builder checks a declared dtype
-     * against its own.
-     */
-    default @Nullable ComputeDtype computeDtype() {
-        return null;
-    }
-
-    /** Releases the weights. */
-    @Override
-    void close();
 }

@@ -1,14 +1,11 @@
 package io.hunyuan4j.core.api;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import io.hunyuan4j.core.ops.ComputeDtype;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Turns denoised latents into video. Implemented by hunyuan-vae; the pipeline only knows this interface.
  */
-public interface LatentDecoder extends AutoCloseable {
+public interface LatentDecoder extends Component {
 
     /**
      * Decodes latents that are already divided by {@link #scalingFactor()}.
@@ -30,24 +27,4 @@ public interface LatentDecoder extends AutoCloseable {
 
     /** Spatial compression (8 for HunyuanVideo). */
     int spatialCompression();
-
-    /**
-     * The device its weights compute on, or null if it does not say; the pipeline's builder checks a declared
-     * device against its own.
-     */
-    default @Nullable Device device() {
-        return null;
-    }
-
-    /**
-     * The precision it computes in, or null if it does not say; the pipeline's builder checks a declared dtype
-     * against its own.
-     */
-    default @Nullable ComputeDtype computeDtype() {
-        return null;
-    }
-
-    /** Releases the weights. */
-    @Override
-    void close();
 }

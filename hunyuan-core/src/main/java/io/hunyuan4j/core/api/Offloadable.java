@@ -80,4 +80,18 @@ public interface Offloadable {
     default boolean reloadable() {
         return true;
     }
+
+    /**
+     * The check every {@link #blockOffload} makes before installing an onloader: block offload releases weights
+     * after each block and reads them again, which needs them bound LAZY.
+     *
+     * @throws IllegalStateException naming the component if {@code onloader} is set and it is not
+     *     {@link #reloadable()}
+     */
+    default void requireReloadable(@Nullable GroupOnloader onloader) {
+        if (onloader != null && !reloadable()) {
+            throw new IllegalStateException("block offload needs the " + component() + "'s weights bound LAZY"
+                    + " (re-read from the checkpoint at each onload) but they are bound EAGER");
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
 import io.hunyuan4j.core.weights.WeightAdapter;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,6 +56,12 @@ public final class Linear {
         y.close();
         extra.close();
         return sum;
+    }
+
+    /** The bound tensors: {@code weight}, then {@code bias} when the layer has one. */
+    public List<Parameter> parameters() {
+        Parameter b = bias;
+        return b == null ? List.of(weight) : List.of(weight, b);
     }
 
     /** Input width. */
