@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -32,15 +30,14 @@ import java.util.SplittableRandom;
  *
  * <p>Immutable and thread-safe once built. Each tensor is limited to 2 GiB.
  */
-public final class InMemoryTensors implements TensorSource, RawSource {
+public final class InMemoryTensors extends IndexedTensors {
 
     private final Path label;
-    private final Map<String, TensorInfo> infos;
     private final Map<String, byte[]> data;
 
     private InMemoryTensors(Path label, Map<String, TensorInfo> infos, Map<String, byte[]> data) {
+        super(infos, label.toString());
         this.label = label;
-        this.infos = infos;
         this.data = data;
     }
 
@@ -49,21 +46,7 @@ public final class InMemoryTensors implements TensorSource, RawSource {
         return new Builder();
     }
 
-    /** {@inheritDoc} */
-    @Override
-    public Set<String> names() {
-        return infos.keySet();
-    }
 
-    /** {@inheritDoc} The {@code file} of the result is the builder's label; offsets are 0. */
-    @Override
-    public TensorInfo info(String name) {
-        TensorInfo info = infos.get(name);
-        if (info == null) {
-            throw new NoSuchElementException(label + ": no tensor named '" + name + "'");
-        }
-        return info;
-    }
 
     /** {@inheritDoc} */
     @Override

@@ -10,9 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A checkpoint seen under other names, lazily: each visible tensor is a stored tensor, or a range of its rows,
@@ -23,7 +21,7 @@ import java.util.Set;
  * <p>Used for layout conversions (Tencent's original HunyuanVideo names to diffusers names); the rules come from
  * a key-mapping class, this class only reads.
  */
-public final class RemappedTensors implements TensorSource, RawSource {
+public final class RemappedTensors extends IndexedTensors {
 
     /** Rows {@code [from, to)} of dimension 0 of a stored tensor. */
     public record Rows(long from, long to) {
@@ -48,15 +46,14 @@ public final class RemappedTensors implements TensorSource, RawSource {
 
     private final TensorSource source;
     private final RawSource raw;
-    private final Map<String, TensorInfo> infos;
     private final Map<String, long[]> segments;
     private final Map<String, String> sourceNames;
 
     private RemappedTensors(TensorSource source, Map<String, TensorInfo> infos, Map<String, long[]> segments,
             Map<String, String> sourceNames) {
+        super(infos, "remapped tensors");
         this.source = source;
         this.raw = (RawSource) source;
-        this.infos = infos;
         this.segments = segments;
         this.sourceNames = sourceNames;
     }
@@ -117,25 +114,7 @@ public final class RemappedTensors implements TensorSource, RawSource {
         return new RemappedTensors(source, Collections.unmodifiableMap(infos), segs, sourceOf);
     }
 
-    /** {@inheritDoc} */
-    @Override
-    public Set<String> names() {
-        return infos.keySet();
-    }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>For a reordered tensor the offset is that of its first part.
-     */
-    @Override
-    public TensorInfo info(String name) {
-        TensorInfo info = infos.get(name);
-        if (info == null) {
-            throw new NoSuchElementException("no tensor named '" + name + "'");
-        }
-        return info;
-    }
 
     /** {@inheritDoc} */
     @Override

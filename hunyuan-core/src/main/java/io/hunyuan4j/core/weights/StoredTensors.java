@@ -9,8 +9,6 @@ import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Set;
 
 /**
  * A checkpoint copied into host memory in its stored encoding: every tensor's bytes as the file holds them (FP8:
@@ -25,16 +23,15 @@ import java.util.Set;
  * process, which may drop them under memory pressure and read them again from disk), these bytes stay resident:
  * anonymous memory of the process, counted in its RSS. docs/checkpoints.md, "FP8 kept as FP8".
  */
-public final class StoredTensors implements TensorSource, RawSource {
+public final class StoredTensors extends IndexedTensors {
 
-    private final Map<String, TensorInfo> infos;
     private final Map<String, ByteBuffer> bytes;
     private final NDManager manager;
     private final long heldBytes;
 
     private StoredTensors(Map<String, TensorInfo> infos, Map<String, ByteBuffer> bytes, NDManager manager,
             long heldBytes) {
-        this.infos = infos;
+        super(infos, "held tensors");
         this.bytes = bytes;
         this.manager = manager;
         this.heldBytes = heldBytes;
@@ -80,21 +77,7 @@ public final class StoredTensors implements TensorSource, RawSource {
         return heldBytes;
     }
 
-    /** {@inheritDoc} */
-    @Override
-    public Set<String> names() {
-        return infos.keySet();
-    }
 
-    /** {@inheritDoc} The file, offset and dtype are the stored tensor's. */
-    @Override
-    public TensorInfo info(String name) {
-        TensorInfo i = infos.get(name);
-        if (i == null) {
-            throw new NoSuchElementException("no tensor named '" + name + "'");
-        }
-        return i;
-    }
 
     /** {@inheritDoc} Decoded from the held bytes (FP8 and BF16 exactly), into {@code manager}. */
     @Override

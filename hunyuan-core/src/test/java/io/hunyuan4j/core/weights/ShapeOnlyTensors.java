@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -19,12 +17,11 @@ import java.util.function.Function;
  * LoRA matching) runs on it as on a file. Reads return zero bytes, so only tiny tensors (alphas, scales) should be
  * loaded from it.
  */
-public final class ShapeOnlyTensors implements TensorSource, RawSource {
+public final class ShapeOnlyTensors extends IndexedTensors {
 
-    private final Map<String, TensorInfo> infos;
 
     private ShapeOnlyTensors(Map<String, TensorInfo> infos) {
-        this.infos = Collections.unmodifiableMap(infos);
+        super(Collections.unmodifiableMap(infos), "shape-only");
     }
 
     /**
@@ -53,19 +50,7 @@ public final class ShapeOnlyTensors implements TensorSource, RawSource {
         return out;
     }
 
-    @Override
-    public Set<String> names() {
-        return infos.keySet();
-    }
 
-    @Override
-    public TensorInfo info(String name) {
-        TensorInfo i = infos.get(name);
-        if (i == null) {
-            throw new NoSuchElementException("no tensor named '" + name + "'");
-        }
-        return i;
-    }
 
     @Override
     public NDArray load(String name, NDManager manager, DataType dtype) {
