@@ -192,13 +192,18 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
     /** The state-dict names and shapes a config implies, in binding order (manifests, memory planning). */
     public static Map<String, Shape> parameterShapes(CogVideoXVaeConfig config) {
         StateDict probe = StateDict.shapeOnly(Map.of(), "vae/ (probe)");
-        AutoencoderKLCogVideoX bound = new AutoencoderKLCogVideoX(config, probe, CogVideoXTiling.defaults(config),
-                ComputeDtype.FLOAT32, LoadMode.SHAPE_ONLY, null, null);
+        new CogVideoXEncoder3D(probe.child("encoder"), config);
+        new CogVideoXDecoder3D(probe.child("decoder"), config);
+        int out = config.outChannels();
+        if (config.useQuantConv()) {
+            new CogVideoXSafeConv3d(probe.child("quant_conv"), 2 * out, 2 * out, 1, 0);
+        }
+        if (config.usePostQuantConv()) {
+            new CogVideoXSafeConv3d(probe.child("post_quant_conv"), out, out, 1, 0);
+        }
         Map<String, Shape> shapes = new LinkedHashMap<>();
-        for (List<Parameter> group : bound.groups.values()) {
-            for (Parameter p : group) {
-                shapes.put(p.name(), p.shape());
-            }
+        for (Parameter p : probe.boundParameters()) {
+            shapes.put(p.name(), p.shape());
         }
         return shapes;
     }
