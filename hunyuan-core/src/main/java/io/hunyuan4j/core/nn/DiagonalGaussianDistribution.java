@@ -107,7 +107,7 @@ public final class DiagonalGaussianDistribution {
             throw new IllegalArgumentException("noise: shape " + noise.getShape() + " must equal the mean's "
                     + mean.getShape());
         }
-        return Scoped.apply(mean, m -> m.add(noise.toType(m.getDataType(), false).mul(std)));
+        return Scoped.keep(() -> mean.add(noise.toType(mean.getDataType(), false).mul(std)), mean, noise);
     }
 
     /** Shape of a latent drawn from this distribution. */
