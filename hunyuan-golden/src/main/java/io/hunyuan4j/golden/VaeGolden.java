@@ -1,5 +1,6 @@
 package io.hunyuan4j.golden;
 
+import io.hunyuan4j.core.nn.DiagonalGaussianDistribution;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -7,7 +8,6 @@ import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.vae.AutoencoderKLHunyuanVideo;
-import io.hunyuan4j.vae.DiagonalGaussianDistribution;
 import io.hunyuan4j.vae.VaeConfig;
 import io.hunyuan4j.vae.VaeTiling;
 import java.util.LinkedHashMap;

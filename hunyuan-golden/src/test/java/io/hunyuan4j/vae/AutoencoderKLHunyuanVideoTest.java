@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.DiagonalGaussianDistribution;
 import io.hunyuan4j.core.weights.DType;
 import io.hunyuan4j.core.weights.SafetensorsWriter;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.DiagonalGaussianDistribution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

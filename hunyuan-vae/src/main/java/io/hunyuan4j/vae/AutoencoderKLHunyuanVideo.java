@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.DiagonalGaussianDistribution;
 import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

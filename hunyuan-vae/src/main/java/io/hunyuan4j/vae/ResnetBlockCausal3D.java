@@ -1,5 +1,6 @@
 package io.hunyuan4j.vae;
 
+import io.hunyuan4j.core.nn.GroupNorm;
 import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
 import io.hunyuan4j.core.ops.F;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.nn.GroupNorm;
 import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.nn.Scoped;
 import io.hunyuan4j.core.ops.AttentionBackend;

@@ -185,6 +185,28 @@ public final class F {
     }
 
     /**
+     * {@code torch.nn.functional.conv2d} for x [N, C, H, W], w [O, C, kH, kW] (one group, no dilation), float32
+     * weights: libtorch's convolution, x cast to w's dtype and the result to x's (the per-frame 2D convolutions of
+     * video VAEs, which run their frames as the batch).
+     *
+     * @param stride (h, w)
+     * @param padding (h, w) zero padding
+     * @throws UnsupportedOperationException for bf16 weights (the kernel library has no 2D convolution; see
+     *     {@link #conv3d} for why libtorch's bf16 convolution is not used)
+     */
+    public static NDArray conv2d(NDArray x, NDArray w, @Nullable NDArray b, Shape stride, Shape padding) {
+        if (isBf16(w)) {
+            throw new UnsupportedOperationException("conv2d with bf16 weights: keep 2D convolution weights in"
+                    + " float32 (libtorch's bf16 convolution is unsafe on some CPUs, docs/bf16-cpu.md)");
+        }
+        NDArray xc = castToWeight(x, w);
+        NDArray bc = b == null ? null : castToWeight(b, w);
+        NDArray y = xc.getNDArrayInternal().convolution(xc, w, bc, stride, padding, new Shape(1, 1), 1)
+                .singletonOrThrow();
+        return xc == x ? y : Composed.castLike(y, x);
+    }
+
+    /**
      * libtorch's own convolution of the given shapes (DJL's {@code convolution}, oneDNN on CPU), x cast to w's
      * dtype and the result to x's: what {@link #conv3d} does for float32 weights, and for bf16 weights the path
      * it avoids. Kept for {@link Bf16Sweep}, which measures it.

@@ -1,6 +1,5 @@
-package io.hunyuan4j.vae;
+package io.hunyuan4j.core.nn;
 
-import io.hunyuan4j.core.nn.Scoped;
 import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
@@ -93,6 +92,22 @@ public final class DiagonalGaussianDistribution {
             NDArray eps = HostArrays.floats(m.getManager(), noise, shape).toType(m.getDataType(), false);
             return m.add(eps.mul(std));
         });
+    }
+
+    /**
+     * {@code mean + std * noise} with the caller's standard-normal draw, e.g. the noise a Python run recorded
+     * (diffusers' {@code sample(generator)} is this with {@code randn_tensor(mean.shape, generator)}).
+     *
+     * @param noise the mean's shape; cast to the mean's dtype
+     * @return the latent, in the mean's manager
+     * @throws IllegalArgumentException if the noise has another shape
+     */
+    public NDArray sample(NDArray noise) {
+        if (!noise.getShape().equals(mean.getShape())) {
+            throw new IllegalArgumentException("noise: shape " + noise.getShape() + " must equal the mean's "
+                    + mean.getShape());
+        }
+        return Scoped.keep(() -> mean.add(noise.toType(mean.getDataType(), false).mul(std)), mean, noise);
     }
 
     /** Shape of a latent drawn from this distribution. */

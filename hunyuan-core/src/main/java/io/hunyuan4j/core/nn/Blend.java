@@ -1,4 +1,4 @@
-package io.hunyuan4j.vae;
+package io.hunyuan4j.core.nn;
 
 import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.ndarray.NDArray;
@@ -15,14 +15,14 @@ import ai.djl.ndarray.types.Shape;
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/autoencoders/autoencoder_kl_hunyuan_video.py#L857">diffusers AutoencoderKLHunyuanVideo.blend_v</a>
  */
-final class Blend {
+public final class Blend {
 
     /** Frames of [B, C, T, H, W]. */
-    static final int T = 2;
+    public static final int T = 2;
     /** Rows of [B, C, T, H, W]. */
-    static final int V = 3;
+    public static final int V = 3;
     /** Columns of [B, C, T, H, W]. */
-    static final int H = 4;
+    public static final int H = 4;
 
     private Blend() {}
 
@@ -33,7 +33,7 @@ final class Blend {
      * @param b the current tile [B, C, T, H, W], overwritten in its first {@code e} elements along the axis
      * @param blendExtent the reference's {@code blend_extent} before clamping to both tiles' lengths
      */
-    static void blend(NDArray a, NDArray b, int axis, long blendExtent) {
+    public static void blend(NDArray a, NDArray b, int axis, long blendExtent) {
         long aLen = a.getShape().get(axis);
         long e = Math.min(Math.min(aLen, b.getShape().get(axis)), blendExtent);
         if (e <= 0) {
@@ -59,7 +59,7 @@ final class Blend {
     }
 
     /** {@code [:, :, ..., from:to, ...]} on {@code axis} of a 5-d array. */
-    static NDIndex slice(int axis, long from, long to) {
+    public static NDIndex slice(int axis, long from, long to) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 5; i++) {
             sb.append(i == 0 ? "" : ",").append(i == axis ? from + ":" + to : ":");

@@ -1,4 +1,4 @@
-package io.hunyuan4j.vae;
+package io.hunyuan4j.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import io.hunyuan4j.core.ops.F;
@@ -7,19 +7,26 @@ import io.hunyuan4j.core.weights.StateDict;
 
 /**
  * {@code torch.nn.GroupNorm(num_groups, num_channels, eps, affine=True)}: {@code weight [C]}, {@code bias [C]}.
- * Statistics span the group's channels and every frame and pixel, which is why tiled decoding differs from
- * full decoding.
+ * Statistics span the group's channels and every frame and pixel of the input, which is why tiled or
+ * frame-batched decoding differs from a single pass.
  *
  * @see <a href="https://pytorch.org/docs/stable/generated/torch.nn.GroupNorm.html">torch.nn.GroupNorm</a>
  */
-final class GroupNorm {
+public final class GroupNorm {
 
     private final Parameter weight;
     private final Parameter bias;
     private final int numGroups;
     private final float eps;
 
-    GroupNorm(StateDict w, int numGroups, int numChannels, float eps) {
+    /**
+     * Binds {@code weight [C]} and {@code bias [C]} under {@code w}.
+     *
+     * @param numGroups G, dividing {@code numChannels}
+     * @param numChannels C
+     * @param eps added to the variance
+     */
+    public GroupNorm(StateDict w, int numGroups, int numChannels, float eps) {
         this.weight = w.take("weight", numChannels);
         this.bias = w.take("bias", numChannels);
         this.numGroups = numGroups;
@@ -31,7 +38,7 @@ final class GroupNorm {
      *
      * @param x [B, C, *]
      */
-    NDArray forward(NDArray x) {
+    public NDArray forward(NDArray x) {
         return F.groupNorm(x, numGroups, weight.array(), bias.array(), eps);
     }
 }
