@@ -8,18 +8,19 @@ import io.hunyuan4j.core.weights.StateDict;
 /**
  * {@code torch.nn.GroupNorm(num_groups, num_channels, eps, affine=True)}: {@code weight [C]}, {@code bias [C]}.
  * Statistics span the group's channels and every frame and pixel, which is why tiled decoding differs from
- * full decoding.
+ * full decoding. Public for the 2D {@code AutoencoderKL} in {@code io.hunyuan4j.vae.kl}.
  *
  * @see <a href="https://pytorch.org/docs/stable/generated/torch.nn.GroupNorm.html">torch.nn.GroupNorm</a>
  */
-final class GroupNorm {
+public final class GroupNorm {
 
     private final Parameter weight;
     private final Parameter bias;
     private final int numGroups;
     private final float eps;
 
-    GroupNorm(StateDict w, int numGroups, int numChannels, float eps) {
+    /** Binds {@code weight [C]} and {@code bias [C]} under {@code w}. */
+    public GroupNorm(StateDict w, int numGroups, int numChannels, float eps) {
         this.weight = w.take("weight", numChannels);
         this.bias = w.take("bias", numChannels);
         this.numGroups = numGroups;
@@ -31,7 +32,7 @@ final class GroupNorm {
      *
      * @param x [B, C, *]
      */
-    NDArray forward(NDArray x) {
+    public NDArray forward(NDArray x) {
         return F.groupNorm(x, numGroups, weight.array(), bias.array(), eps);
     }
 }
