@@ -190,7 +190,8 @@ class AutoencoderKLTest {
         try (NDManager m = manager.newSubManager()) {
             NDArray big = fx.input("big_latent", m);
             NDArray image = fx.input("big_image", m);
-            AutoencoderKLTiling tiled = AutoencoderKLTiling.enableTiling(config);
+            // 2 x 2 tiles each way (the golden test checks the fixture's 3 x 4 tilings' values)
+            AutoencoderKLTiling tiled = new AutoencoderKLTiling(true, 64, 8, 0.25);
             int weights = vae.residentWeightArrays();
             int baseline = m.getManagedArrays().size();
             for (int round = 0; round < 2; round++) {
@@ -205,7 +206,6 @@ class AutoencoderKLTest {
                 assertEquals(baseline, m.getManagedArrays().size(), "round " + round);
                 assertEquals(weights, vae.residentWeightArrays(), "weight manager grew");
             }
-            assertTrue(GoldenCheck.maxRelErr(vae.decode(big, tiled), expected("big.decode_tiled")) <= 1e-4);
         }
     }
 }
