@@ -50,10 +50,21 @@ final class UNetMidBlock2D {
             VaeAttention attn = attentions.get(i);
             if (attn != null) {
                 // [B, C, H, W] -> [B, C, 1, H, W] -> attention over the H*W tokens -> [B, C, H, W]
-                h = Scoped.consume(h, x -> attn.forward(x.expandDims(2)).squeeze(2));
+                h = Scoped.consume(h, x -> contiguous(attn.forward(x.expandDims(2)).squeeze(2)));
             }
             h = Scoped.consume(h, resnets.get(i + 1)::forward);
         }
         return h;
+    }
+
+    /**
+     * The attention returns a channels-last view ([B, N, C] tokens seen as [B, C, H, W]); libtorch's convolutions
+     * and norms keep that layout, so without this the rest of the network, and the VAE's output, would be
+     * channels-last, and DJL's {@code toFloatArray} on such an output leaves a contiguous copy in the caller's
+     * manager. Flattening C, H and W cannot be a view of channels-last strides, so {@code reshape} copies into
+     * the contiguous layout (and is a free view when the input is contiguous already).
+     */
+    private static NDArray contiguous(NDArray x) {
+        return x.reshape(x.getShape().get(0), -1).reshape(x.getShape());
     }
 }
