@@ -39,9 +39,13 @@ import java.util.function.UnaryOperator;
  * freed as soon as no later tile blends against it: the spatial pass holds at most one row of tiles (the row
  * above, shrinking as the current row grows), the temporal pass the previous chunk.
  *
+ * <p>The spatial pass ({@link #spatial}) and its {@link Axis} are public: the 2D {@code AutoencoderKL}
+ * ({@code io.hunyuan4j.vae.kl}) runs its {@code tiled_encode} / {@code tiled_decode}, which cut, blend and keep
+ * the same way with other axis numbers, through it on a one-frame view.
+ *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/autoencoders/autoencoder_kl_hunyuan_video.py#L764">diffusers AutoencoderKLHunyuanVideo._encode</a>
  */
-final class Tiler {
+public final class Tiler {
 
     private final VaeTiling t;
     private final int r;
@@ -189,10 +193,11 @@ final class Tiler {
      * @param outLength a tile's output length for its input length (before any frame is dropped)
      * @param causal the frame axis: every tile after the first drops its first output element
      */
-    record Axis(long size, long tile, long stride, long blend, long keep, long crop, LongUnaryOperator outLength,
+    public record Axis(long size, long tile, long stride, long blend, long keep, long crop, LongUnaryOperator outLength,
             boolean causal) {
 
-        Axis {
+        /** Validates: size, tile and stride at least 1, blend and keep at least 0. */
+        public Axis {
             if (size < 1 || tile < 1 || stride < 1 || blend < 0 || keep < 0) {
                 throw new IllegalArgumentException("tile axis: size " + size + ", tile " + tile + ", stride "
                         + stride + ", blend " + blend + ", keep " + keep);
@@ -237,8 +242,15 @@ final class Tiler {
     /**
      * The spatial pass ({@code tiled_encode} / {@code tiled_decode}): tiles row by row; each is blended with the
      * tile above ({@code blend_v}) and to its left ({@code blend_h}), then its kept top-left part is written.
+     *
+     * @param x the input [B, C, T, H, W]
+     * @param rows the tiling of axis 3
+     * @param cols the tiling of axis 4
+     * @param tileFn the network on one tile; its output lengths must be the axes' {@code outLength}
+     * @return the kept parts of every tile, in {@code x}'s manager
+     * @throws IllegalStateException if a tile's output has another length than its axis says
      */
-    private static NDArray spatial(NDArray x, Axis rows, Axis cols, UnaryOperator<NDArray> tileFn) {
+    public static NDArray spatial(NDArray x, Axis rows, Axis cols, UnaryOperator<NDArray> tileFn) {
         List<Span> rs = rows.spans();
         List<Span> cs = cols.spans();
         long outRows = rows.outputLength();

@@ -20,12 +20,17 @@ import io.hunyuan4j.core.weights.StateDict;
  * frame f attends to every token of frames 0..f. Weights {@code group_norm.*}, {@code to_q.*}, {@code to_k.*},
  * {@code to_v.*}, {@code to_out.0.*}.
  *
+ * <p>With one frame the mask allows every token, so on {@code [B, C, 1, H, W]} this is exactly the mid-block
+ * attention of the 2D {@code AutoencoderKL} ({@code Attention(C, heads=1, dim_head=C, norm_num_groups=G,
+ * eps=1e-6, residual_connection=True, bias=True, upcast_softmax=True, _from_deprecated_attn_block=True)} with
+ * {@code AttnProcessor2_0} on [B, C, H, W]), which {@code io.hunyuan4j.vae.kl.UNetMidBlock2D} reuses.
+ *
  * <p>N = T*H*W tokens, C channels (one head of width C).
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/attention_processor.py#L2696">diffusers AttnProcessor2_0</a>
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/autoencoders/autoencoder_kl_hunyuan_video.py#L34">diffusers prepare_causal_attention_mask</a>
  */
-final class VaeAttention {
+public final class VaeAttention {
 
     private final GroupNorm groupNorm;
     private final Linear toQ;
@@ -34,7 +39,14 @@ final class VaeAttention {
     private final Linear toOut;
     private final AttentionBackend backend;
 
-    VaeAttention(StateDict w, int channels, int groups, AttentionBackend backend) {
+    /**
+     * Binds {@code group_norm.*}, {@code to_q.*}, {@code to_k.*}, {@code to_v.*} and {@code to_out.0.*} under
+     * {@code w}.
+     *
+     * @param channels C, the width of the single head
+     * @param groups the GroupNorm's group count (eps 1e-6)
+     */
+    public VaeAttention(StateDict w, int channels, int groups, AttentionBackend backend) {
         this.groupNorm = new GroupNorm(w.child("group_norm"), groups, channels, ResnetBlockCausal3D.EPS);
         this.toQ = new Linear(w.child("to_q"), channels, channels);
         this.toK = new Linear(w.child("to_k"), channels, channels);
@@ -49,7 +61,7 @@ final class VaeAttention {
      * @param hiddenStates [B, C, T, H, W]
      * @return [B, C, T, H, W], in the input's manager
      */
-    NDArray forward(NDArray hiddenStates) {
+    public NDArray forward(NDArray hiddenStates) {
         return Scoped.apply(hiddenStates, this::attend);
     }
 

@@ -4,6 +4,7 @@ import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.LatentDecoderFactory;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * A {@link LatentDecoderFactory} for CogVideoX: loads {@link AutoencoderKLCogVideoX} from a diffusers {@code vae/}
@@ -16,5 +17,11 @@ public final class AutoencoderKLCogVideoXFactory implements LatentDecoderFactory
     @Override
     public LatentDecoder load(Path vaeDir, ComponentOptions options) {
         return AutoencoderKLCogVideoX.load(vaeDir, options);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Set<String> classNames() {
+        return Set.of("AutoencoderKLCogVideoX");
     }
 }

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Measures the bf16 ops of {@link F} against float32 over the shapes the models use and their neighbours: conv3d
  * over input/output channel counts 1..33 for the DiT patch embedding (kernel = stride) and the VAE's causal
- * 3x3x3 and 1x1x1 convolutions, linear with odd feature counts, attention with boolean key masks and odd head
+ * 3x3x3 and 1x1x1 convolutions, conv2d over the same counts for the 2D {@code AutoencoderKL}'s 3x3, strided
+ * 3x3 and 1x1 convolutions, linear with odd feature counts, attention with boolean key masks and odd head
  * dims, and the layer/group/RMS norms. docs/bf16-cpu.md explains why: libtorch's bf16 kernels are CPU-specific
  * code, and some of them have been wrong on some CPUs.
  *
@@ -21,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * bf16 ulps (2^-8 relative) for a correct kernel, whatever the CPU. Error = {@code max|got - ref| / max|ref|}.
  *
  * <p>Two columns: {@link Row#sdkErr} is F's bf16 op, what the models run; {@link Row#fusedErr} is libtorch's bf16
- * op on the raw shapes where F routes around it (conv3d), else the same as sdkErr. Inputs are deterministic
+ * op on the raw shapes where F routes around it (conv3d, conv2d), else the same as sdkErr. Inputs are deterministic
  * (seeded), so a run is reproducible on one machine. Used by the ops tests and by the examples' bf16 probe.
  */
 public final class Bf16Sweep {
@@ -67,6 +68,22 @@ public final class Bf16Sweep {
 
     private static final int MAX_CHANNELS = 33;
 
+    /**
+     * A 2D convolution class (the SD/SDXL {@code AutoencoderKL}): kernel, stride, zero padding, and a constant
+     * (right, bottom) zero pad applied first ({@code Downsample2D}).
+     */
+    private record Conv2dClass(String name, long kernel, long stride, long padding, boolean padRightBottom,
+            long[] spatial) {}
+
+    private static final List<Conv2dClass> CONVS_2D = List.of(
+            // ResnetBlock2D conv1/conv2, Upsample2D conv, conv_in / conv_out: 3x3, padding 1
+            new Conv2dClass("k3x3 p1", 3, 1, 1, false, l(5, 7)),
+            // Downsample2D: F.pad (0, 1, 0, 1), then 3x3 stride 2 without padding
+            new Conv2dClass("k3x3 s2 pad(0,1,0,1)", 3, 2, 0, true, l(5, 6)),
+            // conv_shortcut, quant_conv, post_quant_conv
+            new Conv2dClass("k1x1", 1, 1, 0, false, l(5, 7)));
+
+
     private Bf16Sweep() {}
 
     /**
@@ -81,6 +98,7 @@ public final class Bf16Sweep {
         Random r = new Random(20260);
         List<Row> rows = new ArrayList<>();
         conv3d(manager, r, extent, measureFused, rows);
+        conv2d(manager, r, extent, measureFused, rows);
         linear(manager, r, extent, rows);
         attention(manager, r, extent, rows);
         norms(manager, r, rows);
@@ -129,6 +147,44 @@ public final class Bf16Sweep {
             String config = String.format("b%d c%d->%d in %dx%dx%d%s", b, ci, co, sp[0], sp[1], sp[2],
                     withBias ? "" : " nobias");
             return new Row("conv3d " + cc.name(), config, raw, sdk);
+        }
+    }
+
+    private static void conv2d(NDManager m, Random r, Extent extent, boolean fused, List<Row> rows) {
+        for (Conv2dClass cc : CONVS_2D) {
+            for (int b = 1; b <= 2; b++) {
+                for (int ci = 1; ci <= MAX_CHANNELS; ci++) {
+                    for (int co = 1; co <= MAX_CHANNELS; co++) {
+                        if (extent == Extent.QUICK && (co != quickPartner(ci) || b != 1 + ci % 2)) {
+                            continue;
+                        }
+                        rows.add(conv2dCase(m, r, cc, b, ci, co, fused));
+                    }
+                }
+            }
+        }
+    }
+
+    private static Row conv2dCase(NDManager parent, Random r, Conv2dClass cc, int b, int ci, int co, boolean fused) {
+        try (NDManager m = parent.newSubManager()) {
+            long[] sp = cc.spatial();
+            long k = cc.kernel();
+            NDArray x = bf16(randn(m, r, 1, b, ci, sp[0], sp[1]));
+            NDArray w = bf16(randn(m, r, 1 / Math.sqrt(ci * k * k), co, ci, k, k));
+            boolean withBias = (ci + co) % 3 != 0;
+            NDArray bias = withBias ? bf16(randn(m, r, 0.1, co)) : null;
+            if (cc.padRightBottom()) {
+                x = F.toBf16(F.toFloat32(x).pad(new Shape(0, 1, 0, 1), 0));
+            }
+            Shape stride = new Shape(cc.stride(), cc.stride());
+            Shape padding = new Shape(cc.padding(), cc.padding());
+            NDArray ref = F.conv2d(F.toFloat32(x), F.toFloat32(w), bias == null ? null : F.toFloat32(bias), stride,
+                    padding);
+            double sdk = relErr(F.conv2d(x, w, bias, stride, padding), ref);
+            double raw = fused ? relErr(F.conv2dFused(x, w, bias, stride, padding), ref) : Double.NaN;
+            String config = String.format("b%d c%d->%d in %dx%d%s", b, ci, co, sp[0], sp[1],
+                    withBias ? "" : " nobias");
+            return new Row("conv2d " + cc.name(), config, raw, sdk);
         }
     }
 

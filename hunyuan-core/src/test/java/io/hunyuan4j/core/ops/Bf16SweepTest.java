@@ -56,13 +56,13 @@ class Bf16SweepTest {
         Map<String, Set<Integer>> in = new TreeMap<>();
         Map<String, Set<Integer>> out = new TreeMap<>();
         for (Bf16Sweep.Row r : rows) {
-            if (r.op().startsWith("conv3d")) {
+            if (r.op().startsWith("conv3d") || r.op().startsWith("conv2d")) {
                 String[] io = r.config().split(" ")[1].substring(1).split("->");
                 in.computeIfAbsent(r.op(), k -> new TreeSet<>()).add(Integer.parseInt(io[0]));
                 out.computeIfAbsent(r.op(), k -> new TreeSet<>()).add(Integer.parseInt(io[1]));
             }
         }
-        assertEquals(7, in.size(), in.keySet().toString());
+        assertEquals(7 + 3, in.size(), in.keySet().toString()); // 7 conv3d and 3 conv2d classes
         for (String op : in.keySet()) {
             assertEquals(33, in.get(op).size(), op + " input channel counts");
             assertEquals(33, out.get(op).size(), op + " output channel counts");
