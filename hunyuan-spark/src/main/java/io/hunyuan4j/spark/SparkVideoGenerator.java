@@ -76,7 +76,9 @@ public final class SparkVideoGenerator {
     /**
      * Generates every request of the table and returns one result row per request, in no particular order. The
      * job runs when this is called; the results are collected to the driver (one small row per request) and
-     * returned as a local table, so reading them never runs a generation again.
+     * returned as a local table, so reading them never runs a generation again. Spark's {@code SparkException}
+     * (thrown undeclared, as Scala code does) ends the call if a task fails more than
+     * {@code spark.task.maxFailures} times: the model cannot be loaded on an executor, or executors keep dying.
      *
      * @param requests a table with at least the columns {@code id} (unique) and {@code prompt}; see
      *     {@link VideoRequests} for the optional ones. Its partitions are the tasks: partition it to the number
@@ -85,8 +87,6 @@ public final class SparkVideoGenerator {
      * @throws IllegalArgumentException if a required column is missing or ids repeat (named), or the model
      *     location holds no model, before anything is generated
      * @throws UncheckedIOException if the output folder cannot be created or the model location read
-     * @throws org.apache.spark.SparkException (undeclared, from Spark) if a task fails more than
-     *     {@code spark.task.maxFailures} times: the model cannot be loaded on an executor, or executors keep dying
      */
     public Dataset<Row> generate(Dataset<Row> requests) {
         SparkSession spark = requests.sparkSession();
