@@ -34,7 +34,7 @@ class ArchitectureTest {
     void importsEveryModule() {
         for (String pkg : new String[] {"io.hunyuan4j.core.api", "io.hunyuan4j.core.pipeline",
             "io.hunyuan4j.core.offload", "io.hunyuan4j.core.transformer", "io.hunyuan4j.vae", "io.hunyuan4j.text",
-            "io.hunyuan4j.examples", "io.hunyuan4j.golden", "io.hunyuan4j.testing"}) {
+            "io.hunyuan4j.examples", "io.hunyuan4j.golden", "io.hunyuan4j.testing", "io.hunyuan4j.spark"}) {
             if (!classes.containPackage(pkg)) {
                 throw new AssertionError("no classes imported from " + pkg + "; the rules below would pass vacuously");
             }
@@ -66,6 +66,16 @@ class ArchitectureTest {
     void offloadDoesNotDependOnPipeline() {
         noClasses().that().resideInAPackage("io.hunyuan4j.core.offload..")
                 .should().dependOnClassesThat().resideInAPackage("..pipeline..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheSparkModuleUsesSparkOrHadoopAndNothingUsesIt() {
+        noClasses().that().resideOutsideOfPackage("io.hunyuan4j.spark..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "org.apache.hadoop..",
+                        "io.hunyuan4j.spark..")
+                .because("hunyuan-spark is an application-level leaf: Spark is provided by the cluster, and the SDK"
+                        + " must run without it")
                 .check(classes);
     }
 }
