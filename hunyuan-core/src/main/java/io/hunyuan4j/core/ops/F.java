@@ -197,6 +197,44 @@ public final class F {
         return xc == x ? y : Composed.castLike(y, x);
     }
 
+    /**
+     * {@code torch.nn.functional.conv2d} for x [B, C, H, W], w [O, C, kH, kW] (one group, no dilation). With w in
+     * another dtype than x, the convolution runs in w's dtype and the result is returned in x's.
+     *
+     * <p>With bf16 weights it runs as {@link #conv3d}'s kernel on a one-frame view ({@code conv2d} in the kernel
+     * library: {@code unsqueeze(2)}, {@code conv3d}, {@code squeeze(2)}), so it gets the same channel padding to
+     * whole 16-channel blocks (docs/bf16-cpu.md); a 2D convolution is a 3D one with a 1-tap frame axis, exactly.
+     *
+     * @param stride (h, w)
+     * @param padding (h, w) zero padding
+     */
+    public static NDArray conv2d(NDArray x, NDArray w, @Nullable NDArray b, Shape stride, Shape padding) {
+        if (x.getShape().dimension() != 4 || w.getShape().dimension() != 4) {
+            throw new IllegalArgumentException("conv2d: x must be [B, C, H, W] and w [O, C, kH, kW] but are "
+                    + x.getShape() + " and " + w.getShape());
+        }
+        if (isBf16(w)) {
+            long[] s = {1, stride.get(0), stride.get(1)};
+            long[] p = {0, padding.get(0), padding.get(1)};
+            Kernels k = Kernels.require(x, "conv2d");
+            return b == null ? k.call("conv2d_nobias", x, w, s, p) : k.call("conv2d", x, w, b, s, p);
+        }
+        return conv2dFused(x, w, b, stride, padding);
+    }
+
+    /**
+     * libtorch's own 2D convolution of the given shapes (DJL's {@code convolution}), x cast to w's dtype and the
+     * result to x's: what {@link #conv2d} does for float32 weights. Kept for {@link Bf16Sweep}, which measures
+     * libtorch's bf16 2D convolution with it.
+     */
+    static NDArray conv2dFused(NDArray x, NDArray w, @Nullable NDArray b, Shape stride, Shape padding) {
+        NDArray xc = castToWeight(x, w);
+        NDArray bc = b == null ? null : castToWeight(b, w);
+        NDArray y = xc.getNDArrayInternal().convolution(xc, w, bc, stride, padding, new Shape(1, 1), 1)
+                .singletonOrThrow();
+        return xc == x ? y : Composed.castLike(y, x);
+    }
+
     private static NDArray castToWeight(NDArray x, NDArray w) {
         if (isBf16(x) == isBf16(w) && (isBf16(x) || x.getDataType() == w.getDataType())) {
             return x;

@@ -133,6 +133,21 @@ class Kernels(Module):
     stride: Tensor,
     padding: Tensor) -> Tensor:
     return (self).conv3d_safe(x, w, None, stride, padding)
+  def conv2d(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor,
+    stride: Tensor,
+    padding: Tensor) -> Tensor:
+    y = (self).conv3d_safe(torch.unsqueeze(x, 2), torch.unsqueeze(w, 2), torch.to(b, ops.prim.dtype(w)), stride, padding)
+    return torch.squeeze(y, 2)
+  def conv2d_nobias(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    stride: Tensor,
+    padding: Tensor) -> Tensor:
+    y = (self).conv3d_safe(torch.unsqueeze(x, 2), torch.unsqueeze(w, 2), None, stride, padding)
+    return torch.squeeze(y, 2)
   def conv3d_safe(self: __torch__.Kernels,
     x: Tensor,
     w: Tensor,
