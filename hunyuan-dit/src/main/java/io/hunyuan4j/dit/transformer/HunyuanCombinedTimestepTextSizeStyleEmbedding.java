@@ -77,7 +77,8 @@ public final class HunyuanCombinedTimestepTextSizeStyleEmbedding {
             @Nullable NDArray style, IntermediateListener listener) {
         NDArray timestepsProj = timeProj.forward(timestep);
         listener.onIntermediate("time_proj", timestepsProj);
-        NDArray timestepsEmb = timestepEmbedder.forward(F.toCompute(timestepsProj, computeDtype));
+        // the sinusoid stays float32 (bf16 weights multiply it in bf16 and return float32), so temb is float32
+        NDArray timestepsEmb = timestepEmbedder.forward(timestepsProj);
         listener.onIntermediate("timestep_embedder", timestepsEmb);
 
         // extra condition1: text

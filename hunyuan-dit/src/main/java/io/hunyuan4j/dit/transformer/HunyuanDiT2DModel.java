@@ -49,6 +49,9 @@ import org.jspecify.annotations.Nullable;
  * <p>There is no attention mask anywhere: padded text positions are replaced by the learned
  * {@code text_embedding_padding} rows, and the pooler reads every mT5 position.
  *
+ * <p>With {@link ComputeDtype#BF16} the weights, the text streams, the conditioning and the inputs of every
+ * attention and feed-forward are bf16 (bf16 matmuls and attention); the residual stream of the blocks stays float32.
+ *
  * <p>The pipeline's {@link Denoiser} view ({@link DenoiserInput}) cannot carry the two text streams, the style and
  * the RoPE table, so this model is called through {@link #forward(HunyuanDiTInput)};
  * {@link #forward(DenoiserInput)} throws.
@@ -113,7 +116,8 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
                 backend, computeDtype);
         List<HunyuanDiTBlock> list = new ArrayList<>();
         for (int layer = 0; layer < config.numLayers(); layer++) {
-            list.add(new HunyuanDiTBlock(w.child("blocks", layer), config, layer > config.numLayers() / 2, backend));
+            list.add(new HunyuanDiTBlock(w.child("blocks", layer), config, layer > config.numLayers() / 2, backend,
+                    computeDtype));
         }
         this.blocks = List.copyOf(list);
         this.normOut = new AdaLayerNormContinuous(w.child("norm_out"), innerDim, innerDim, NORM_OUT_EPS);
@@ -254,7 +258,9 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
             HunyuanDiTInputChecks.lend(call, input);
             HunyuanDiTInputChecks.check(input, config, timeExtraEmb.styles());
             Shape s = x.getShape();
-            NDArray latents = F.toCompute(x, computeDtype);
+            // bf16: weights, text, attention and feed-forward inputs; the residual stream stays float32 (diffusers
+            // keeps it in the model dtype; float32 sums hold 6 blocks within the 3e-2 bf16 bound, bf16 sums do not)
+            NDArray latents = x.toType(DataType.FLOAT32, false);
             NDArray bert = F.toCompute(input.encoderHiddenStates(), computeDtype);
             NDArray t5 = F.toCompute(input.encoderHiddenStatesT5(), computeDtype);
             NDArray timestep = input.timestep().toType(DataType.FLOAT32, false);

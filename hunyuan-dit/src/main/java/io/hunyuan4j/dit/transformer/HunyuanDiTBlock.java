@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import io.hunyuan4j.core.nn.LayerNorm;
 import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.ops.AttentionBackend;
+import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.transformer.FeedForward;
 import io.hunyuan4j.core.transformer.IntermediateListener;
 import io.hunyuan4j.core.transformer.RotaryEmbedding;
@@ -34,12 +36,17 @@ public final class HunyuanDiTBlock {
     private final FeedForward ff;
     private final @Nullable LayerNorm skipNorm;
     private final @Nullable Linear skipLinear;
+    private final ComputeDtype computeDtype;
 
     /**
      * Binds {@code norm1}, {@code attn1}, {@code norm2}, {@code attn2}, {@code norm3}, {@code ff} and, with
      * {@code skip}, {@code skip_norm} and {@code skip_linear}.
+     *
+     * @param computeDtype the dtype of the attention and feed-forward inputs; the residual stream is not cast
      */
-    public HunyuanDiTBlock(StateDict w, HunyuanDiTConfig c, boolean skip, AttentionBackend backend) {
+    public HunyuanDiTBlock(StateDict w, HunyuanDiTConfig c, boolean skip, AttentionBackend backend,
+            ComputeDtype computeDtype) {
+        this.computeDtype = computeDtype;
         int dim = c.innerDim();
         this.norm1 = new AdaLayerNormShift(w.child("norm1"), dim, NORM_EPS);
         this.attn1 = new HunyuanDiTAttention(w.child("attn1"), dim, 0, c.numAttentionHeads(), c.attentionHeadDim(),
@@ -81,19 +88,19 @@ public final class HunyuanDiTBlock {
             x = sl.forward(sn.forward(NDArrays.concat(new NDList(x, skip), -1)));
             listener.onIntermediate("skip_linear", x);
         }
-        NDArray normHiddenStates = norm1.forward(x, norm1.shift(temb));
+        NDArray normHiddenStates = F.toCompute(norm1.forward(x, norm1.shift(temb)), computeDtype);
         listener.onIntermediate("norm1", normHiddenStates);
         NDArray attnOutput = attn1.forward(normHiddenStates, null, imageRotaryEmb);
         listener.onIntermediate("attn1", attnOutput);
         x = x.add(attnOutput);
 
-        NDArray norm2Out = norm2.forward(x);
+        NDArray norm2Out = F.toCompute(norm2.forward(x), computeDtype);
         listener.onIntermediate("norm2", norm2Out);
         NDArray attn2Out = attn2.forward(norm2Out, encoderHiddenStates, imageRotaryEmb);
         listener.onIntermediate("attn2", attn2Out);
         x = x.add(attn2Out);
 
-        NDArray mlpInputs = norm3.forward(x);
+        NDArray mlpInputs = F.toCompute(norm3.forward(x), computeDtype);
         listener.onIntermediate("norm3", mlpInputs);
         NDArray ffOut = ff.forward(mlpInputs);
         listener.onIntermediate("ff", ffOut);
