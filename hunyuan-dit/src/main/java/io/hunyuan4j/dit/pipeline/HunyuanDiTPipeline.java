@@ -310,8 +310,10 @@ public final class HunyuanDiTPipeline implements AutoCloseable {
             NDArray noisePredRaw = transformer.forward(new HunyuanDiTInput(latentModelInput,
                     HostArrays.floats(scope, tExpand, new Shape(rows)), c.promptEmbeds(), c.promptAttentionMask(),
                     c.promptEmbeds2(), c.promptAttentionMask2(), c.imageMetaSize(), c.style(), rope));
-            // learned sigma: keep the first C channels
-            NDArray noisePred = F.chunk(noisePredRaw, 2, 1).get(0);
+            // learned sigma: keep the first C channels (diffusers chunks unconditionally; a model without
+            // learn_sigma has only C)
+            NDArray noisePred = noisePredRaw.getShape().get(1) == 2L * transformer.inChannels()
+                    ? F.chunk(noisePredRaw, 2, 1).get(0) : noisePredRaw;
             NDArray noisePredText = noisePred;
             if (c.cfg()) {
                 NDList parts = F.chunk(noisePred, 2, 0);
