@@ -19,13 +19,21 @@ public final class PixArtAlphaTextProjection {
 
     /** Binds {@code linear_1 [hidden, in]} and {@code linear_2 [hidden, hidden]}. */
     public PixArtAlphaTextProjection(StateDict w, int inFeatures, int hiddenSize) {
+        this(w, inFeatures, hiddenSize, hiddenSize);
+    }
+
+    /**
+     * With {@code out_features} (HunyuanDiT's text and extra embedders): binds {@code linear_1 [hidden, in]} and
+     * {@code linear_2 [out, hidden]}. diffusers' {@code act_fn="silu_fp32"} is this SiLU on a float32 input.
+     */
+    public PixArtAlphaTextProjection(StateDict w, int inFeatures, int hiddenSize, int outFeatures) {
         this.linear1 = new Linear(w.child("linear_1"), inFeatures, hiddenSize);
-        this.linear2 = new Linear(w.child("linear_2"), hiddenSize, hiddenSize);
+        this.linear2 = new Linear(w.child("linear_2"), hiddenSize, outFeatures);
     }
 
     /**
      * @param caption [B, in]
-     * @return [B, hidden]
+     * @return [B, out] ({@code out_features}, by default hidden)
      */
     public NDArray forward(NDArray caption) {
         return linear2.forward(F.silu(linear1.forward(caption)));
