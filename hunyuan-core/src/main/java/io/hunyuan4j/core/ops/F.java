@@ -185,6 +185,21 @@ public final class F {
     }
 
     /**
+     * {@code torch.nn.functional.conv2d(x, w, b, stride, padding)} for x [B, C, H, W], w [O, C, kH, kW], libtorch's
+     * own convolution (x cast to w's dtype, the result to x's); the result is in x's manager.
+     *
+     * @param stride (h, w)
+     * @param padding (h, w) zero padding
+     */
+    public static NDArray conv2d(NDArray x, NDArray w, @Nullable NDArray b, Shape stride, Shape padding) {
+        NDArray xc = castToWeight(x, w);
+        NDArray bc = b == null ? null : castToWeight(b, w);
+        NDArray y = xc.getNDArrayInternal().convolution(xc, w, bc, stride, padding, new Shape(1, 1), 1)
+                .singletonOrThrow();
+        return xc == x ? y : Composed.castLike(y, x);
+    }
+
+    /**
      * libtorch's own convolution of the given shapes (DJL's {@code convolution}, oneDNN on CPU), x cast to w's
      * dtype and the result to x's: what {@link #conv3d} does for float32 weights, and for bf16 weights the path
      * it avoids. Kept for {@link Bf16Sweep}, which measures it.
