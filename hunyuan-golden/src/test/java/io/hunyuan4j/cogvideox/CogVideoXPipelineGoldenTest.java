@@ -28,10 +28,12 @@ class CogVideoXPipelineGoldenTest {
     private static final Set<String> VAE_OUTPUTS = Set.of("video", "video_decoded_raw", "image_latent_noise");
 
     @ParameterizedTest
-    @ValueSource(strings = {"t2v_2b", "t2v_5b_dpm", "i2v_5b", "i2v_v1_5"})
+    @ValueSource(strings = {"public/cogvideox_pipeline/t2v_2b", "public/cogvideox_pipeline/t2v_5b_dpm",
+        "public/cogvideox_pipeline/i2v_5b", "public/cogvideox_pipeline/i2v_v1_5",
+        "heldout/cogvideox_pipeline/i2v_5b_dpm_b2"})
     void latentLevelOutputsMatchDiffusers(String name) {
-        try (GoldenFixture fx = GoldenFixture.open(CogVideoXGoldenPaths.root().resolve("cogvideox_pipeline")
-                .resolve(name)); NDManager m = NDManager.newBaseManager()) {
+        try (GoldenFixture fx = GoldenFixture.open(CogVideoXGoldenPaths.fixture(name));
+                NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> got = new CogVideoXPipelineGolden().run(fx, m, GoldenOptions.float32());
             int compared = 0;
             StringBuilder report = new StringBuilder();

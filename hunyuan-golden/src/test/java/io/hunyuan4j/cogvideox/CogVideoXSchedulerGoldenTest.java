@@ -29,20 +29,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CogVideoXSchedulerGoldenTest {
 
     private static Path fixture(String name) {
-        return CogVideoXGoldenPaths.root().resolve("cogvideox_scheduler").resolve(name);
+        return CogVideoXGoldenPaths.fixture(name);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ddim", "dpm"})
+    @ValueSource(strings = {"public/cogvideox_scheduler/ddim", "public/cogvideox_scheduler/dpm",
+        "heldout/cogvideox_scheduler/ddim_n1", "heldout/cogvideox_scheduler/ddim_n6",
+        "heldout/cogvideox_scheduler/dpm_n3", "heldout/cogvideox_scheduler/dpm_n9"})
     void stepsMatchDiffusers(String name) {
         GoldenCheck check = new GoldenCheck(List.of(new CogVideoXSchedulerGolden()));
         ComponentResult r = check.check(fixture(name), GoldenOptions.float32());
         assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
         assertTrue(r.maxRelErr() <= 1e-6, r.line());
+        System.getLogger("CogVideoXSchedulerGoldenTest").log(System.Logger.Level.INFO, r.line());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ddim", "dpm"})
+    @ValueSource(strings = {"public/cogvideox_scheduler/ddim", "public/cogvideox_scheduler/dpm",
+        "heldout/cogvideox_scheduler/ddim_n1", "heldout/cogvideox_scheduler/ddim_n6",
+        "heldout/cogvideox_scheduler/dpm_n3", "heldout/cogvideox_scheduler/dpm_n9"})
     void float64DiagnosticsMatchTo1e12(String name) {
         try (GoldenFixture fx = GoldenFixture.open(fixture(name)); NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> got = new CogVideoXSchedulerGolden().run(fx, m, GoldenOptions.float32());
