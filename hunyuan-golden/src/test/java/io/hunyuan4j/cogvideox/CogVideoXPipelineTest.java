@@ -18,6 +18,7 @@ import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformerConfig;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.PromptEmbeds;
+import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Video;
@@ -87,6 +88,10 @@ class CogVideoXPipelineTest {
     }
 
     private static CogVideoXTransformer3DModel transformer(GoldenFixture fx) {
+        return transformer(fx, LoadMode.EAGER);
+    }
+
+    private static CogVideoXTransformer3DModel transformer(GoldenFixture fx, LoadMode mode) {
         Map<String, RemappedTensors.Derived> mapping = new java.util.LinkedHashMap<>();
         for (String n : fx.weights().names()) {
             if (n.startsWith("transformer.")) {
@@ -96,7 +101,7 @@ class CogVideoXPipelineTest {
         TensorSource prefixed = RemappedTensors.of(fx.weights(), mapping);
         return CogVideoXTransformer3DModel.fromWeights(
                 CogVideoXTransformerConfig.fromJson(fx.config().object("transformer")), prefixed,
-                new ComponentOptions(Device.cpu(), ComputeDtype.FLOAT32, LoadMode.EAGER), "t2v_5b_dpm");
+                new ComponentOptions(Device.cpu(), ComputeDtype.FLOAT32, mode), "t2v_5b_dpm");
     }
 
     private static GenerationRequest request(GoldenFixture fx, NDManager m, long seed) {
@@ -126,7 +131,7 @@ class CogVideoXPipelineTest {
             assertEquals(16, v.width());
             assertEquals(5L, v.provenance().seed());
             assertEquals("cogvideox-dpm", v.provenance().scheduler());
-            assertEquals(6, v.provenance().modelEvaluations());
+            assertEquals(3, v.provenance().modelEvaluations()); // one batched [uncond ; cond] call per step
             assertArrayEquals(v.frame(16), b.get(0).frame(16), "same seed, same video");
             assertFalse(java.util.Arrays.equals(v.frame(16), c.get(0).frame(16)), "another seed, another video");
             float min = Float.MAX_VALUE;
@@ -162,6 +167,38 @@ class CogVideoXPipelineTest {
             assertEquals(new Shape(1, 17, 3, 32, 16), video.getShape());
             float first = Math.min(1f, Math.max(0f, given[0] / 2 + 0.5f));
             assertEquals(first, video.getFloat(0, 0, 0, 0, 0), 1e-7f);
+        }
+    }
+
+    /** MODEL and BLOCK offload give the same latents as resident weights, and place what the mode says. */
+    @Test
+    void offloadModesGiveIdenticalLatents() {
+        try (GoldenFixture fx = fixture(); NDManager m = NDManager.newBaseManager()) {
+            float[][] got = new float[3][];
+            Offload[] modes = {Offload.NONE, Offload.MODEL, Offload.BLOCK};
+            for (int i = 0; i < modes.length; i++) {
+                try (CogVideoXTransformer3DModel dit = transformer(fx, LoadMode.LAZY)) {
+                    CogVideoXPipeline pipe = CogVideoXPipeline.builder(dit,
+                            new CogVideoXDDIMScheduler(CogVideoXSchedulerConfig.cogVideoX(1.0)),
+                            new UpsamplingDecoder()).offload(modes[i]).build();
+                    var out = pipe.call(new CogVideoXCall(fx.input("prompt_embeds", m),
+                            fx.input("negative_prompt_embeds", m), fx.input("latents", m), null, 32, 16, 17, 2, 6.0,
+                            true, SchedulerNoise.none(), false), m, CogVideoXTrace.NONE);
+                    got[i] = out.latents().toFloatArray();
+                    long all = dit.allParameters().stream().mapToLong(p -> p.shape().size() * 4).sum();
+                    long peak = out.devicePeakBytes().getOrDefault("transformer", 0L);
+                    if (modes[i] == Offload.BLOCK) {
+                        assertTrue(peak > 0 && peak < all, "one block at a time: " + out.devicePeakBytes());
+                    } else if (modes[i] == Offload.MODEL) {
+                        assertEquals(all, peak, "the whole transformer for its stage");
+                    }
+                    Offload mode = modes[i];
+                    assertTrue(dit.allParameters().stream().noneMatch(p -> mode != Offload.NONE && p.isLoaded()),
+                            "offloaded after the call: " + mode);
+                }
+            }
+            assertArrayEquals(got[0], got[1], "MODEL");
+            assertArrayEquals(got[0], got[2], "BLOCK");
         }
     }
 

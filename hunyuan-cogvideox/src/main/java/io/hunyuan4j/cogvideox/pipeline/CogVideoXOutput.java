@@ -1,6 +1,7 @@
 package io.hunyuan4j.cogvideox.pipeline;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,5 +11,12 @@ import org.jspecify.annotations.Nullable;
  *     included)
  * @param video the decoded video [B, F, 3, H, W] in [0, 1] (diffusers' {@code output_type="pt"}), or null when
  *     not decoded
+ * @param devicePeakBytes peak weight bytes the offloader placed, per component and under {@code "total"}
  */
-public record CogVideoXOutput(NDArray latents, @Nullable NDArray video) { }
+public record CogVideoXOutput(NDArray latents, @Nullable NDArray video, Map<String, Long> devicePeakBytes) {
+
+    /** Copies the map. */
+    public CogVideoXOutput {
+        devicePeakBytes = Map.copyOf(devicePeakBytes);
+    }
+}

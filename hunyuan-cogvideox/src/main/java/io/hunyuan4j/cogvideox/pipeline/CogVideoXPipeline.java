@@ -1,5 +1,6 @@
 package io.hunyuan4j.cogvideox.pipeline;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -18,7 +19,9 @@ import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Latents;
 import io.hunyuan4j.core.pipeline.Provenance;
 import io.hunyuan4j.core.pipeline.Video;
+import io.hunyuan4j.core.api.GroupOnloader;
 import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.offload.OffloadPlan;
 import io.hunyuan4j.core.scheduler.CogVideoXScheduler;
 import io.hunyuan4j.core.scheduler.CogVideoXStepState;
 import io.hunyuan4j.core.scheduler.SchedulerNoise;
@@ -65,6 +68,9 @@ public final class CogVideoXPipeline {
     private final @Nullable PromptEncoder promptEncoder;
     private final boolean useDynamicCfg;
     private final String model;
+    private final Offload offload;
+    private final Device device;
+    private final long memoryBudget;
 
     private CogVideoXPipeline(Builder b) {
         this.transformer = b.transformer;
@@ -75,6 +81,9 @@ public final class CogVideoXPipeline {
         this.promptEncoder = b.promptEncoder;
         this.useDynamicCfg = b.useDynamicCfg;
         this.model = b.model;
+        this.offload = b.offload;
+        this.device = b.device;
+        this.memoryBudget = b.memoryBudget;
     }
 
     /**
@@ -99,6 +108,9 @@ public final class CogVideoXPipeline {
         private @Nullable PromptEncoder promptEncoder;
         private boolean useDynamicCfg;
         private String model = "cogvideox";
+        private Offload offload = Offload.NONE;
+        private Device device = Device.cpu();
+        private long memoryBudget = Long.MAX_VALUE;
 
         private Builder(CogVideoXTransformer3DModel transformer, CogVideoXScheduler scheduler, LatentDecoder vae) {
             this.transformer = transformer;
@@ -128,6 +140,31 @@ public final class CogVideoXPipeline {
             return this;
         }
 
+        /**
+         * The offload mode (default {@link Offload#NONE}): with {@code MODEL} the transformer's and the VAE's
+         * weights are placed only for their stage, with {@code BLOCK} one transformer block at a time; both need
+         * the components bound LAZY. docs/offload.md.
+         */
+        public Builder offload(Offload mode) {
+            this.offload = mode;
+            return this;
+        }
+
+        /** The device weights are placed on under offload (default CPU). */
+        public Builder device(Device d) {
+            this.device = d;
+            return this;
+        }
+
+        /** The most weight bytes the offloader places on the device at once (default unbounded). */
+        public Builder memoryBudget(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("memoryBudget must be positive but is " + bytes);
+            }
+            this.memoryBudget = bytes;
+            return this;
+        }
+
         /** Where the components came from, for provenance. */
         public Builder model(String description) {
             this.model = description;
@@ -137,7 +174,8 @@ public final class CogVideoXPipeline {
         /**
          * Checks that the components fit together.
          *
-         * @throws IllegalArgumentException if the VAE's latent channels do not match the transformer's
+         * @throws IllegalArgumentException if the VAE's latent channels do not match the transformer's, or the
+         *     offload mode cannot run the components within the memory budget (or they are not bound LAZY)
          */
         public CogVideoXPipeline build() {
             int latentChannels = transformer.config().inChannels() / (imageEncoder != null ? 2 : 1);
@@ -150,6 +188,8 @@ public final class CogVideoXPipeline {
                         + " transformer takes " + transformer.config().inChannels() + " and returns "
                         + transformer.config().outChannels() + (imageEncoder != null ? " (image-to-video)" : ""));
             }
+            OffloadPlan.of(offload, device, transformer.computeDtype(), memoryBudget, List.of(transformer, vae))
+                    .checkBudget();
             return new CogVideoXPipeline(this);
         }
     }
@@ -213,50 +253,77 @@ public final class CogVideoXPipeline {
             // 8. Create ofs embeds if required
             NDArray ofs = tc.ofsEmbedDim() == null ? null
                     : HostArrays.floats(gen, CogVideoXTransformer3DModel.PIPELINE_OFS);
-            // 8. Denoising loop
-            for (int i = 0; i < timesteps.length; i++) {
-                long t = timesteps[i];
-                try (NDManager step = gen.newSubManager()) {
-                    step.attachAll(latents);
-                    NDArray latentModelInput = cfg ? NDArrays.concat(new NDList(latents, latents), 0) : latents;
-                    if (imageLatents != null) {
-                        NDArray latentImageInput = cfg
-                                ? NDArrays.concat(new NDList(imageLatents, imageLatents), 0) : imageLatents;
-                        latentModelInput = NDArrays.concat(new NDList(latentModelInput, latentImageInput), 2);
-                    }
-                    long rows = latentModelInput.getShape().get(0);
-                    long[] ts = new long[(int) rows];
-                    java.util.Arrays.fill(ts, t);
-                    NDArray timestep = HostArrays.longs(step, ts, new Shape(rows));
-                    NDArray noisePred = transformer.forward(new CogVideoXTransformerInput(latentModelInput,
-                            promptEmbeds, timestep, ofs, rope), IntermediateListener.NONE);
-                    // perform guidance
-                    double g = c.useDynamicCfg()
-                            ? dynamicGuidanceScale(c.guidanceScale(), c.numInferenceSteps(), t) : c.guidanceScale();
-                    NDArray guided = noisePred;
-                    if (cfg) {
-                        NDArray uncond = noisePred.get(":{}", batch);
-                        NDArray text = noisePred.get("{}:", batch);
-                        guided = uncond.add(text.sub(uncond).mul((float) g));
-                    }
-                    // compute the previous noisy sample x_t -> x_t-1
-                    CogVideoXScheduler.StepOutput out = scheduler.step(state, c.numInferenceSteps(), t, guided,
-                            latents, c.noise());
-                    trace.onStep(new CogVideoXTrace.Step(i, t, g, noisePred, guided, out.predOriginalSample(),
-                            out.prevSample()));
-                    latents = out.prevSample();
-                    latents.attach(gen);
+            Prepared prepared = new Prepared(promptEmbeds, timesteps, latents, imageLatents, rope, ofs, batch);
+            OffloadPlan placement = offloadPlan();
+            NDArray video = null;
+            NDArray denoised;
+            try (GroupOnloader.Scope resident = placement.resident()) {
+                denoised = placement.run(transformer, "denoise", gen, () -> denoise(gen, state, c, prepared, trace));
+                if (c.decode()) {
+                    // Discard any padding frames that were added for CogVideoX 1.5
+                    video = placement.run(vae, "decode", gen,
+                            () -> decodeLatents(denoised.get(":, {}:", additionalFrames), trace));
+                    video.attach(manager);
                 }
             }
-            NDArray video = null;
-            if (c.decode()) {
-                // Discard any padding frames that were added for CogVideoX 1.5
-                video = decodeLatents(latents.get(":, {}:", additionalFrames), trace);
-                video.attach(manager);
-            }
-            latents.attach(manager);
-            return new CogVideoXOutput(latents, video);
+            denoised.attach(manager);
+            return new CogVideoXOutput(denoised, video, placement.devicePeaks());
         }
+    }
+
+    /** What the denoising loop starts from. */
+    private record Prepared(NDArray promptEmbeds, long[] timesteps, NDArray latents, @Nullable NDArray imageLatents,
+            @Nullable RotaryEmbedding rope, @Nullable NDArray ofs, long batch) { }
+
+    /** 8. Denoising loop: each step in its own scope; only the new latents (and the scheduler state) survive. */
+    private NDArray denoise(NDManager gen, CogVideoXStepState state, CogVideoXCall c, Prepared p,
+            CogVideoXTrace trace) {
+        boolean cfg = c.doClassifierFreeGuidance();
+        NDArray latents = p.latents();
+        NDArray imageLatents = p.imageLatents();
+        long[] timesteps = p.timesteps();
+        for (int i = 0; i < timesteps.length; i++) {
+            long t = timesteps[i];
+            try (NDManager step = gen.newSubManager()) {
+                step.attachAll(latents);
+                NDArray latentModelInput = cfg ? NDArrays.concat(new NDList(latents, latents), 0) : latents;
+                if (imageLatents != null) {
+                    NDArray latentImageInput = cfg
+                            ? NDArrays.concat(new NDList(imageLatents, imageLatents), 0) : imageLatents;
+                    latentModelInput = NDArrays.concat(new NDList(latentModelInput, latentImageInput), 2);
+                }
+                // broadcast to batch dimension
+                long rows = latentModelInput.getShape().get(0);
+                long[] ts = new long[(int) rows];
+                java.util.Arrays.fill(ts, t);
+                NDArray timestep = HostArrays.longs(step, ts, new Shape(rows));
+                // predict noise model_output
+                NDArray noisePred = transformer.forward(new CogVideoXTransformerInput(latentModelInput,
+                        p.promptEmbeds(), timestep, p.ofs(), p.rope()), IntermediateListener.NONE);
+                // perform guidance
+                double g = c.useDynamicCfg()
+                        ? dynamicGuidanceScale(c.guidanceScale(), c.numInferenceSteps(), t) : c.guidanceScale();
+                NDArray guided = noisePred;
+                if (cfg) {
+                    NDArray uncond = noisePred.get(":{}", p.batch());
+                    NDArray text = noisePred.get("{}:", p.batch());
+                    guided = uncond.add(text.sub(uncond).mul((float) g));
+                }
+                // compute the previous noisy sample x_t -> x_t-1
+                CogVideoXScheduler.StepOutput out = scheduler.step(state, c.numInferenceSteps(), t, guided, latents,
+                        c.noise());
+                trace.onStep(new CogVideoXTrace.Step(i, t, g, noisePred, guided, out.predOriginalSample(),
+                        out.prevSample()));
+                latents = out.prevSample();
+                latents.attach(gen);
+            }
+        }
+        return latents;
+    }
+
+    /** Where the transformer's and the VAE's weights live during one call, under the offload mode and budget. */
+    private OffloadPlan offloadPlan() {
+        return OffloadPlan.of(offload, device, transformer.computeDtype(), memoryBudget, List.of(transformer, vae));
     }
 
     private void checkInputs(CogVideoXCall c, int spatial) {
@@ -428,9 +495,8 @@ public final class CogVideoXPipeline {
             List<Video> videos = new ArrayList<>();
             for (int i = 0; i < s.get(0); i++) {
                 Provenance p = new Provenance(request, i, model, scheduler.name(), scheduler.parameters(),
-                        transformer.computeDtype(), Offload.NONE, init == null ? seed : null,
-                        c.doClassifierFreeGuidance(), request.steps() * (c.doClassifierFreeGuidance() ? 2 : 1),
-                        Map.of("call", took), Map.of(), null);
+                        transformer.computeDtype(), offload, init == null ? seed : null,
+                        c.doClassifierFreeGuidance(), request.steps(), Map.of("call", took), out.devicePeakBytes(), null);
                 videos.add(new Video((int) s.get(1), (int) s.get(2), (int) s.get(3), rgb.get(i).toFloatArray(),
                         request.fps(), p));
             }
