@@ -79,7 +79,7 @@ public final class GoldenCheck {
 
     /**
      * Checks {@code dir}: a fixture folder itself or a folder of fixture folders (those holding
-     * {@code outputs.safetensors}), in name order.
+     * {@code outputs.safetensors}, or, for a component with several cases, their case folders), in name order.
      *
      * @param dir the folder
      * @param options compute dtype of the components
@@ -95,12 +95,15 @@ public final class GoldenCheck {
             folders.add(dir);
         } else {
             try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> Files.isRegularFile(p.resolve("outputs.safetensors"))).sorted().forEach(folders::add);
+                for (Path p : s.sorted().toList()) {
+                    if (Files.isRegularFile(p.resolve("outputs.safetensors"))) {
+                        folders.add(p);
+                    } else if (Files.isDirectory(p)) {
+                        folders.addAll(caseFolders(p)); // a component of several cases: <component>/<case>/
+                    }
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            }
-            if (folders.isEmpty()) {
-                folders.addAll(caseFolders(dir));
             }
         }
         if (folders.isEmpty()) {
@@ -113,14 +116,10 @@ public final class GoldenCheck {
         return results;
     }
 
-    /**
-     * The case folders one and two levels below {@code dir} ({@code <component>/<case>/outputs.safetensors}), for
-     * fixture sets whose components hold several cases.
-     */
+    /** The case folders directly below {@code dir} (those holding {@code outputs.safetensors}), in name order. */
     private static List<Path> caseFolders(Path dir) {
-        try (Stream<Path> s = Files.walk(dir, 2)) {
-            return s.filter(p -> !p.equals(dir) && Files.isRegularFile(p.resolve("outputs.safetensors"))).sorted()
-                    .toList();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("outputs.safetensors"))).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
