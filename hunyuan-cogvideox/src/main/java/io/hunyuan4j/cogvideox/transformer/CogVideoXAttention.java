@@ -1,0 +1,94 @@
+package io.hunyuan4j.cogvideox.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import io.hunyuan4j.core.nn.LayerNorm;
+import io.hunyuan4j.core.nn.Linear;
+import io.hunyuan4j.core.ops.AttentionBackend;
+import io.hunyuan4j.core.ops.F;
+import io.hunyuan4j.core.transformer.RotaryEmbedding;
+import io.hunyuan4j.core.transformer.Streams;
+import io.hunyuan4j.core.weights.StateDict;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * diffusers {@code Attention(qk_norm="layer_norm", eps=1e-6)} with {@code CogVideoXAttnProcessor2_0}: joint
+ * self-attention over {@code [text ; video]} with ONE set of projections (q, k, v with bias when
+ * {@code attention_bias}), per-head LayerNorm on q and k, RoPE on the video tokens of q and k only, no mask,
+ * {@code to_out.0}; the output is split back into the two streams.
+ *
+ * <p>Shapes: B batch, N video tokens, L text tokens, H heads, D head dim, C = H x D.
+ *
+ * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/attention_processor.py">diffusers CogVideoXAttnProcessor2_0</a>
+ */
+public final class CogVideoXAttention {
+
+    /** diffusers: {@code eps=1e-6} for the q/k LayerNorms. */
+    static final float QK_NORM_EPS = 1e-6f;
+
+    private final int heads;
+    private final int headDim;
+    private final AttentionBackend backend;
+    private final Linear toQ;
+    private final Linear toK;
+    private final Linear toV;
+    private final LayerNorm normQ;
+    private final LayerNorm normK;
+    private final Linear toOut;
+
+    /** Binds {@code to_q/k/v}, {@code norm_q/k} (affine, over head_dim) and {@code to_out.0} (with bias). */
+    public CogVideoXAttention(StateDict w, int heads, int headDim, boolean bias, AttentionBackend backend) {
+        this.heads = heads;
+        this.headDim = headDim;
+        this.backend = backend;
+        long c = (long) heads * headDim;
+        this.toQ = new Linear(w.child("to_q"), c, c, bias);
+        this.toK = new Linear(w.child("to_k"), c, c, bias);
+        this.toV = new Linear(w.child("to_v"), c, c, bias);
+        this.normQ = LayerNorm.affine(w.child("norm_q"), headDim, QK_NORM_EPS);
+        this.normK = LayerNorm.affine(w.child("norm_k"), headDim, QK_NORM_EPS);
+        this.toOut = new Linear(w.child("to_out").child("0"), c, c, true);
+    }
+
+    /**
+     * @param hiddenStates video tokens [B, N, C]
+     * @param encoderHiddenStates text tokens [B, L, C]
+     * @param imageRotaryEmb RoPE table [N, D] for the video tokens, or null (CogVideoX-2b)
+     * @return the attention outputs (video [B, N, C], text [B, L, C])
+     */
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates,
+            @Nullable RotaryEmbedding imageRotaryEmb) {
+        long textSeqLength = encoderHiddenStates.getShape().get(1);
+        // [B, L + N, C], text first
+        NDArray joint = NDArrays.concat(new NDList(encoderHiddenStates, hiddenStates), 1);
+        NDArray query = rope(normQ.forward(heads(toQ.forward(joint))).transpose(0, 2, 1, 3), textSeqLength,
+                imageRotaryEmb);
+        NDArray key = rope(normK.forward(heads(toK.forward(joint))).transpose(0, 2, 1, 3), textSeqLength,
+                imageRotaryEmb);
+        NDArray value = heads(toV.forward(joint)).transpose(0, 2, 1, 3);
+        NDArray out = backend.attention(query, key, value, null); // [B, H, L + N, D]
+        long b = out.getShape().get(0);
+        long t = out.getShape().get(2);
+        NDArray projected = toOut.forward(out.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim));
+        return new Streams(projected.get(new NDIndex(":, {}:", textSeqLength)),
+                projected.get(new NDIndex(":, :{}", textSeqLength)));
+    }
+
+    /** [B, T, C] -> [B, T, H, D]. */
+    private NDArray heads(NDArray x) {
+        return x.reshape(x.getShape().get(0), x.getShape().get(1), heads, headDim);
+    }
+
+    /** RoPE on x[:, :, textSeqLength:] ([B, H, L + N, D]), the text part as is. */
+    private static NDArray rope(NDArray x, long textSeqLength, @Nullable RotaryEmbedding emb) {
+        if (emb == null) {
+            return x;
+        }
+        NDArray text = x.get(new NDIndex(":, :, :{}", textSeqLength));
+        NDArray video = F.applyRotaryEmbInterleaved(x.get(new NDIndex(":, :, {}:", textSeqLength)), emb.cos(),
+                emb.sin());
+        return NDArrays.concat(new NDList(text, video), 2);
+    }
+}

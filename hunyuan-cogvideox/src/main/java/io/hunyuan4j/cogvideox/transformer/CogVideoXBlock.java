@@ -1,0 +1,77 @@
+package io.hunyuan4j.cogvideox.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import io.hunyuan4j.core.ops.AttentionBackend;
+import io.hunyuan4j.core.transformer.FeedForward;
+import io.hunyuan4j.core.transformer.IntermediateListener;
+import io.hunyuan4j.core.transformer.RotaryEmbedding;
+import io.hunyuan4j.core.transformer.Streams;
+import io.hunyuan4j.core.weights.StateDict;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * diffusers {@code CogVideoXBlock}: {@code norm1} (one LayerNorm, separate modulation per stream), joint
+ * attention, gated residuals, {@code norm2}, then ONE feed-forward (GELU tanh, 4x) over the concatenation
+ * {@code [text ; video]}, again with a gate per stream.
+ *
+ * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/transformers/cogvideox_transformer_3d.py">diffusers CogVideoXBlock</a>
+ */
+public final class CogVideoXBlock {
+
+    /** diffusers {@code FeedForward(dim)}: {@code mult=4}. */
+    static final int FF_MULT = 4;
+
+    private final CogVideoXLayerNormZero norm1;
+    private final CogVideoXAttention attn1;
+    private final CogVideoXLayerNormZero norm2;
+    private final FeedForward ff;
+
+    /** Binds {@code norm1}, {@code attn1}, {@code norm2} and {@code ff}. */
+    public CogVideoXBlock(StateDict w, CogVideoXTransformerConfig c, AttentionBackend backend) {
+        int dim = c.innerDim();
+        this.norm1 = new CogVideoXLayerNormZero(w.child("norm1"), c.timeEmbedDim(), dim, c.normElementwiseAffine(),
+                c.normEps());
+        this.attn1 = new CogVideoXAttention(w.child("attn1"), c.numAttentionHeads(), c.attentionHeadDim(),
+                c.attentionBias(), backend);
+        this.norm2 = new CogVideoXLayerNormZero(w.child("norm2"), c.timeEmbedDim(), dim, c.normElementwiseAffine(),
+                c.normEps());
+        this.ff = new FeedForward(w.child("ff"), dim, FF_MULT * dim, FeedForward.Activation.GELU_TANH);
+    }
+
+    /**
+     * @param hiddenStates video tokens [B, N, C]
+     * @param encoderHiddenStates text tokens [B, L, C]
+     * @param temb [B, time_embed_dim]
+     * @param imageRotaryEmb RoPE table [N, D], or null
+     * @param listener receives {@code norm1.hidden_states}, {@code norm1.encoder_hidden_states},
+     *     {@code attn1.hidden_states}, {@code attn1.encoder_hidden_states}
+     * @return both streams
+     */
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
+            @Nullable RotaryEmbedding imageRotaryEmb, IntermediateListener listener) {
+        long textSeqLength = encoderHiddenStates.getShape().get(1);
+        // norm & modulate
+        CogVideoXLayerNormZero.Output n1 = norm1.forward(hiddenStates, encoderHiddenStates, temb);
+        listener.onIntermediate("norm1.hidden_states", n1.hiddenStates());
+        listener.onIntermediate("norm1.encoder_hidden_states", n1.encoderHiddenStates());
+
+        // attention
+        Streams attn = attn1.forward(n1.hiddenStates(), n1.encoderHiddenStates(), imageRotaryEmb);
+        listener.onIntermediate("attn1.hidden_states", attn.hiddenStates());
+        listener.onIntermediate("attn1.encoder_hidden_states", attn.encoderHiddenStates());
+        NDArray h = hiddenStates.add(n1.gate().mul(attn.hiddenStates()));
+        NDArray e = encoderHiddenStates.add(n1.encGate().mul(attn.encoderHiddenStates()));
+
+        // norm & modulate
+        CogVideoXLayerNormZero.Output n2 = norm2.forward(h, e, temb);
+
+        // feed-forward over [text ; video]
+        NDArray ffOutput = ff.forward(NDArrays.concat(new NDList(n2.encoderHiddenStates(), n2.hiddenStates()), 1));
+        NDArray hOut = h.add(n2.gate().mul(ffOutput.get(new NDIndex(":, {}:", textSeqLength))));
+        NDArray eOut = e.add(n2.encGate().mul(ffOutput.get(new NDIndex(":, :{}", textSeqLength))));
+        return new Streams(hOut, eOut);
+    }
+}
