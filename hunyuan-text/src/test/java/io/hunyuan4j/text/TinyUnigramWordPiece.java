@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code [CLS] ... [SEP]}, {@code [PAD]} = 0) tokenizers of CogVideoX and HunyuanDiT have, written as
  * {@code tokenizer.json} + {@code tokenizer_config.json}.
  */
-final class TinyUnigramWordPiece {
+public final class TinyUnigramWordPiece {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create();
 
@@ -61,7 +61,7 @@ final class TinyUnigramWordPiece {
     }
 
     /** Id of a Unigram piece. */
-    static long unigramId(String piece) {
+    public static long unigramId(String piece) {
         int i = 0;
         for (String k : UNIGRAM_PIECES.keySet()) {
             if (k.equals(piece)) {
@@ -73,7 +73,7 @@ final class TinyUnigramWordPiece {
     }
 
     /** Id of a WordPiece token (first occurrence). */
-    static long wordPieceId(String token) {
+    public static long wordPieceId(String token) {
         int i = WORDPIECE_WORDS.indexOf(token);
         if (i < 0) {
             throw new IllegalArgumentException(token);
@@ -82,7 +82,7 @@ final class TinyUnigramWordPiece {
     }
 
     /** Writes a T5-style Unigram {@code tokenizer.json} and {@code tokenizer_config.json} into {@code dir}. */
-    static void writeUnigram(Path dir) {
+    public static void writeUnigram(Path dir) {
         JsonObject root = new JsonObject();
         root.addProperty("version", "1.0");
         root.add("truncation", null);
@@ -126,7 +126,7 @@ final class TinyUnigramWordPiece {
     }
 
     /** Writes a Chinese-BERT-style WordPiece {@code tokenizer.json} and {@code tokenizer_config.json}. */
-    static void writeWordPiece(Path dir) {
+    public static void writeWordPiece(Path dir) {
         Map<String, Long> vocab = new LinkedHashMap<>();
         vocab.put("[PAD]", 0L);
         for (int i = 1; i < 100; i++) {

@@ -3,11 +3,14 @@ package io.hunyuan4j.text.bert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
+import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
+import io.hunyuan4j.core.weights.TensorSource;
 import io.hunyuan4j.text.Inputs;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +37,7 @@ public final class BertModel {
     private final List<BertLayer> layer;
     private final List<List<Parameter>> layerParameters;
     private final @Nullable Linear poolerDense;
+    private final List<Parameter> poolerParameters;
     private final AttentionBackend attention;
     private final boolean streamLayers;
 
@@ -75,9 +79,32 @@ public final class BertModel {
         }
         this.layer = List.copyOf(layers);
         this.layerParameters = List.copyOf(params);
+        int start = w.boundParameters().size();
         this.poolerDense = w.hasChild("pooler")
                 ? new Linear(w.child("pooler").child("dense"), config.hiddenSize(), config.hiddenSize())
                 : null;
+        this.poolerParameters = w.boundParameters().subList(start, w.boundParameters().size());
+    }
+
+    /**
+     * Binds a checkpoint as a prompt encoder loads it: {@link LoadMode#LAZY} streams the layers on every call
+     * (nothing stays resident), {@link LoadMode#EAGER} loads every weight now, {@link LoadMode#SHAPE_ONLY} binds
+     * names and shapes only.
+     *
+     * @param where a label for messages, e.g. {@code "text_encoder/"}
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if names or shapes differ from the config
+     */
+    public static BertModel bind(TensorSource source, BertConfig config, NDManager weights, ComponentOptions options,
+            AttentionBackend attention, String where) {
+        LoadMode mode = options.loadMode();
+        StateDict w = StateDict.load(source, weights, mode == LoadMode.SHAPE_ONLY ? LoadMode.SHAPE_ONLY : LoadMode.LAZY,
+                options.computeDtype().loader(), where);
+        BertModel model = new BertModel(w, config, attention, mode == LoadMode.LAZY);
+        w.requireAllConsumed();
+        if (mode == LoadMode.EAGER) {
+            model.parameters().forEach(Parameter::array);
+        }
+        return model;
     }
 
     /** The config. */
@@ -139,6 +166,7 @@ public final class BertModel {
                 // [B, L, C] -> [B, C] at the first ([CLS]) token
                 pooled = F.toFloat32(pooler.forward(hiddenStates.get(":, 0, :"))).tanh();
                 pooled.attach(manager);
+                releaseIfStreaming(poolerParameters);
             }
             List<NDArray> kept = new ArrayList<>();
             for (NDArray a : outputHiddenStates ? states : List.<NDArray>of()) {
@@ -150,6 +178,14 @@ public final class BertModel {
             last.attach(manager);
             return new Output(kept, last, pooled);
         }
+    }
+
+    /** Every bound weight, in binding order. */
+    public List<Parameter> parameters() {
+        List<Parameter> p = new ArrayList<>(embeddingParameters);
+        layerParameters.forEach(p::addAll);
+        p.addAll(poolerParameters);
+        return p;
     }
 
     private void releaseIfStreaming(List<Parameter> parameters) {

@@ -2,11 +2,14 @@ package io.hunyuan4j.text.t5;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.nn.RmsNorm;
 import io.hunyuan4j.core.nn.Scoped;
 import io.hunyuan4j.core.ops.F;
+import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
+import io.hunyuan4j.core.weights.TensorSource;
 import io.hunyuan4j.text.Inputs;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +92,27 @@ public final class T5EncoderModel {
         this.finalLayerNorm = new RmsNorm(encoder.child("final_layer_norm"), config.dModel(),
                 config.layerNormEpsilon());
         this.finalLayerNormParameters = w.boundParameters().subList(before, w.boundParameters().size());
+    }
+
+    /**
+     * Binds a checkpoint as a prompt encoder loads it: {@link LoadMode#LAZY} streams the blocks on every call
+     * (nothing stays resident), {@link LoadMode#EAGER} loads every weight now, {@link LoadMode#SHAPE_ONLY} binds
+     * names and shapes only.
+     *
+     * @param where a label for messages, e.g. {@code "text_encoder/"}
+     * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if names or shapes differ from the config
+     */
+    public static T5EncoderModel bind(TensorSource source, T5Config config, NDManager weights,
+            ComponentOptions options, String where) {
+        LoadMode mode = options.loadMode();
+        StateDict w = StateDict.load(source, weights, mode == LoadMode.SHAPE_ONLY ? LoadMode.SHAPE_ONLY : LoadMode.LAZY,
+                options.computeDtype().loader(), where);
+        T5EncoderModel model = new T5EncoderModel(w, config, mode == LoadMode.LAZY);
+        w.requireAllConsumed();
+        if (mode == LoadMode.EAGER) {
+            model.parameters().forEach(Parameter::array);
+        }
+        return model;
     }
 
     /** The config. */
