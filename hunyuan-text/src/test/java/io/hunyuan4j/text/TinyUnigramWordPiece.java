@@ -30,7 +30,7 @@ public final class TinyUnigramWordPiece {
 
     /** WordPiece tokens after id 104 (ids 104, 105, ...). */
     static final List<String> WORDPIECE_WORDS = List.of("a", "cat", "dog", "the", "on", "sits", "mat", "##s", "red",
-            "我", "爱", "猫", "一", "只", "在", "上", "，", "。", ",", ".", "red", "##dish");
+            "我", "爱", "猫", "一", "只", "在", "上", "，", "。", ",", ".", "blue", "##dish");
 
     private TinyUnigramWordPiece() {}
 

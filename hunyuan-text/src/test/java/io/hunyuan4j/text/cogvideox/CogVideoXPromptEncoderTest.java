@@ -51,6 +51,9 @@ class CogVideoXPromptEncoderTest {
             NDArray ids = batch.inputIds(m);
             NDArray direct = encoder.textEncoder().lastHiddenState(ids, null);
             assertTrue(GoldenFiles.maxRelErr(e.promptEmbeds(), direct) < 1e-6);
+            // the streaming path (each block's input freed) equals the one that keeps every state
+            NDArray kept = encoder.textEncoder().forward(ids, null, true).lastHiddenState();
+            assertTrue(GoldenFiles.maxRelErr(direct, kept) < 1e-7);
             // ... and not the masked run: CogVideoX lets the padding shape the valid tokens
             NDArray masked = encoder.textEncoder().lastHiddenState(ids, batch.attentionMask(m));
             assertTrue(GoldenFiles.maxRelErr(e.promptEmbeds().get(":, :7, :"), masked.get(":, :7, :")) > 1e-3);
