@@ -5,8 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.jspecify.annotations.Nullable;
 
-/** Checks of token inputs, done before any heavy work. */
-final class Inputs {
+/**
+ * Checks of token inputs, done before any heavy work; shared by every text encoder of the SDK (Llama, CLIP, T5,
+ * BERT).
+ */
+public final class Inputs {
 
     private Inputs() {}
 
@@ -15,7 +18,7 @@ final class Inputs {
      *
      * @throws IllegalArgumentException naming the input, the value and the rule
      */
-    static void requireTokens(NDArray inputIds, @Nullable NDArray attentionMask, long vocabSize, String who) {
+    public static void requireTokens(NDArray inputIds, @Nullable NDArray attentionMask, long vocabSize, String who) {
         if (inputIds.getShape().dimension() != 2 || inputIds.getShape().get(1) == 0) {
             throw new IllegalArgumentException(who + ": input_ids must be [B, L] with L >= 1 but has shape "
                     + inputIds.getShape());

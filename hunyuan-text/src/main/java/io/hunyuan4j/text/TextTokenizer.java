@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * from the jar), with the reference's truncation and right padding done here so that the number of cut tokens
  * is known.
  *
- * <p>A folder is read as {@code tokenizer.json}, or else as {@code vocab.json} + {@code merges.txt} of a CLIP
- * tokenizer (converted as transformers converts {@code CLIPTokenizer} to its fast form). The pad token comes
+ * <p>A folder is read as {@code tokenizer.json}, or else converted as transformers converts a slow tokenizer to
+ * its fast form: {@code vocab.txt} of a BERT tokenizer, {@code spiece.model} of a T5 / mT5 tokenizer, or
+ * {@code vocab.json} + {@code merges.txt} of a CLIP tokenizer. The pad token comes
  * from {@code tokenizer_config.json} or {@code special_tokens_map.json}.
  *
  * <p>Truncation follows {@code tokenizers}: the text's tokens are cut to {@code maxLength} minus the special
@@ -90,6 +91,30 @@ public final class TextTokenizer implements AutoCloseable {
             warnIfLeftPadding(dir, config);
             return fromJson(text, json.toString(), padToken);
         }
+        Path vocabTxt = dir.resolve("vocab.txt");
+        if (Files.isRegularFile(vocabTxt)) {
+            String cls = config.has("tokenizer_class") ? config.get("tokenizer_class").getAsString() : "BertTokenizer";
+            if (!cls.startsWith("BertTokenizer")) {
+                throw new TokenizerException(dir.resolve("tokenizer_config.json") + ": tokenizer_class " + cls
+                        + " has no tokenizer.json; only BertTokenizer can be built from vocab.txt");
+            }
+            BertTokenizerJson.Options o = BertTokenizerJson.Options.from(config, specialMap);
+            return fromJson(BertTokenizerJson.build(vocabTxt, o), vocabTxt.toString(),
+                    padToken != null ? padToken : o.pad());
+        }
+        Path spiece = dir.resolve("spiece.model");
+        if (Files.isRegularFile(spiece)) {
+            String cls = config.has("tokenizer_class") ? config.get("tokenizer_class").getAsString() : "T5Tokenizer";
+            if (!cls.startsWith("T5Tokenizer") && !cls.startsWith("MT5Tokenizer")) {
+                throw new TokenizerException(dir.resolve("tokenizer_config.json") + ": tokenizer_class " + cls
+                        + " has no tokenizer.json; only T5Tokenizer can be built from spiece.model");
+            }
+            // T5Tokenizer.__init__(extra_ids=100)
+            int extraIds = config.has("extra_ids") ? config.get("extra_ids").getAsInt() : 100;
+            String eos = orDefault(special("eos_token", config, specialMap), "</s>");
+            return fromJson(SentencePieceTokenizerJson.buildT5(spiece, extraIds, eos), spiece.toString(),
+                    padToken != null ? padToken : "<pad>");
+        }
         Path vocab = dir.resolve("vocab.json");
         Path merges = dir.resolve("merges.txt");
         if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
@@ -107,8 +132,9 @@ public final class TextTokenizer implements AutoCloseable {
             return fromJson(built, vocab + " + merges.txt",
                     padToken != null ? padToken : specials.eos());
         }
-        throw new TokenizerException(dir + ": no tokenizer file: expected " + json + ", or " + vocab + " and "
-                + merges + (Files.isRegularFile(vocab) ? " (merges.txt is missing)"
+        throw new TokenizerException(dir + ": no tokenizer file: expected " + json + ", " + vocabTxt + " (BERT), "
+                + spiece + " (T5), or " + vocab + " and " + merges + " (CLIP)"
+                + (Files.isRegularFile(vocab) ? " (merges.txt is missing)"
                 : Files.isRegularFile(merges) ? " (vocab.json is missing)" : ""));
     }
 
