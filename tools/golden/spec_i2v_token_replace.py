@@ -12,4 +12,13 @@ SPEC = {
         "batch": 2, "frames": 3, "height": 4, "width": 6, "text_len": 7,
         "valid_tokens": [5, 7], "timestep": [800.0, 120.0], "guidance": [6000.0, 3000.0],
     },
+    "vae": {
+        "config": dict(in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(4, 4, 4, 4),
+                       layers_per_block=1, act_fn="silu", norm_num_groups=2, scaling_factor=0.476986,
+                       spatial_compression_ratio=8, temporal_compression_ratio=4, mid_block_add_attention=True),
+    },
+    "scheduler": {"config": dict(num_train_timesteps=1000, shift=7.0)},
+    "pipeline": {"height": 16, "width": 32, "num_frames": 9, "num_inference_steps": 3, "guidance_scale": 6.0,
+                 "text_len": 7, "valid_tokens": 5,
+                 "transformer_layers": dict(num_layers=1, num_single_layers=1)},
 }

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.transformer;
 
+import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -403,7 +404,9 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
         }
         NDArray tokenReplaceEmb = timeTextEmbed.tokenReplaceEmb(timestep, pooled);
         listener.onIntermediate("time_text_embed.token_replace_emb", tokenReplaceEmb);
-        long firstFrameNumTokens = (latentShape.get(3) / config.patchSize()) * (latentShape.get(4) / config.patchSize());
+        // first_frame_num_tokens = 1 * post_patch_height * post_patch_width
+        long firstFrameNumTokens = (latentShape.get(3) / config.patchSize())
+                * (latentShape.get(4) / config.patchSize());
         return new TokenReplace(tokenReplaceEmb, firstFrameNumTokens);
     }
 
@@ -492,6 +495,12 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
     @Override
     public int patchSizeT() {
         return config.patchSizeT();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public ImageConditionType imageConditionType() {
+        return config.imageConditionType();
     }
 
     /** {@inheritDoc} */

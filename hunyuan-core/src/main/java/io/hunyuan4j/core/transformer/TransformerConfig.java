@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.transformer;
 
+import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.config.Limits;

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.transformer;
 
+import io.hunyuan4j.core.api.ImageConditionType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.types.Shape;

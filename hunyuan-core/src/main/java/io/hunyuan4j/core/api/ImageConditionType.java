@@ -1,4 +1,4 @@
-package io.hunyuan4j.core.transformer;
+package io.hunyuan4j.core.api;
 
 import org.jspecify.annotations.Nullable;
 
