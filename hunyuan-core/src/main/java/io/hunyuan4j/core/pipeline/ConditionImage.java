@@ -20,9 +20,10 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p><b>Conversions</b> (documented, not errors): grayscale becomes RGB; an alpha channel is dropped (PIL's
  * {@code convert("RGB")}); 16-bit PNGs are reduced to 8 bits per channel (what {@link BufferedImage#getRGB}
- * gives; the VAE's input precision is far below 8 bits anyway); indexed colours are expanded. <b>Errors</b>
- * ({@link ConditionImageException}): a file that is not an image, an image the JDK cannot decode (a CMYK or YCCK
- * JPEG: convert it to RGB first), or a side under {@link #MIN_SIDE} pixels.
+ * gives; diffusers' PIL path works in 8 bits too); indexed colours are expanded. <b>Errors</b>
+ * ({@link ConditionImageException}): a file that is not an image, an image the JDK cannot decode, a CMYK or YCCK
+ * JPEG (convert it to RGB first: the JDK would convert it without its colour profile), or a side outside
+ * [{@link #MIN_SIDE}, {@link #MAX_SIDE}] pixels.
  *
  * <p>The pipeline resizes the image to the request's width x height as diffusers' {@code VideoProcessor.preprocess}
  * does by default (PIL {@code resize((width, height), LANCZOS)}: no crop, so a different aspect ratio is
@@ -129,6 +130,11 @@ public final class ConditionImage {
                     throw new ConditionImageException(file + ": the " + format + " image cannot be decoded ("
                             + e.getMessage() + "); a CMYK or YCCK JPEG must be converted to RGB first", e);
                 }
+                if (image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK) {
+                    // the JDK decodes it, but converts to RGB without the colour profile: wrong colours, silently
+                    throw new ConditionImageException(file + ": a CMYK " + format + " image; convert it to RGB"
+                            + " first (e.g. with an image editor or `convert in.jpg -colorspace sRGB out.png`)");
+                }
                 return of(image, file.toString());
             } finally {
                 reader.dispose();
@@ -161,19 +167,25 @@ public final class ConditionImage {
     }
 
     /**
-     * The image resized to {@code height x width} with PIL's antialiased Lanczos-3 filter (separable, horizontal
-     * then vertical, as {@code Image.resize(..., LANCZOS)}); the same image when the size already matches.
+     * The image resized to {@code height x width} as PIL's {@code Image.resize((width, height), LANCZOS)} does an
+     * 8-bit RGB image (bit-exact; float pixels are rounded to 8 bits first, as PIL holds them); the same image
+     * when the size already matches.
      */
     public ConditionImage resized(int newHeight, int newWidth) {
         if (newHeight == height && newWidth == width) {
             return this;
         }
-        float[] horizontal = LanczosResampler.resample(rgb, height, width, 3, newWidth, true);
-        float[] both = LanczosResampler.resample(horizontal, height, newWidth, 3, newHeight, false);
-        for (int i = 0; i < both.length; i++) {
-            both[i] = Math.min(1f, Math.max(0f, both[i]));
+        checkSize("resize target", newHeight, newWidth);
+        int[] bytes = new int[rgb.length];
+        for (int i = 0; i < rgb.length; i++) {
+            bytes[i] = Math.round(rgb[i] * 255f);
         }
-        return new ConditionImage(both, newHeight, newWidth, source);
+        int[] out = LanczosResampler.resize(bytes, height, width, 3, newHeight, newWidth);
+        float[] resized = new float[out.length];
+        for (int i = 0; i < out.length; i++) {
+            resized[i] = out[i] / 255f;
+        }
+        return new ConditionImage(resized, newHeight, newWidth, source);
     }
 
     /**

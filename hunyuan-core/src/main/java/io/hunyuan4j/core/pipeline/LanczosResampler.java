@@ -1,9 +1,10 @@
 package io.hunyuan4j.core.pipeline;
 
 /**
- * PIL's antialiased Lanczos-3 resampling along one axis ({@code ImagingResample}): the filter support grows with
- * the downscale factor, so shrinking averages every source pixel; weights are normalised per output pixel. Float
- * arithmetic, where PIL rounds each pass to 8 bits: results agree to about one 8-bit step.
+ * PIL's antialiased Lanczos-3 resize of an 8-bit image ({@code Image.resize(size, LANCZOS)}, Pillow's
+ * {@code ImagingResample}): a horizontal pass then a vertical one, each with the filter support grown by the
+ * downscale factor (shrinking averages every source pixel), weights normalised per output pixel and applied in
+ * Pillow's fixed point (22 fractional bits), every pass rounded and clamped to 8 bits. Bit-exact with Pillow.
  *
  * @see <a href="https://github.com/python-pillow/Pillow/blob/9.4.0/src/libImaging/Resample.c">Pillow Resample.c</a>
  */
@@ -11,6 +12,8 @@ final class LanczosResampler {
 
     /** Lanczos-3: support 3 input pixels each side at scale 1. */
     private static final double SUPPORT = 3.0;
+    /** Pillow: {@code PRECISION_BITS = 32 - 8 - 2}. */
+    private static final int PRECISION_BITS = 32 - 8 - 2;
 
     private LanczosResampler() {}
 
@@ -26,54 +29,86 @@ final class LanczosResampler {
         return -SUPPORT <= x && x < SUPPORT ? sinc(x) * sinc(x / SUPPORT) : 0.0;
     }
 
-    /**
-     * Resamples interleaved pixels along width ({@code horizontal}) or height.
-     *
-     * @param in [h, w, channels] row-major
-     * @param outSize the new width (horizontal) or height
-     * @return [h, outSize, channels] or [outSize, w, channels]
-     */
-    static float[] resample(float[] in, int h, int w, int channels, int outSize, boolean horizontal) {
-        int inSize = horizontal ? w : h;
-        double scale = (double) inSize / outSize;
-        double filterScale = Math.max(scale, 1.0);
-        double support = SUPPORT * filterScale;
-        int[] first = new int[outSize];
-        double[][] weights = new double[outSize][];
-        for (int o = 0; o < outSize; o++) {
-            double center = (o + 0.5) * scale;
-            int lo = Math.max(0, (int) (center - support + 0.5));
-            int hi = Math.min(inSize, (int) (center + support + 0.5));
-            double[] k = new double[Math.max(0, hi - lo)];
-            double sum = 0;
-            for (int j = 0; j < k.length; j++) {
-                k[j] = lanczos((j + lo - center + 0.5) / filterScale);
-                sum += k[j];
+    /** Per output pixel: the first input pixel and the fixed-point weights ({@code precompute_coeffs}). */
+    private record Coefficients(int[] first, int[][] weights) {
+        static Coefficients of(int inSize, int outSize) {
+            double scale = (double) inSize / outSize;
+            double filterScale = Math.max(scale, 1.0);
+            double support = SUPPORT * filterScale;
+            int[] first = new int[outSize];
+            int[][] weights = new int[outSize][];
+            for (int o = 0; o < outSize; o++) {
+                double center = (o + 0.5) * scale;
+                int lo = Math.max(0, (int) (center - support + 0.5));
+                int hi = Math.min(inSize, (int) (center + support + 0.5));
+                double[] k = new double[Math.max(0, hi - lo)];
+                double sum = 0;
+                for (int j = 0; j < k.length; j++) {
+                    k[j] = lanczos((j + lo - center + 0.5) / filterScale);
+                    sum += k[j];
+                }
+                int[] fixed = new int[k.length];
+                for (int j = 0; j < k.length; j++) {
+                    double w = sum != 0.0 ? k[j] / sum : k[j];
+                    // normalize_coeffs_8bpc: round half away from zero
+                    fixed[j] = w < 0 ? (int) (-0.5 + w * (1 << PRECISION_BITS)) : (int) (0.5 + w * (1 << PRECISION_BITS));
+                }
+                first[o] = lo;
+                weights[o] = fixed;
             }
-            for (int j = 0; j < k.length && sum != 0; j++) {
-                k[j] /= sum;
-            }
-            first[o] = lo;
-            weights[o] = k;
+            return new Coefficients(first, weights);
         }
-        int outH = horizontal ? h : outSize;
-        int outW = horizontal ? outSize : w;
-        float[] out = new float[outH * outW * channels];
-        for (int y = 0; y < outH; y++) {
-            for (int x = 0; x < outW; x++) {
-                int o = horizontal ? x : y;
-                double[] k = weights[o];
-                for (int c = 0; c < channels; c++) {
-                    double acc = 0;
-                    for (int j = 0; j < k.length; j++) {
-                        int src = first[o] + j;
-                        int idx = horizontal ? (y * w + src) * channels + c : (src * w + x) * channels + c;
-                        acc += k[j] * in[idx];
+    }
+
+    private static int clip8(long acc) {
+        long v = acc >> PRECISION_BITS;
+        return (int) Math.max(0, Math.min(255, v));
+    }
+
+    /**
+     * Resizes interleaved 8-bit pixels.
+     *
+     * @param in [h, w, channels] values 0..255
+     * @return [outH, outW, channels] values 0..255
+     */
+    static int[] resize(int[] in, int h, int w, int channels, int outH, int outW) {
+        int[] pixels = in;
+        int width = w;
+        if (outW != w) {
+            Coefficients c = Coefficients.of(w, outW);
+            int[] out = new int[h * outW * channels];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < outW; x++) {
+                    int[] k = c.weights()[x];
+                    for (int ch = 0; ch < channels; ch++) {
+                        long acc = 1L << (PRECISION_BITS - 1);
+                        for (int j = 0; j < k.length; j++) {
+                            acc += (long) pixels[(y * w + c.first()[x] + j) * channels + ch] * k[j];
+                        }
+                        out[(y * outW + x) * channels + ch] = clip8(acc);
                     }
-                    out[(y * outW + x) * channels + c] = (float) acc;
                 }
             }
+            pixels = out;
+            width = outW;
         }
-        return out;
+        if (outH != h) {
+            Coefficients c = Coefficients.of(h, outH);
+            int[] out = new int[outH * width * channels];
+            for (int y = 0; y < outH; y++) {
+                int[] k = c.weights()[y];
+                for (int x = 0; x < width; x++) {
+                    for (int ch = 0; ch < channels; ch++) {
+                        long acc = 1L << (PRECISION_BITS - 1);
+                        for (int j = 0; j < k.length; j++) {
+                            acc += (long) pixels[((c.first()[y] + j) * width + x) * channels + ch] * k[j];
+                        }
+                        out[(y * width + x) * channels + ch] = clip8(acc);
+                    }
+                }
+            }
+            pixels = out;
+        }
+        return pixels;
     }
 }
