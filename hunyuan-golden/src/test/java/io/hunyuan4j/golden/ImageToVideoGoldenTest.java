@@ -9,9 +9,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The image-to-video fixture sets (tools/golden/make_i2v_fixtures.py: diffusers' transformer with
- * {@code image_condition_type} {@code latent_concat} and {@code token_replace}) through golden-check, in float32 and
- * within the bf16 bound.
+ * The image-to-video fixture sets through golden-check, in float32 and within the bf16 bound:
+ * tools/golden/make_i2v_fixtures.py (diffusers' transformer with {@code image_condition_type} {@code latent_concat}
+ * and {@code token_replace}, and the I2V pipeline on each) and make_llava_fixture.py (the LLaVA prompt encoder).
  */
 class ImageToVideoGoldenTest {
 
@@ -26,13 +26,13 @@ class ImageToVideoGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"latent_concat", "token_replace"})
+    @ValueSource(strings = {"latent_concat", "token_replace", "llava"})
     void passesInFloat32(String set) {
         run(set, GoldenOptions.float32());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"latent_concat", "token_replace"})
+    @ValueSource(strings = {"latent_concat", "token_replace", "llava"})
     void passesInBf16(String set) {
         for (ComponentResult r : run(set, new GoldenOptions(ComputeDtype.BF16))) {
             if (!r.component().equals("pipeline")) {

@@ -99,4 +99,11 @@ public final class ClipEncoderLayer {
         };
         return F.linear(h, fc2Weight.array(), fc2Bias.array());
     }
+
+    /** Every bound weight. */
+    public java.util.List<Parameter> parameters() {
+        return java.util.List.of(layerNorm1Weight, layerNorm1Bias, qProjWeight, qProjBias, kProjWeight, kProjBias,
+                vProjWeight, vProjBias, outProjWeight, outProjBias, layerNorm2Weight, layerNorm2Bias, fc1Weight,
+                fc1Bias, fc2Weight, fc2Bias);
+    }
 }
