@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.ops.HostArrays;
+import io.hunyuan4j.core.ops.PilResize;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -180,7 +181,7 @@ public final class ConditionImage {
         for (int i = 0; i < rgb.length; i++) {
             bytes[i] = Math.round(rgb[i] * 255f);
         }
-        int[] out = LanczosResampler.resize(bytes, height, width, 3, newHeight, newWidth);
+        int[] out = PilResize.resize(PilResize.Filter.LANCZOS, bytes, height, width, 3, newHeight, newWidth);
         float[] resized = new float[out.length];
         for (int i = 0; i < out.length; i++) {
             resized[i] = out[i] / 255f;
