@@ -156,8 +156,9 @@ public final class TinyModel {
     /**
      * A builder over the tiny model's image-to-video variant: the same VAE and text encoders, and a DiT with
      * {@code image_condition_type} {@code type} ({@link ImageConditionType#TOKEN_REPLACE}: the DiT above, whose
-     * weights are the text-to-video ones, as for the published HunyuanVideo-I2V; {@link ImageConditionType#LATENT_CONCAT}:
-     * {@code in_channels} 2 x 4 + 1 = 9 and no guidance embeds, as HunyuanVideo-I2V-33ch). Requests need an image
+     * weights are the text-to-video ones, as for the published HunyuanVideo-I2V;
+     * {@link ImageConditionType#LATENT_CONCAT}: {@code in_channels} 2 x 4 + 1 = 9 and no guidance embeds, as
+     * HunyuanVideo-I2V-33ch). Requests need an image
      * ({@code GenerationRequest.withImage}). The prompt encoder is the text-only one (the LLaVA image+text encoder of
      * the published model is not part of the tiny model): the image reaches the DiT through the latents.
      *

@@ -80,7 +80,8 @@ public final class PilResize {
                 for (int j = 0; j < k.length; j++) {
                     double w = sum != 0.0 ? k[j] / sum : k[j];
                     // normalize_coeffs_8bpc: round half away from zero
-                    fixed[j] = w < 0 ? (int) (-0.5 + w * (1 << PRECISION_BITS)) : (int) (0.5 + w * (1 << PRECISION_BITS));
+                    double scaled = w * (1 << PRECISION_BITS);
+                    fixed[j] = w < 0 ? (int) (-0.5 + scaled) : (int) (0.5 + scaled);
                 }
                 first[o] = lo;
                 weights[o] = fixed;

@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * diffusers {@code HunyuanVideoTransformer3DModel}: the HunyuanVideo DiT, text-to-video and image-to-video
  * ({@link ImageConditionType}: {@code latent_concat} takes the image latent and mask as extra input channels,
- * {@code token_replace} modulates the first frame's tokens from timestep 0). Latent tokens and refined text tokens pass {@code num_layers} dual-stream blocks, then
+ * {@code token_replace} modulates the first frame's tokens from timestep 0). Latent tokens and refined text
+ * tokens pass {@code num_layers} dual-stream blocks, then
  * {@code num_single_layers} single-stream blocks, with full 3D attention, 3D RoPE on latent tokens, and
  * AdaLN modulation by timestep + guidance + pooled text.
  *
