@@ -6,7 +6,9 @@ import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.CancellationToken;
 import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
+import io.hunyuan4j.core.pipeline.ConditionImage;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.OutputFiles;
 import io.hunyuan4j.core.pipeline.RewrittenPrompt;
@@ -148,6 +150,12 @@ final class GenerateCommand implements Callable<Integer> {
                     + " original layout, ComfyUI prefixes, FP8; docs/checkpoints.md). Needs --model.")
     private @Nullable Path transformer;
 
+    @Option(names = "--image", paramLabel = "FILE",
+            description = "Image to video: the image to animate (PNG, JPEG, BMP, GIF; RGB, gray or with alpha, 8 or"
+                    + " 16 bits; resized to --height x --width). Needs an image-to-video model; without --model the"
+                    + " tiny model's token-replace variant runs.")
+    private @Nullable Path image;
+
     @Option(names = "--out", required = true, paramLabel = "FILE.mp4|FILE.png",
             description = "The output. A .png (or --frames 1) writes one image. With more than one video: FILE-0.mp4,"
                     + " FILE-1.mp4, ... beside it.")
@@ -177,6 +185,10 @@ final class GenerateCommand implements Callable<Integer> {
         boolean png = ext.equals("png");
         RewriteOptions rewriteOptions = RewriteOptions.parse(rewrite, rewriteEndpoint, rewriteModel);
         GenerationRequest request = rewriteOptions.applyTo(request(model == null, png));
+        if (image != null) {
+            // read and checked before any model is loaded: a bad file fails in milliseconds
+            request = request.withImage(ConditionImage.read(image));
+        }
         if (png && request.frames() != 1) {
             throw new Cli.UsageException("--out " + out.getFileName() + " is a PNG but --frames is "
                     + request.frames() + "; use --frames 1 for an image or a .mp4 output");
@@ -247,7 +259,8 @@ final class GenerateCommand implements Callable<Integer> {
                 : SchedulerConfig.fromJson(JsonConfig.read(model.resolve("scheduler/scheduler_config.json")));
         Scheduler s = scheduler == SchedulerName.HEUN ? new FlowMatchHeunScheduler(config)
                 : new FlowMatchEulerScheduler(config);
-        VideoPipeline.Builder b = model == null ? TinyModel.builder(options)
+        VideoPipeline.Builder b = model == null
+                ? (image != null ? TinyModel.builder(options, ImageConditionType.TOKEN_REPLACE) : TinyModel.builder(options))
                 : transformer == null ? VideoPipeline.pretrained(model, options)
                 : VideoPipeline.pretrained(model, options, transformer);
         b.loraMode(loraMode());

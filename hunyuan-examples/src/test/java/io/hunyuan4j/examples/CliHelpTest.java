@@ -22,7 +22,7 @@ class CliHelpTest {
             "generate", Set.of("--prompt", "--negative-prompt", "--videos-per-prompt", "--model", "--height",
                     "--width", "--frames", "--steps", "--guidance", "--true-cfg", "--shift", "--seed", "--fps",
                     "--scheduler", "--dtype", "--offload", "--rewrite", "--rewrite-endpoint", "--rewrite-model",
-                    "--out"),
+                    "--image", "--out"),
             "golden-check", Set.of("--compute-dtype"),
             "plan-memory", Set.of("--manifests", "--budget", "--offload", "--height", "--width", "--frames",
                     "--dtype"));

@@ -6,11 +6,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserInput;
+import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.api.LatentDecoder;
+import io.hunyuan4j.core.api.LatentEncoder;
 import io.hunyuan4j.core.api.PromptEmbeds;
 import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.pipeline.CancellationToken;
+import io.hunyuan4j.core.pipeline.ConditionImage;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Latents;
 import io.hunyuan4j.core.pipeline.Video;
@@ -71,6 +74,9 @@ public final class PipelineGolden implements GoldenComponent {
                 .withGuidanceScale(call.getFloat("guidance_scale"))
                 .withTrueCfgScale(call.getFloat("true_cfg_scale", 1f))
                 .withInitialLatents(Latents.of(fx.input("latents", manager)));
+        if (fx.inputs().names().contains("image")) {
+            request = request.withImage(conditionImage(fx.input("image", manager)));
+        }
         List<NDArray> stepLatents = new ArrayList<>();
         float[] timesteps = new float[request.steps()];
         List<Video> videos;
@@ -94,7 +100,19 @@ public final class PipelineGolden implements GoldenComponent {
             items.add(videoTensor(v, manager));
         }
         out.put("video", NDArrays.stack(items, 0));
+        if (vae.imageLatents != null) {
+            out.put("image_latents", vae.imageLatents);
+        }
         return out;
+    }
+
+    /** An image-to-video fixture's {@code image} [1, 3, H, W] in [0, 1] as the request's image. */
+    private static ConditionImage conditionImage(NDArray image) {
+        int h = (int) image.getShape().get(2);
+        int w = (int) image.getShape().get(3);
+        // [1, 3, H, W] -> [H, W, 3]
+        float[] rgb = image.get(0).transpose(1, 2, 0).toFloatArray();
+        return ConditionImage.ofPixels(rgb, h, w);
     }
 
     /** [F, 3, H, W]: one item of diffusers' {@code output_type="pt"} layout. */
@@ -164,15 +182,30 @@ public final class PipelineGolden implements GoldenComponent {
             }
 
             @Override
+            public ImageConditionType imageConditionType() {
+                return inner.imageConditionType();
+            }
+
+            @Override
             public void close() {
                 inner.close();
             }
         }
 
-        static final class Decoder implements LatentDecoder {
+        static final class Decoder implements LatentDecoder, LatentEncoder {
             private final LatentDecoder inner;
             private final NDManager keep;
             @Nullable NDArray output;
+            @Nullable NDArray imageLatents;
+
+            /** The image latents as diffusers' {@code prepare_latents} scales them. */
+            @Override
+            public NDArray encodeMode(NDArray video) {
+                NDArray out = ((LatentEncoder) inner).encodeMode(video);
+                imageLatents = out.mul(inner.scalingFactor());
+                imageLatents.attach(keep);
+                return out;
+            }
 
             Decoder(LatentDecoder inner, NDManager keep) {
                 this.inner = inner;

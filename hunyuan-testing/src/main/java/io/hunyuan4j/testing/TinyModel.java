@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.ops.AttentionBackends;
@@ -150,6 +151,73 @@ public final class TinyModel {
             }
             throw e;
         }
+    }
+
+    /**
+     * A builder over the tiny model's image-to-video variant: the same VAE and text encoders, and a DiT with
+     * {@code image_condition_type} {@code type} ({@link ImageConditionType#TOKEN_REPLACE}: the DiT above, whose
+     * weights are the text-to-video ones, as for the published HunyuanVideo-I2V;
+     * {@link ImageConditionType#LATENT_CONCAT}: {@code in_channels} 2 x 4 + 1 = 9 and no guidance embeds, as
+     * HunyuanVideo-I2V-33ch). Requests need an image
+     * ({@code GenerationRequest.withImage}). The prompt encoder is the text-only one (the LLaVA image+text encoder of
+     * the published model is not part of the tiny model): the image reaches the DiT through the latents.
+     *
+     * @param options device and compute dtype of every component
+     * @param type {@link ImageConditionType#TOKEN_REPLACE} or {@link ImageConditionType#LATENT_CONCAT}
+     * @return a builder preset for the tiny image-to-video model
+     * @throws IllegalArgumentException for {@link ImageConditionType#NONE} (use {@link #builder(ComponentOptions)})
+     *     or {@link LoadMode#SHAPE_ONLY}
+     */
+    public static VideoPipeline.Builder builder(ComponentOptions options, ImageConditionType type) {
+        if (type == ImageConditionType.NONE) {
+            throw new IllegalArgumentException("type NONE is the text-to-video model: use builder(options)");
+        }
+        if (options.loadMode() == LoadMode.SHAPE_ONLY) {
+            throw new IllegalArgumentException("loadMode SHAPE_ONLY cannot generate; the tiny model supports"
+                    + " EAGER and LAZY");
+        }
+        TransformerConfig config = transformerConfig(type);
+        HunyuanVideoTransformer3D dit = HunyuanVideoTransformer3D.fromWeights(config, InMemoryTensors.builder()
+                        .label("tiny/transformer-" + type.configValue()).seed(SEED)
+                        .randomLike(HunyuanVideoTransformer3D.expectedShapes(config)).build(),
+                new ComponentOptions(options.device(), options.computeDtype(), LoadMode.LAZY),
+                "tiny/transformer " + type.configValue() + " (in memory)");
+        PromptEncoder text = null;
+        try {
+            text = promptEncoder(options);
+            AutoencoderKLHunyuanVideo vae = AutoencoderKLHunyuanVideo.fromWeights(vaeConfig(), weights("vae"),
+                    new ComponentOptions(options.device(), options.computeDtype(), LoadMode.LAZY),
+                    VaeTiling.defaults());
+            return VideoPipeline.builder(dit, text, vae)
+                    .scheduler(new FlowMatchEulerScheduler(SchedulerConfig.fromJson(config("scheduler"))))
+                    .device(options.device()).computeDtype(options.computeDtype())
+                    .model(NAME + ", image-to-video " + type.configValue())
+                    .textEncoderLoader(() -> promptEncoder(options));
+        } catch (RuntimeException e) {
+            dit.close();
+            if (text != null) {
+                text.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The DiT's config of the image-to-video variant (see {@link #builder(ComponentOptions, ImageConditionType)}).
+     *
+     * @param type the image condition; {@link ImageConditionType#NONE} gives {@link #transformerConfig()}
+     * @return the config
+     */
+    public static TransformerConfig transformerConfig(ImageConditionType type) {
+        TransformerConfig t2v = transformerConfig();
+        return switch (type) {
+            case NONE -> t2v;
+            case TOKEN_REPLACE -> t2v.withImageConditionType(type);
+            case LATENT_CONCAT -> new TransformerConfig(2 * t2v.outChannels() + 1, t2v.outChannels(),
+                    t2v.numAttentionHeads(), t2v.attentionHeadDim(), t2v.numLayers(), t2v.numSingleLayers(),
+                    t2v.numRefinerLayers(), t2v.mlpRatio(), t2v.patchSize(), t2v.patchSizeT(), t2v.qkNorm(), false,
+                    t2v.textEmbedDim(), t2v.pooledProjectionDim(), t2v.ropeTheta(), t2v.ropeAxesDim(), type);
+        };
     }
 
     /**

@@ -6,7 +6,10 @@ import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.nn.Scoped;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
+import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Pre-LayerNorm CLIP encoder layer: {@code h = x + self_attn(layer_norm1(x))}, {@code out = h +
@@ -82,5 +85,17 @@ public final class ClipEncoderLayer {
             case GELU_TANH -> F.geluTanh(h);
         };
         return fc2.forward(h);
+    }
+
+    /** Every bound weight. */
+    public List<Parameter> parameters() {
+        List<Parameter> p = new ArrayList<>(layerNorm1.parameters());
+        for (Linear l : List.of(qProj, kProj, vProj, outProj)) {
+            p.addAll(l.parameters());
+        }
+        p.addAll(layerNorm2.parameters());
+        p.addAll(fc1.parameters());
+        p.addAll(fc2.parameters());
+        return p;
     }
 }

@@ -87,18 +87,57 @@ public final class LlamaTextEncoder {
         return states.get(states.size() - 1);
     }
 
+    /**
+     * {@code embed_tokens(input_ids)}: what LLaVA fills with image features before the layers run
+     * ({@link #hiddenStateFromEmbeds}).
+     *
+     * @param inputIds INT64 [B, L]
+     * @return [B, L, hidden] in the weights' dtype, in {@code inputIds}' manager
+     */
+    public NDArray embed(NDArray inputIds) {
+        Inputs.requireTokens(inputIds, null, config.vocabSize(), "Llama text encoder");
+        NDArray e = F.embedding(inputIds, embedTokens.array());
+        e.attach(inputIds.getManager());
+        return e;
+    }
+
+    /**
+     * {@code hidden_states[-(numHiddenLayersToSkip + 1)]} from {@code inputs_embeds} (position ids
+     * {@code 0..L-1}: the same as LLaVA's {@code cumsum(mask) - 1} at every valid token of a right-padded batch).
+     *
+     * @param inputsEmbeds [B, L, hidden], e.g. {@link #embed} with image features scattered in
+     * @param attentionMask INT64 [B, L], 1 valid then 0 padding
+     * @return [B, L, hidden] float32, in {@code inputsEmbeds}' manager
+     */
+    public NDArray hiddenStateFromEmbeds(NDArray inputsEmbeds, NDArray attentionMask, int numHiddenLayersToSkip) {
+        if (numHiddenLayersToSkip < 0 || numHiddenLayersToSkip >= config.numHiddenStates()) {
+            throw new IllegalArgumentException("numHiddenLayersToSkip must be in [0, " + (config.numHiddenStates() - 1)
+                    + "] for " + config.numHiddenLayers() + " layers but is " + numHiddenLayersToSkip);
+        }
+        List<NDArray> states = runFrom(inputsEmbeds, attentionMask,
+                config.numHiddenLayers() - numHiddenLayersToSkip, false);
+        return states.get(states.size() - 1);
+    }
+
     /** Runs to hidden state {@code last} (index into the full list); keeps all or only the last. */
     private List<NDArray> run(NDArray inputIds, NDArray attentionMask, int last, boolean keepAll) {
         Inputs.requireTokens(inputIds, attentionMask, config.vocabSize(), "Llama text encoder");
-        NDManager manager = inputIds.getManager();
-        long l = inputIds.getShape().get(1);
+        NDArray hiddenStates = F.embedding(inputIds, embedTokens.array());
+        hiddenStates.attach(inputIds.getManager());
+        releaseIfStreaming(List.of(embedTokens));
+        return runFrom(hiddenStates, attentionMask, last, keepAll);
+    }
+
+    /** The layers from the embeddings {@code inputsEmbeds} (consumed) to hidden state {@code last}. */
+    private List<NDArray> runFrom(NDArray inputsEmbeds, NDArray attentionMask, int last, boolean keepAll) {
+        NDManager manager = inputsEmbeds.getManager();
+        long l = inputsEmbeds.getShape().get(1);
         List<NDArray> states = new ArrayList<>();
         try (NDManager call = manager.newSubManager()) {
             LlamaRotaryEmbedding.Tables rope = rotaryEmb.forward((int) l, call);
             NDArray mask = causalPaddingMask(attentionMask, call);
-            NDArray hiddenStates = F.embedding(inputIds, embedTokens.array());
+            NDArray hiddenStates = inputsEmbeds;
             hiddenStates.attach(call);
-            releaseIfStreaming(List.of(embedTokens));
             states.add(hiddenStates);
             for (int i = 0; i < last; i++) {
                 LlamaDecoderLayer layer = layers.get(i);

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.GroupOnloader;
 import io.hunyuan4j.core.api.LatentDecoder;
+import io.hunyuan4j.core.api.LatentEncoder;
 import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.ops.AttentionBackend;
@@ -59,7 +60,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/autoencoders/autoencoder_kl_hunyuan_video.py#L609">diffusers AutoencoderKLHunyuanVideo</a>
  */
-public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadable {
+public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEncoder, Offloadable {
 
     /** The group of encoder-side weights ({@code encoder.*}, {@code quant_conv.*}); decoding never places it. */
     public static final String ENCODER_GROUP = "encoder";
@@ -303,6 +304,12 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, Offloadab
     }
 
     // ------------------------------------------------------------------------------------------------ encode
+
+    /** {@inheritDoc} With the tiling given at load. */
+    @Override
+    public NDArray encodeMode(NDArray video) {
+        return encode(video).mode();
+    }
 
     /** Encodes with the tiling given at load. */
     public DiagonalGaussianDistribution encode(NDArray video) {

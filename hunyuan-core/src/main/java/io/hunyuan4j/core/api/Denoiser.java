@@ -21,6 +21,14 @@ public interface Denoiser extends Component {
     /** Temporal patch size (1). */
     int patchSizeT();
 
+    /**
+     * How the model takes a conditioning image ({@code image_condition_type}); {@link ImageConditionType#NONE}
+     * (the default) for a text-to-video model.
+     */
+    default ImageConditionType imageConditionType() {
+        return ImageConditionType.NONE;
+    }
+
     /** Whether the model embeds distilled guidance (then {@link DenoiserInput#guidance()} is required). */
     boolean guidanceEmbeds();
 }

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,5 +48,17 @@ public final class LayerNorm {
             return F.layerNorm(x, eps);
         }
         return F.layerNorm(x, w.array(), b == null ? null : b.array(), eps);
+    }
+
+    /** The bound tensors: {@code weight} and {@code bias}, none without affine parameters. */
+    public List<Parameter> parameters() {
+        List<Parameter> p = new ArrayList<>(2);
+        if (weight != null) {
+            p.add(weight);
+        }
+        if (bias != null) {
+            p.add(bias);
+        }
+        return List.copyOf(p);
     }
 }

@@ -54,12 +54,14 @@ import org.jspecify.annotations.Nullable;
  *     P
  * @param rewrite whether the pipeline's {@link PromptRewriter} rewrites each prompt before encoding (default
  *     {@link PromptRewriter.Mode#NONE}); needs text prompts, not {@code promptEmbeds}
+ * @param image the image an image-to-video model animates (diffusers {@code HunyuanVideoImageToVideoPipeline}'s
+ *     {@code image}), the same for every item; null for text-to-video
  */
 public record GenerationRequest(List<String> prompts, List<String> negativePrompts, int videosPerPrompt,
         int height, int width, int frames, int steps, float guidanceScale, float trueCfgScale,
         @Nullable Float flowShift, @Nullable Long seed, @Nullable Latents initialLatents, int fps,
         @Nullable PromptEmbeds promptEmbeds, @Nullable PromptEmbeds negativePromptEmbeds,
-        PromptRewriter.Mode rewrite) {
+        PromptRewriter.Mode rewrite, @Nullable ConditionImage image) {
 
     /** diffusers {@code __call__} default {@code height}. */
     public static final int DEFAULT_HEIGHT = 720;
@@ -201,14 +203,14 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
         }
         return new GenerationRequest(prompts, List.of(), 1, DEFAULT_HEIGHT, DEFAULT_WIDTH, DEFAULT_FRAMES,
                 DEFAULT_STEPS, DEFAULT_GUIDANCE_SCALE, DEFAULT_TRUE_CFG_SCALE, null, null, null, DEFAULT_FPS, null,
-                null, PromptRewriter.Mode.NONE);
+                null, PromptRewriter.Mode.NONE, null);
     }
 
     /** A request with precomputed conditioning (batch P) and the reference's defaults. */
     public static GenerationRequest ofEmbeds(PromptEmbeds promptEmbeds) {
         return new GenerationRequest(List.of(), List.of(), 1, DEFAULT_HEIGHT, DEFAULT_WIDTH, DEFAULT_FRAMES,
                 DEFAULT_STEPS, DEFAULT_GUIDANCE_SCALE, DEFAULT_TRUE_CFG_SCALE, null, null, null, DEFAULT_FPS,
-                promptEmbeds, null, PromptRewriter.Mode.NONE);
+                promptEmbeds, null, PromptRewriter.Mode.NONE, null);
     }
 
     /** The first prompt, or null when the request carries embeddings. */
@@ -254,7 +256,8 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
     /** With other prompts, one video each per {@link #videosPerPrompt()} (clears {@code promptEmbeds}). */
     public GenerationRequest withPrompts(List<String> p) {
         return new GenerationRequest(p, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, null, negativePromptEmbeds, rewrite);
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, null,
+                negativePromptEmbeds, rewrite, image);
     }
 
     /** With a negative prompt for every prompt (clears {@code negativePromptEmbeds}); null removes it. */
@@ -265,70 +268,74 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
     /** With negative prompts: one for all, or one per prompt (clears {@code negativePromptEmbeds}). */
     public GenerationRequest withNegativePrompts(List<String> p) {
         return new GenerationRequest(prompts, p, videosPerPrompt, height, width, frames, steps, guidanceScale,
-                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, null, rewrite);
+                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, null, rewrite, image);
     }
 
     /** With another number of videos per prompt (diffusers' {@code num_videos_per_prompt}). */
     public GenerationRequest withVideosPerPrompt(int n) {
         return new GenerationRequest(prompts, negativePrompts, n, height, width, frames, steps, guidanceScale,
-                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite);
+                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite, image);
     }
 
     /** With another size in pixels. */
     public GenerationRequest withSize(int h, int w) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, h, w, frames, steps, guidanceScale,
-                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite);
+                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite, image);
     }
 
     /** With another frame count ({@code 4k + 1}; 1 = an image). */
     public GenerationRequest withFrames(int f) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, f, steps,
                 guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds,
-                rewrite);
+                rewrite, image);
     }
 
     /** With another number of denoising steps. */
     public GenerationRequest withSteps(int n) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, n,
                 guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds,
-                rewrite);
+                rewrite, image);
     }
 
     /** With another embedded guidance scale. */
     public GenerationRequest withGuidanceScale(float g) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps, g,
-                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite);
+                trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite, image);
     }
 
     /** With another true-CFG scale. */
     public GenerationRequest withTrueCfgScale(float g) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, g, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite);
+                guidanceScale, g, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds,
+                rewrite, image);
     }
 
     /** With a flow-shift override; null keeps the scheduler's. */
     public GenerationRequest withFlowShift(@Nullable Float s) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, s, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds, rewrite);
+                guidanceScale, trueCfgScale, s, seed, initialLatents, fps, promptEmbeds,
+                negativePromptEmbeds, rewrite, image);
     }
 
     /** With a noise seed (clears {@code initialLatents}); item i of a batch uses {@code s + i}. */
     public GenerationRequest withSeed(long s) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, s, null, fps, promptEmbeds, negativePromptEmbeds, rewrite);
+                guidanceScale, trueCfgScale, flowShift, s, null, fps, promptEmbeds, negativePromptEmbeds,
+                rewrite, image);
     }
 
     /** With caller-supplied starting noise [B, C, T', H', W'] (clears {@code seed}). */
     public GenerationRequest withInitialLatents(Latents l) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, null, l, fps, promptEmbeds, negativePromptEmbeds, rewrite);
+                guidanceScale, trueCfgScale, flowShift, null, l, fps, promptEmbeds, negativePromptEmbeds,
+                rewrite, image);
     }
 
     /** With another frame rate for the written video. */
     public GenerationRequest withFps(int f) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
                 guidanceScale, trueCfgScale, flowShift, seed, initialLatents, f, promptEmbeds, negativePromptEmbeds,
-                rewrite);
+                rewrite, image);
     }
 
     /**
@@ -338,19 +345,27 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
     public GenerationRequest withRewrite(PromptRewriter.Mode mode) {
         return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
                 guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds,
-                mode);
+                mode, image);
+    }
+
+    /** With a conditioning image for an image-to-video model; null makes it a text-to-video request. */
+    public GenerationRequest withImage(@Nullable ConditionImage i) {
+        return new GenerationRequest(prompts, negativePrompts, videosPerPrompt, height, width, frames, steps,
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, negativePromptEmbeds,
+                rewrite, i);
     }
 
     /** With precomputed conditioning (clears {@code prompts}). */
     public GenerationRequest withPromptEmbeds(PromptEmbeds e) {
         return new GenerationRequest(List.of(), negativePrompts, videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, e, negativePromptEmbeds, rewrite);
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, e, negativePromptEmbeds,
+                rewrite, image);
     }
 
     /** With precomputed negative conditioning (clears {@code negativePrompts}). */
     public GenerationRequest withNegativePromptEmbeds(PromptEmbeds e) {
         return new GenerationRequest(prompts, List.of(), videosPerPrompt, height, width, frames, steps,
-                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, e, rewrite);
+                guidanceScale, trueCfgScale, flowShift, seed, initialLatents, fps, promptEmbeds, e, rewrite, image);
     }
 
     @Override
@@ -364,7 +379,8 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
                 + ", guidanceScale=" + guidanceScale + ", trueCfgScale=" + trueCfgScale
                 + (flowShift == null ? "" : ", flowShift=" + flowShift)
                 + (seed == null ? "" : ", seed=" + seed) + (initialLatents == null ? "" : ", " + initialLatents)
-                + ", fps=" + fps + (rewrite == PromptRewriter.Mode.NONE ? "" : ", rewrite=" + rewrite) + "]";
+                + ", fps=" + fps + (image == null ? "" : ", image=" + image)
+                + (rewrite == PromptRewriter.Mode.NONE ? "" : ", rewrite=" + rewrite) + "]";
     }
 
     private static String quoted(List<String> texts) {

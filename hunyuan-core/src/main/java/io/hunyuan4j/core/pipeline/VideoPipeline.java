@@ -14,6 +14,7 @@ import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserFactory;
 import io.hunyuan4j.core.api.DenoiserInput;
 import io.hunyuan4j.core.api.GroupOnloader;
+import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.LatentDecoderFactory;
 import io.hunyuan4j.core.api.PromptEmbeds;
@@ -278,10 +279,15 @@ public final class VideoPipeline implements Generator {
             OffloadPlan placement = offloadPlan();
             NDArray decoded;
             try (GroupOnloader.Scope resident = placement.resident()) {
-                NDArray denoised = stages.run("denoise",
-                        () -> placement.run(transformer, "denoise", call, () -> loop.run(latents, call)));
+                // image-to-video: the image latents of prepare_latents, and how they enter each step
+                ImageToVideo i2v = request.image() == null ? ImageToVideo.NONE : stages.run("encodeImage",
+                        () -> placement.run(vae, "encodeImage", call,
+                                () -> ImageToVideo.prepare(request, transformer, vae, latentShape(request), call)));
+                NDArray denoised = stages.run("denoise", () -> placement.run(transformer, "denoise", call,
+                        () -> loop.run(i2v.prepareLatents(latents), call, i2v)));
                 checkCancelled(cancel, schedule.size());
-                decoded = stages.run("decode", () -> placement.run(vae, "decode", call, () -> decode(denoised)));
+                decoded = stages.run("decode",
+                        () -> placement.run(vae, "decode", call, () -> i2v.postDecode(decode(denoised))));
             }
             List<float[]> rgb = stages.run("postprocess", () -> postprocess(decoded));
             Shape s = decoded.getShape(); // [B, 3, F, H, W]
@@ -330,6 +336,7 @@ public final class VideoPipeline implements Generator {
                         + Arrays.toString(got));
             }
         }
+        ImageToVideo.checkInputs(r, transformer, vae);
         checkEmbeds("promptEmbeds", r.promptEmbeds(), r.promptCount());
         checkEmbeds("negativePromptEmbeds", r.negativePromptEmbeds(), r.promptCount());
         boolean needsEncoder = r.promptEmbeds() == null || (r.doTrueCfg() && r.negativePromptEmbeds() == null);
@@ -425,7 +432,8 @@ public final class VideoPipeline implements Generator {
 
     /** [B, C, (F-1)/temporal + 1, H/spatial, W/spatial]. */
     private long[] latentShape(GenerationRequest r) {
-        return new long[] {r.batchSize(), transformer.inChannels(), (r.frames() - 1) / vae.temporalCompression() + 1,
+        return new long[] {r.batchSize(), ImageToVideo.latentChannels(transformer),
+            (r.frames() - 1) / vae.temporalCompression() + 1,
             r.height() / vae.spatialCompression(), r.width() / vae.spatialCompression()};
     }
 
@@ -715,7 +723,7 @@ public final class VideoPipeline implements Generator {
             this.cancel = cancel;
         }
 
-        NDArray run(NDArray initial, NDManager call) {
+        NDArray run(NDArray initial, NDManager call, ImageToVideo i2v) {
             NDArray latents = initial;
             long t0 = System.nanoTime();
             int n = schedule.size();
@@ -724,7 +732,7 @@ public final class VideoPipeline implements Generator {
                 checkCancelled(cancel, i);
                 try (NDManager step = call.newSubManager()) {
                     latents.attach(step); // the previous latents die with this step
-                    NDArray next = sch.step(schedule, i, velocity, latents);
+                    NDArray next = i2v.step(sch, schedule, i, velocity, latents);
                     next.attach(call);
                     Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
                     Duration remaining = elapsed.dividedBy(i + 1).multipliedBy(n - i - 1);
@@ -901,9 +909,13 @@ public final class VideoPipeline implements Generator {
          * @throws UnsupportedOperationException for LoRA on a DiT that takes no adapters
          */
         public VideoPipeline build() {
-            if (transformer.inChannels() != vae.latentChannels()) {
+            if (ImageToVideo.latentChannels(transformer) != vae.latentChannels()
+                    || (transformer.imageConditionType() == ImageConditionType.LATENT_CONCAT
+                            && transformer.inChannels() != 2 * vae.latentChannels() + 1)) {
                 throw new IllegalArgumentException("transformer in_channels " + transformer.inChannels()
-                        + " must equal vae latent_channels " + vae.latentChannels());
+                        + " must equal vae latent_channels " + vae.latentChannels()
+                        + (transformer.imageConditionType() == ImageConditionType.LATENT_CONCAT
+                                ? " * 2 + 1 (latent_concat: latents, image latents and mask)" : ""));
             }
             requireSame("transformer", transformer.device(), transformer.computeDtype());
             requireSame("textEncoder", textEncoder.device(), textEncoder.computeDtype());

@@ -12,6 +12,9 @@ import io.hunyuan4j.core.weights.StateDict;
  * diffusers {@code AdaLayerNormZero(embedding_dim, norm_type="layer_norm")} (adaLN-Zero, no class embedding):
  * six modulation vectors from {@code linear(silu(emb))}, the input normalised and modulated for attention.
  *
+ * <p>With {@link #normalize(NDArray, Modulation, Modulation, TokenReplace)} it is also diffusers
+ * {@code HunyuanVideoTokenReplaceAdaLayerNormZero}, which has the same weights.
+ *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/normalization.py">diffusers AdaLayerNormZero</a>
  */
 public final class AdaLayerNormZero {
@@ -64,6 +67,21 @@ public final class AdaLayerNormZero {
     public NDArray normalize(NDArray x, Modulation m) {
         return Scoped.keep(() -> norm.forward(x).mul(m.scaleMsa().expandDims(1).add(1f))
                 .add(m.shiftMsa().expandDims(1)), x);
+    }
+
+    /**
+     * diffusers {@code HunyuanVideoTokenReplaceAdaLayerNormZero} (same {@code linear}): the first-frame tokens
+     * modulated by {@code first}, the others by {@code m}.
+     *
+     * @param x [B, N, C]
+     * @param m from {@code temb}
+     * @param first from {@code token_replace_emb}
+     * @param tokenReplace where the first frame ends
+     */
+    public NDArray normalize(NDArray x, Modulation m, Modulation first, TokenReplace tokenReplace) {
+        return Scoped.keep(() -> tokenReplace.split(norm.forward(x),
+                zero -> zero.mul(first.scaleMsa().expandDims(1).add(1f)).add(first.shiftMsa().expandDims(1)),
+                orig -> orig.mul(m.scaleMsa().expandDims(1).add(1f)).add(m.shiftMsa().expandDims(1))), x);
     }
 
     /** The modulation vectors, [B, C] each, in the reference's chunk order. */

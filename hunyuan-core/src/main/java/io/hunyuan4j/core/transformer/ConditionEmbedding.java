@@ -6,12 +6,13 @@ import io.hunyuan4j.core.weights.StateDict;
 import org.jspecify.annotations.Nullable;
 
 /**
- * diffusers {@code HunyuanVideoConditionEmbedding} (text-to-video: no token-replace branch): the conditioning
+ * diffusers {@code HunyuanVideoConditionEmbedding}: the conditioning
  * vector {@code temb = timestep_embedder(time_proj(t)) + guidance_embedder(time_proj(g)) + text_embedder(pooled)}
  * that modulates every block.
  *
  * <p>Guidance arrives already multiplied by 1000 (the pipeline does it) and is embedded with the same
- * 256-channel sinusoid as the timestep, through its own MLP.
+ * 256-channel sinusoid as the timestep, through its own MLP. The token-replace branch is
+ * {@link #tokenReplaceEmb}.
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/transformers/transformer_hunyuan_video.py">diffusers HunyuanVideoConditionEmbedding</a>
  */
@@ -71,5 +72,20 @@ public final class ConditionEmbedding {
         NDArray guidanceEmb = g.forward(F.castLike(guidanceProj, pooledProjection));
         listener.onIntermediate("guidance_embedder", guidanceEmb);
         return timestepsEmb.add(guidanceEmb).add(pooledProjections);
+    }
+
+    /**
+     * {@code token_replace_emb} of diffusers' token-replace branch ({@code image_condition_type="token_replace"}):
+     * {@code timestep_embedder(time_proj(zeros_like(t))) + text_embedder(pooled)}, the conditioning the clean
+     * first frame is modulated with.
+     *
+     * @param timestep [B] float32 (only its shape is used)
+     * @param pooledProjection [B, pooled_projection_dim]
+     * @return [B, embedding_dim]
+     */
+    public NDArray tokenReplaceEmb(NDArray timestep, NDArray pooledProjection) {
+        NDArray tokenReplaceProj = timeProj.forward(timestep.zerosLike());
+        NDArray tokenReplaceEmb = timestepEmbedder.forward(F.castLike(tokenReplaceProj, pooledProjection));
+        return tokenReplaceEmb.add(textEmbedder.forward(pooledProjection));
     }
 }

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.transformer;
 
+import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -31,8 +32,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * diffusers {@code HunyuanVideoTransformer3DModel}, text-to-video variant (guidance embeds, no image condition):
- * the HunyuanVideo DiT. Latent tokens and refined text tokens pass {@code num_layers} dual-stream blocks, then
+ * diffusers {@code HunyuanVideoTransformer3DModel}: the HunyuanVideo DiT, text-to-video and image-to-video
+ * ({@link ImageConditionType}: {@code latent_concat} takes the image latent and mask as extra input channels,
+ * {@code token_replace} modulates the first frame's tokens from timestep 0). Latent tokens and refined text
+ * tokens pass {@code num_layers} dual-stream blocks, then
  * {@code num_single_layers} single-stream blocks, with full 3D attention, 3D RoPE on latent tokens, and
  * AdaLN modulation by timestep + guidance + pooled text.
  *
@@ -343,6 +346,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             NDArray temb = timeTextEmbed.forward(input.timestep(), pooled, input.guidance(),
                     listener.prefixed("time_text_embed"));
             listener.onIntermediate("time_text_embed", temb);
+            TokenReplace tokenReplace = tokenReplace(input.timestep(), pooled, s, listener);
             NDArray hiddenStates = xEmbedder.forward(latents);
             listener.onIntermediate("x_embedder", hiddenStates);
             NDArray maskFloat = input.encoderAttentionMask().toType(DataType.FLOAT32, false);
@@ -358,12 +362,15 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
 
             // 4. Transformer blocks
             Streams streams = new Streams(hiddenStates, encoderHiddenStates);
-            NDArray[] shared = {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin()};
+            NDArray[] shared = tokenReplace == null
+                    ? new NDArray[] {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin()}
+                    : new NDArray[] {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin(),
+                        tokenReplace.tokenReplaceEmb()};
             for (int i = 0; i < transformerBlocks.size(); i++) {
                 TransformerBlock block = transformerBlocks.get(i);
                 try (GroupOnloader.Scope weights = GroupOnloader.scope(off, this, "transformer_blocks." + i, call)) {
                     streams = inScope(call, streams, shared, listener.prefixed("transformer_blocks." + i),
-                            (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb));
+                            (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb, tokenReplace));
                 }
             }
             for (int i = 0; i < singleTransformerBlocks.size(); i++) {
@@ -371,7 +378,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
                 try (GroupOnloader.Scope weights =
                         GroupOnloader.scope(off, this, "single_transformer_blocks." + i, call)) {
                     streams = inScope(call, streams, shared, listener.prefixed("single_transformer_blocks." + i),
-                            (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb));
+                            (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb, tokenReplace));
                 }
             }
 
@@ -382,6 +389,23 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             listener.onIntermediate("proj_out", projected);
             return call.ret(F.toFloat32(unpatchify(projected, s)));
         }
+    }
+
+    /**
+     * diffusers' {@code token_replace_emb} and {@code first_frame_num_tokens} for a token-replace model; null for
+     * the others (whose blocks take {@code temb} alone).
+     */
+    private @Nullable TokenReplace tokenReplace(NDArray timestep, NDArray pooled, Shape latentShape,
+            IntermediateListener listener) {
+        if (config.imageConditionType() != ImageConditionType.TOKEN_REPLACE) {
+            return null;
+        }
+        NDArray tokenReplaceEmb = timeTextEmbed.tokenReplaceEmb(timestep, pooled);
+        listener.onIntermediate("time_text_embed.token_replace_emb", tokenReplaceEmb);
+        // first_frame_num_tokens = 1 * post_patch_height * post_patch_width
+        long firstFrameNumTokens = (latentShape.get(3) / config.patchSize())
+                * (latentShape.get(4) / config.patchSize());
+        return new TokenReplace(tokenReplaceEmb, firstFrameNumTokens);
     }
 
     /**
@@ -469,6 +493,12 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
     @Override
     public int patchSizeT() {
         return config.patchSizeT();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public ImageConditionType imageConditionType() {
+        return config.imageConditionType();
     }
 
     /** {@inheritDoc} */

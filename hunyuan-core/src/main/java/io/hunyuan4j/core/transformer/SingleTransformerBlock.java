@@ -9,6 +9,7 @@ import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.StateDict;
+import org.jspecify.annotations.Nullable;
 
 /**
  * diffusers {@code HunyuanVideoSingleTransformerBlock}, the single-stream block: latent and text tokens are
@@ -45,6 +46,16 @@ public final class SingleTransformerBlock {
      */
     public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
             RotaryEmbedding imageRotaryEmb) {
+        return forward(hiddenStates, encoderHiddenStates, temb, attentionMask, imageRotaryEmb, null);
+    }
+
+    /**
+     * As {@link #forward(NDArray, NDArray, NDArray, NDArray, RotaryEmbedding)}; with {@code tokenReplace} it is
+     * diffusers {@code HunyuanVideoTokenReplaceSingleTransformerBlock} (same weights): the first-frame latent
+     * tokens take their modulation and gate from {@code token_replace_emb}.
+     */
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
+            RotaryEmbedding imageRotaryEmb, @Nullable TokenReplace tokenReplace) {
         long textSeqLength = encoderHiddenStates.getShape().get(1);
         // [B, N + L, C]; the two streams are consumed by their concatenation
         NDArray residual = Scoped.keepConsuming(
@@ -52,23 +63,42 @@ public final class SingleTransformerBlock {
                 encoderHiddenStates);
 
         // 1. Input normalization
-        AdaLayerNormZeroSingle.Output n = norm.forward(residual, temb);
+        NDArray normed;
+        NDArray gate;
+        NDArray trGate;
+        if (tokenReplace == null) {
+            AdaLayerNormZeroSingle.Output n = norm.forward(residual, temb);
+            normed = n.hiddenStates();
+            gate = n.gateMsa().expandDims(1);
+            trGate = null;
+        } else {
+            AdaLayerNormZeroSingle.TokenReplaceOutput n = norm.forward(residual, temb, tokenReplace);
+            normed = n.hiddenStates();
+            gate = n.gateMsa().expandDims(1);
+            trGate = n.trGateMsa().expandDims(1);
+        }
 
         // 2. Attention   [B, N + L, C] (consumes q, k, v)
-        NDList qkv = Scoped.keepAll(() -> attn.qkvJoint(n.hiddenStates(), textSeqLength, imageRotaryEmb),
-                n.hiddenStates());
+        NDList qkv = Scoped.keepAll(() -> attn.qkvJoint(normed, textSeqLength, imageRotaryEmb), normed);
         NDArray attnOutput = attn.attend(qkv, attentionMask);
 
         // 3. MLP, modulation and residual connection   [B, N + L, C + mlp] -> [B, N + L, C]
         // token-chunked: the [N + L, mlp] activation and the [N + L, C + mlp] concatenation exist per chunk only
-        NDArray gate = n.gateMsa().expandDims(1);
-        NDArray normed = n.hiddenStates();
-        NDArray h = Scoped.keepConsuming(() -> TokenChunks.map(attnOutput, normed, (a, x) -> {
+        NDArray h = Scoped.keepConsuming(() -> gated(TokenChunks.map(attnOutput, normed, (a, x) -> {
             NDArray mlpHiddenStates = F.geluTanh(projMlp.forward(x));
             return projOut.forward(NDArrays.concat(new NDList(a, mlpHiddenStates), 2));
-        }).mul(gate).add(residual), attnOutput, normed, residual);
+        }), gate, trGate, tokenReplace).add(residual), attnOutput, normed, residual);
         long total = h.getShape().get(1);
         return new Streams(h.get(new NDIndex(":, :{}", total - textSeqLength)),
                 h.get(new NDIndex(":, {}:", total - textSeqLength)));
+    }
+
+    /** {@code proj_output * gate}, or with token replace the first-frame tokens times {@code tr_gate}. */
+    private static NDArray gated(NDArray projOutput, NDArray gate, @Nullable NDArray trGate,
+            @Nullable TokenReplace tokenReplace) {
+        if (tokenReplace == null || trGate == null) {
+            return projOutput.mul(gate);
+        }
+        return tokenReplace.split(projOutput, zero -> zero.mul(trGate), orig -> orig.mul(gate));
     }
 }

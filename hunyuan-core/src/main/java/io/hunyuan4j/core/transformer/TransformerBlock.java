@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import io.hunyuan4j.core.nn.LayerNorm;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.weights.StateDict;
+import org.jspecify.annotations.Nullable;
 
 /**
  * diffusers {@code HunyuanVideoTransformerBlock}, the dual-stream block: latent and text tokens are modulated
@@ -46,18 +47,35 @@ public final class TransformerBlock {
      */
     public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
             RotaryEmbedding freqsCis) {
+        return forward(hiddenStates, encoderHiddenStates, temb, attentionMask, freqsCis, null);
+    }
+
+    /**
+     * As {@link #forward(NDArray, NDArray, NDArray, NDArray, RotaryEmbedding)}; with {@code tokenReplace} it is
+     * diffusers {@code HunyuanVideoTokenReplaceTransformerBlock} (same weights): the first-frame latent tokens take
+     * their modulation and gates from {@code token_replace_emb}.
+     */
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
+            RotaryEmbedding freqsCis, @Nullable TokenReplace tokenReplace) {
         AdaLayerNormZero.Modulation n = norm1.modulation(temb);
         AdaLayerNormZero.Modulation c = norm1Context.modulation(temb);
+        AdaLayerNormZero.Modulation tr = tokenReplace == null ? null
+                : norm1.modulation(tokenReplace.tokenReplaceEmb());
 
         // 1. Input normalization, then QKV: the normed streams die with the scope
-        NDList qkv = Scoped.keepAll(() -> attn.qkv(norm1.normalize(hiddenStates, n),
+        NDList qkv = Scoped.keepAll(() -> attn.qkv(tokenReplace == null || tr == null
+                ? norm1.normalize(hiddenStates, n) : norm1.normalize(hiddenStates, n, tr, tokenReplace),
                 norm1Context.normalize(encoderHiddenStates, c), freqsCis), hiddenStates, encoderHiddenStates);
 
         // 2. Joint attention (consumes q, k, v) and output projections
         Streams attnOutput = attn.project(attn.attend(qkv, attentionMask), encoderHiddenStates.getShape().get(1));
 
         // 3. Modulation and residual connection; 4. Feed-forward (token-chunked, each stream consumed in turn)
-        NDArray h = residualAndFeedForward(hiddenStates, attnOutput.hiddenStates(), n, norm2, ff);
+        NDArray h = tokenReplace == null || tr == null
+                ? residualAndFeedForward(hiddenStates, attnOutput.hiddenStates(), n, norm2, ff)
+                : Scoped.keepConsuming(() -> tokenReplace.split(hiddenStates, attnOutput.hiddenStates(),
+                        (x, a) -> residualAndFeedForward(x, a, tr, norm2, ff),
+                        (x, a) -> residualAndFeedForward(x, a, n, norm2, ff)), hiddenStates, attnOutput.hiddenStates());
         NDArray e = residualAndFeedForward(encoderHiddenStates, attnOutput.encoderHiddenStates(), c, norm2Context,
                 ffContext);
         return new Streams(h, e);

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.transformer;
 
+import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.config.Limits;
@@ -9,8 +10,8 @@ import java.util.Arrays;
  * {@code transformer/config.json} of a diffusers HunyuanVideo checkpoint: the arguments of
  * {@code HunyuanVideoTransformer3DModel.__init__}, one component per key, with the reference defaults.
  *
- * <p>Only the text-to-video variant is implemented: {@code image_condition_type} must be null and
- * {@code qk_norm} must be {@code "rms_norm"}.
+ * <p>{@code qk_norm} must be {@code "rms_norm"}; {@code image_condition_type} may be null (text-to-video),
+ * {@code "latent_concat"} or {@code "token_replace"} (image-to-video).
  *
  * @param inChannels {@code in_channels}
  * @param outChannels {@code out_channels} ({@code out_channels or in_channels})
@@ -28,12 +29,30 @@ import java.util.Arrays;
  * @param pooledProjectionDim {@code pooled_projection_dim}
  * @param ropeTheta {@code rope_theta}
  * @param ropeAxesDim {@code rope_axes_dim}: RoPE channels for (t, h, w)
+ * @param imageConditionType {@code image_condition_type}
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/transformers/transformer_hunyuan_video.py">diffusers HunyuanVideoTransformer3DModel</a>
  */
 public record TransformerConfig(int inChannels, int outChannels, int numAttentionHeads, int attentionHeadDim,
         int numLayers, int numSingleLayers, int numRefinerLayers, float mlpRatio, int patchSize, int patchSizeT,
         String qkNorm, boolean guidanceEmbeds, int textEmbedDim, int pooledProjectionDim, float ropeTheta,
-        RopeAxesDim ropeAxesDim) {
+        RopeAxesDim ropeAxesDim, ImageConditionType imageConditionType) {
+
+    /** A text-to-video config ({@code image_condition_type = null}). */
+    public TransformerConfig(int inChannels, int outChannels, int numAttentionHeads, int attentionHeadDim,
+            int numLayers, int numSingleLayers, int numRefinerLayers, float mlpRatio, int patchSize, int patchSizeT,
+            String qkNorm, boolean guidanceEmbeds, int textEmbedDim, int pooledProjectionDim, float ropeTheta,
+            RopeAxesDim ropeAxesDim) {
+        this(inChannels, outChannels, numAttentionHeads, attentionHeadDim, numLayers, numSingleLayers,
+                numRefinerLayers, mlpRatio, patchSize, patchSizeT, qkNorm, guidanceEmbeds, textEmbedDim,
+                pooledProjectionDim, ropeTheta, ropeAxesDim, ImageConditionType.NONE);
+    }
+
+    /** The same config with another {@code image_condition_type}. */
+    public TransformerConfig withImageConditionType(ImageConditionType type) {
+        return new TransformerConfig(inChannels, outChannels, numAttentionHeads, attentionHeadDim, numLayers,
+                numSingleLayers, numRefinerLayers, mlpRatio, patchSize, patchSizeT, qkNorm, guidanceEmbeds,
+                textEmbedDim, pooledProjectionDim, ropeTheta, ropeAxesDim, type);
+    }
 
     /** The only {@code qk_norm} implemented (the one HunyuanVideo uses). */
     public static final String RMS_NORM = "rms_norm";
@@ -69,6 +88,7 @@ public record TransformerConfig(int inChannels, int outChannels, int numAttentio
 
     /** Validates the values against the model's structural rules. */
     public TransformerConfig {
+        java.util.Objects.requireNonNull(imageConditionType, "imageConditionType");
         // bounds first: everything below and every block list is sized from these (see Limits)
         Limits.require("in_channels", inChannels, 1, Limits.MAX_WIDTH);
         Limits.require("out_channels", outChannels, 1, Limits.MAX_WIDTH);
@@ -127,10 +147,12 @@ public record TransformerConfig(int inChannels, int outChannels, int numAttentio
      *     unsupported variants (naming what is supported)
      */
     public static TransformerConfig fromJson(JsonConfig j) {
-        String imageConditionType = j.getStringOrNull("image_condition_type");
-        if (imageConditionType != null) {
-            throw new ConfigException(j.source() + ": image_condition_type \"" + imageConditionType
-                    + "\" (HunyuanVideo image-to-video) is not supported; supported: null (text-to-video)");
+        String imageConditionValue = j.getStringOrNull("image_condition_type");
+        ImageConditionType imageConditionType;
+        try {
+            imageConditionType = ImageConditionType.fromConfig(imageConditionValue);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(j.source() + ": " + e.getMessage(), e);
         }
         int inChannels = j.getInt("in_channels", 16);
         // diffusers: out_channels = out_channels or in_channels
@@ -151,7 +173,7 @@ public record TransformerConfig(int inChannels, int outChannels, int numAttentio
                     j.getFloat("mlp_ratio", 4.0f), j.getInt("patch_size", 2), j.getInt("patch_size_t", 1), qkNorm,
                     j.getBoolean("guidance_embeds", true), j.getInt("text_embed_dim", 4096),
                     j.getInt("pooled_projection_dim", 768), j.getFloat("rope_theta", 256.0f),
-                    new RopeAxesDim(rope[0], rope[1], rope[2]));
+                    new RopeAxesDim(rope[0], rope[1], rope[2]), imageConditionType);
             j.logUnread();
             return c;
         } catch (IllegalArgumentException e) {

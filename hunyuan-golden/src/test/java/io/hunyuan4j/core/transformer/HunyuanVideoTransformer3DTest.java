@@ -136,8 +136,8 @@ class HunyuanVideoTransformer3DTest {
     @Test
     void rejectsUnsupportedVariantsNamingWhatIsSupported() {
         var e = assertThrows(ConfigException.class, () -> TransformerConfig.fromJson(
-                JsonConfig.parse("t", "{\"image_condition_type\": \"token_replace\"}")));
-        assertTrue(e.getMessage().contains("token_replace") && e.getMessage().contains("supported: null"),
+                JsonConfig.parse("t", "{\"image_condition_type\": \"pixel_concat\"}")));
+        assertTrue(e.getMessage().contains("pixel_concat") && e.getMessage().contains("\"token_replace\"]"),
                 e.getMessage());
         var q = assertThrows(ConfigException.class, () -> TransformerConfig.fromJson(
                 JsonConfig.parse("t", "{\"qk_norm\": \"layer_norm\"}")));
