@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.api;
 
+import io.hunyuan4j.core.cache.CacheContext;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import io.hunyuan4j.core.ops.ComputeDtype;
@@ -14,6 +15,21 @@ public interface Denoiser extends AutoCloseable {
      * @return the predicted velocity, same shape as {@code input.hiddenStates()}, in its manager
      */
     NDArray forward(DenoiserInput input);
+
+    /**
+     * One forward pass whose block stack a step cache may skip or approximate ({@code context} is this call's
+     * guidance branch in the cache's session, e.g. {@code session.context("cond")}).
+     *
+     * @throws UnsupportedOperationException if {@link #supportsStepCache()} is false
+     */
+    default NDArray forward(DenoiserInput input, CacheContext context) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support step caching");
+    }
+
+    /** Whether {@link #forward(DenoiserInput, CacheContext)} is implemented. */
+    default boolean supportsStepCache() {
+        return false;
+    }
 
     /** Latent channels the model takes. */
     int inChannels();

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.cache.CacheStats;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import java.time.Duration;
@@ -28,17 +29,27 @@ import org.jspecify.annotations.Nullable;
  *     {@code "total"} the peak of all components together
  * @param rewrite this video's prompt as rewritten and encoded, beside the original, or null when the request
  *     asked for no rewrite
+ * @param stepCache what the pipeline's step cache computed and skipped (docs/caching.md), or null without one
  */
 public record Provenance(GenerationRequest request, int batchIndex, String model, String scheduler,
         Map<String, String> schedulerParameters, ComputeDtype computeDtype, Offload offload, @Nullable Long seed,
         boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings, Map<String, Long> devicePeakBytes,
-        @Nullable RewrittenPrompt rewrite) {
+        @Nullable RewrittenPrompt rewrite, @Nullable CacheStats stepCache) {
 
     /** Copies the maps. */
     public Provenance {
         schedulerParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(schedulerParameters));
         timings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
         devicePeakBytes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(devicePeakBytes));
+    }
+
+    /** A provenance without a step cache. */
+    public Provenance(GenerationRequest request, int batchIndex, String model, String scheduler,
+            Map<String, String> schedulerParameters, ComputeDtype computeDtype, Offload offload, @Nullable Long seed,
+            boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings,
+            Map<String, Long> devicePeakBytes, @Nullable RewrittenPrompt rewrite) {
+        this(request, batchIndex, model, scheduler, schedulerParameters, computeDtype, offload, seed, trueCfgApplied,
+                modelEvaluations, timings, devicePeakBytes, rewrite, null);
     }
 
     /** Sum of the stage timings. */
@@ -59,6 +70,11 @@ public record Provenance(GenerationRequest request, int batchIndex, String model
             s.append("; rewrite=").append(rewrite.mode()).append(rewrite.fellBack()
                     ? " (fell back to the original: " + rewrite.fallbackReason() + ")"
                     : " '" + rewrite.rewritten() + "'");
+        }
+        if (stepCache != null) {
+            s.append("; cache=").append(stepCache.strategy()).append(" computed=").append(stepCache.computed())
+                    .append(" skipped=").append(stepCache.skipped()).append(" blocksSkipped=")
+                    .append(stepCache.blocksSkipped());
         }
         s.append("; timings=");
         timings.forEach((k, v) -> s.append(k).append('=').append(v.toMillis()).append("ms "));

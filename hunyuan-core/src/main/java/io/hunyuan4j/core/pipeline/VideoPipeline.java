@@ -10,6 +10,9 @@ import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserFactory;
 import io.hunyuan4j.core.api.DenoiserInput;
+import io.hunyuan4j.core.cache.CacheSession;
+import io.hunyuan4j.core.cache.CacheStats;
+import io.hunyuan4j.core.cache.StepCache;
 import io.hunyuan4j.core.api.GroupOnloader;
 import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.LatentDecoderFactory;
@@ -79,6 +82,7 @@ public final class VideoPipeline implements AutoCloseable {
     private final String model;
     private final @Nullable Supplier<PromptEncoder> textEncoderLoader;
     private final @Nullable PromptRewriter promptRewriter;
+    private final @Nullable StepCache cache;
     private final ReentrantLock lock = new ReentrantLock(true);
     // guarded by lock
     private @Nullable PromptEncoder textEncoder;
@@ -96,6 +100,7 @@ public final class VideoPipeline implements AutoCloseable {
         this.model = b.model;
         this.textEncoderLoader = b.textEncoderLoader;
         this.promptRewriter = b.promptRewriter;
+        this.cache = b.cache;
     }
 
     static {
@@ -240,13 +245,17 @@ public final class VideoPipeline implements AutoCloseable {
             // 6. Prepare guidance condition
             NDArray guidance = guidance(request, call);
             // 7. Denoising loop
-            Denoising loop = new Denoising(sch, schedule, cond, guidance, listener, cancel);
             OffloadPlan placement = offloadPlan();
             NDArray decoded;
-            try (GroupOnloader.Scope resident = placement.resident()) {
+            CacheStats cacheStats;
+            Denoising loop;
+            try (GroupOnloader.Scope resident = placement.resident();
+                    CacheSession session = cache == null ? null : cache.session(request.steps())) {
+                loop = new Denoising(sch, schedule, cond, guidance, listener, cancel, session);
                 NDArray denoised = stages.run("denoise",
                         () -> placement.run(transformer, "denoise", call, () -> loop.run(latents, call)));
                 checkCancelled(cancel, schedule.size());
+                cacheStats = session == null ? null : session.stats();
                 decoded = stages.run("decode", () -> placement.run(vae, "decode", call, () -> decode(denoised)));
             }
             List<float[]> rgb = stages.run("postprocess", () -> postprocess(decoded));
@@ -256,7 +265,7 @@ public final class VideoPipeline implements AutoCloseable {
                 Provenance provenance = new Provenance(request, i, model, sch.name(), sch.parameters(),
                         computeDtype, offload, request.initialLatents() == null ? seed + i : null, doTrueCfg,
                         loop.evaluations, stages.timings(), placement.devicePeaks(),
-                        rewrites.forItem(i, request.videosPerPrompt()));
+                        rewrites.forItem(i, request.videosPerPrompt()), cacheStats);
                 videos.add(new Video((int) s.get(2), (int) s.get(3), (int) s.get(4), rgb.get(i), request.fps(),
                         provenance));
             }
@@ -520,10 +529,12 @@ public final class VideoPipeline implements AutoCloseable {
         private final @Nullable NDArray guidance;
         private final StepListener listener;
         private final CancellationToken cancel;
+        private final @Nullable CacheSession session;
         private int evaluations;
 
         Denoising(Scheduler sch, Schedule schedule, Conditioning cond, @Nullable NDArray guidance,
-                StepListener listener, CancellationToken cancel) {
+                StepListener listener, CancellationToken cancel, @Nullable CacheSession session) {
+            this.session = session;
             this.sch = sch;
             this.schedule = schedule;
             this.cond = cond;
@@ -559,19 +570,21 @@ public final class VideoPipeline implements AutoCloseable {
             float[] ts = new float[(int) sample.getShape().get(0)];
             Arrays.fill(ts, t);
             NDArray timestep = HostArrays.floats(sample.getManager(), ts);
-            NDArray noisePred = forward(sample, timestep, cond.positive());
+            NDArray noisePred = forward(sample, timestep, cond.positive(), "cond");
             if (cond.negative() != null) {
-                NDArray negNoisePred = forward(sample, timestep, cond.negative());
+                NDArray negNoisePred = forward(sample, timestep, cond.negative(), "uncond");
                 noisePred = negNoisePred.add(noisePred.sub(negNoisePred).mul(cond.trueCfgScale()));
             }
             return noisePred;
         }
 
-        private NDArray forward(NDArray sample, NDArray timestep, PromptEmbeds e) {
+        /** One DiT call; {@code context} names its guidance branch in the step cache (diffusers' cache_context). */
+        private NDArray forward(NDArray sample, NDArray timestep, PromptEmbeds e, String context) {
             evaluations++;
             NDArray mask = e.attentionMask().toType(DataType.FLOAT32, false);
-            return transformer.forward(new DenoiserInput(sample, timestep, e.promptEmbeds(), mask, e.pooled(),
-                    guidance));
+            DenoiserInput input = new DenoiserInput(sample, timestep, e.promptEmbeds(), mask, e.pooled(), guidance);
+            return session == null ? transformer.forward(input)
+                    : transformer.forward(input, session.context(context));
         }
     }
 
@@ -591,6 +604,7 @@ public final class VideoPipeline implements AutoCloseable {
         private String model = "in-memory components";
         private @Nullable Supplier<PromptEncoder> textEncoderLoader;
         private @Nullable PromptRewriter promptRewriter;
+        private @Nullable StepCache cache;
 
         private Builder(Denoiser transformer, PromptEncoder textEncoder, LatentDecoder vae) {
             this.transformer = Objects.requireNonNull(transformer, "transformer");
@@ -673,6 +687,18 @@ public final class VideoPipeline implements AutoCloseable {
         }
 
         /**
+         * A step cache for the denoising loop (default: none): First-Block Cache, TaylorSeer, MagCache or
+         * TeaCache, each skipping or approximating the DiT's block stack at some steps; with true CFG the
+         * conditional and unconditional passes keep separate state (diffusers' {@code cache_context("cond")} /
+         * {@code ("uncond")}). What it computed and skipped is in each result's
+         * {@link Provenance#stepCache()}. docs/caching.md.
+         */
+        public Builder cache(StepCache c) {
+            this.cache = Objects.requireNonNull(c, "cache");
+            return this;
+        }
+
+        /**
          * Checks that the components fit together and builds the pipeline.
          *
          * @throws IllegalArgumentException if the DiT's latent channels differ from the VAE's; if a component
@@ -684,6 +710,10 @@ public final class VideoPipeline implements AutoCloseable {
             if (transformer.inChannels() != vae.latentChannels()) {
                 throw new IllegalArgumentException("transformer in_channels " + transformer.inChannels()
                         + " must equal vae latent_channels " + vae.latentChannels());
+            }
+            if (cache != null && !transformer.supportsStepCache()) {
+                throw new IllegalArgumentException("cache " + cache + " needs a transformer that supports step"
+                        + " caching, but " + transformer.getClass().getSimpleName() + " does not");
             }
             requireSame("transformer", transformer.device(), transformer.computeDtype());
             requireSame("textEncoder", textEncoder.device(), textEncoder.computeDtype());
