@@ -68,6 +68,14 @@ public record MagCache(double threshold, int maxSkipSteps, double retentionRatio
         }
     }
 
+    /** The settings, with the ratios summarised by their count. */
+    @Override
+    public String toString() {
+        return "MagCache[threshold=" + threshold + ", maxSkipSteps=" + maxSkipSteps + ", retentionRatio="
+                + retentionRatio + ", numInferenceSteps=" + (numInferenceSteps == 0 ? "request" : numInferenceSteps)
+                + ", magRatios=" + magRatios.size() + " values" + (calibrate ? ", calibrate" : "") + "]";
+    }
+
     /** HunyuanVideo's published ratios with diffusers' default threshold, K and retention. */
     public static MagCache hunyuanVideo() {
         return new MagCache(DEFAULT_THRESHOLD, DEFAULT_MAX_SKIP_STEPS, DEFAULT_RETENTION_RATIO, 0,
