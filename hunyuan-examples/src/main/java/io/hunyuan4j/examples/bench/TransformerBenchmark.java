@@ -313,6 +313,9 @@ public final class TransformerBenchmark {
 
     /** Peak RSS of exact chunked attention alone at each sequence length (VmHWM reset before each). */
     static void attentionMemory(String spec, TransformerConfig c, PrintStream out) {
+        if (spec.equals("none")) {
+            return;
+        }
         ChunkedAttention attention = new ChunkedAttention();
         out.println("attention memory (ChunkedAttention, " + c.numAttentionHeads() + " heads x "
                 + c.attentionHeadDim() + ", float32, q/k/v/out included):");
