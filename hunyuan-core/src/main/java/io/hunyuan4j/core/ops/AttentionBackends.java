@@ -18,7 +18,7 @@ public final class AttentionBackends {
      * Keys from which {@link Bf16ChunkedAttention} beats the fused flash kernel on bf16 inputs (CPU); measured by
      * {@code AttentionBenchmark} (docs/performance.md, "bf16 attention").
      */
-    public static final long BF16_CHUNKED_MIN_KEYS = 2048;
+    public static final long BF16_CHUNKED_MIN_KEYS = 4096;
 
     /**
      * {@link #auto()} when the kernel library loads on the engine's default device, else
