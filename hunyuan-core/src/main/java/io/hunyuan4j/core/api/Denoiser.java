@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.api;
 
 import ai.djl.ndarray.NDArray;
+import io.hunyuan4j.core.cache.CacheContext;
 
 /** The denoising model as the pipeline sees it (the HunyuanVideo DiT implements it). */
 public interface Denoiser extends Component {
@@ -11,6 +12,21 @@ public interface Denoiser extends Component {
      * @return the predicted velocity, same shape as {@code input.hiddenStates()}, in its manager
      */
     NDArray forward(DenoiserInput input);
+
+    /**
+     * One forward pass whose block stack a step cache may skip or approximate ({@code context} is this call's
+     * guidance branch in the cache's session, e.g. {@code session.context("cond")}).
+     *
+     * @throws UnsupportedOperationException if {@link #supportsStepCache()} is false
+     */
+    default NDArray forward(DenoiserInput input, CacheContext context) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support step caching");
+    }
+
+    /** Whether {@link #forward(DenoiserInput, CacheContext)} is implemented. */
+    default boolean supportsStepCache() {
+        return false;
+    }
 
     /** Latent channels the model takes. */
     int inChannels();

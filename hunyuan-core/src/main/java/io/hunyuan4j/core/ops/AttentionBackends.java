@@ -15,9 +15,15 @@ public final class AttentionBackends {
     private AttentionBackends() {}
 
     /**
-     * {@link FusedAttention} when the kernel library loads on the engine's default device, else
-     * {@link ChunkedAttention}. Both are exact; the fused one is about 2-3x faster on CPU and also keeps memory
-     * O(L) per head for long sequences (torch's CPU flash kernel).
+     * Keys from which {@link Bf16ChunkedAttention} beats the fused flash kernel on bf16 inputs (CPU); measured by
+     * {@code AttentionBenchmark} (docs/performance.md, "bf16 attention").
+     */
+    public static final long BF16_CHUNKED_MIN_KEYS = 4096;
+
+    /**
+     * {@link #auto()} when the kernel library loads on the engine's default device, else
+     * {@link ChunkedAttention}. All are exact (bf16 within bf16 rounding); the fused one is about 2-3x faster than
+     * the chunked one on CPU and also keeps memory O(L) per head for long sequences (torch's CPU flash kernel).
      */
     public static AttentionBackend defaultBackend() {
         Device device;
@@ -26,11 +32,25 @@ public final class AttentionBackends {
         } catch (RuntimeException e) {
             return new ChunkedAttention();
         }
-        return Kernels.available(device) ? new FusedAttention() : new ChunkedAttention();
+        return Kernels.available(device) ? auto() : new ChunkedAttention();
     }
 
     /**
-     * By name: {@code fused}, {@code chunked} or {@code default}.
+     * Chooses per call from the measured rule ({@link #choose}): bf16 inputs with at least
+     * {@link #BF16_CHUNKED_MIN_KEYS} keys and no causal mask go to {@link Bf16ChunkedAttention}, everything else
+     * to {@link FusedAttention}.
+     */
+    public static AttentionBackend auto() {
+        return new Auto();
+    }
+
+    /** The backend {@link #auto()} uses for a call with bf16 (or not) inputs and {@code keys} keys. */
+    static AttentionBackend choose(boolean bf16, long keys) {
+        return bf16 && keys >= BF16_CHUNKED_MIN_KEYS ? Auto.BF16_CHUNKED : Auto.FUSED;
+    }
+
+    /**
+     * By name: {@code fused}, {@code chunked}, {@code bf16-chunked}, {@code auto} or {@code default}.
      *
      * @throws IllegalArgumentException for another name, listing the valid ones
      */
@@ -38,10 +58,34 @@ public final class AttentionBackends {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "fused" -> new FusedAttention();
             case "chunked" -> new ChunkedAttention();
+            case "bf16-chunked" -> new Bf16ChunkedAttention();
+            case "auto" -> auto();
             case "default" -> defaultBackend();
-            default -> throw new IllegalArgumentException("attention backend must be fused, chunked or default"
-                    + " but is '" + name + "'");
+            default -> throw new IllegalArgumentException("attention backend must be fused, chunked, bf16-chunked,"
+                    + " auto or default but is '" + name + "'");
         };
+    }
+
+    /** The per-shape choice. */
+    private static final class Auto implements AttentionBackend {
+        static final AttentionBackend FUSED = new FusedAttention();
+        static final AttentionBackend BF16_CHUNKED = new Bf16ChunkedAttention();
+
+        @Override
+        public String name() {
+            return "auto";
+        }
+
+        @Override
+        public NDArray attention(NDArray q, NDArray k, NDArray v, @Nullable NDArray mask) {
+            return attention(q, k, v, mask, false);
+        }
+
+        @Override
+        public NDArray attention(NDArray q, NDArray k, NDArray v, @Nullable NDArray mask, boolean causal) {
+            AttentionBackend b = causal ? FUSED : choose(Kernels.isBf16(q), k.getShape().get(2));
+            return b.attention(q, k, v, mask, causal);
+        }
     }
 
     /**

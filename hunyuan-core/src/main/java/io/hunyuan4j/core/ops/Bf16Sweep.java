@@ -227,7 +227,7 @@ public final class Bf16Sweep {
                     if (mask.equals("causal") && lq != lk) {
                         continue;
                     }
-                    for (AttentionBackend backend : List.of(AttentionBackends.defaultBackend(),
+                    for (AttentionBackend backend : List.of(new FusedAttention(),
                             new ChunkedAttention())) {
                         // QUICK: the composed backend only with the models' mask (a boolean key mask)
                         boolean composed = backend instanceof ChunkedAttention;

@@ -1,6 +1,7 @@
 package io.hunyuan4j.core.pipeline;
 
 import io.hunyuan4j.core.lora.LoraWeight;
+import io.hunyuan4j.core.cache.CacheStats;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import java.time.Duration;
@@ -32,11 +33,12 @@ import org.jspecify.annotations.Nullable;
  *     asked for no rewrite
  * @param loras the LoRA adapters active on the DiT for this video, with their files and weights, in activation
  *     order; empty for the base model
+ * @param stepCache what the pipeline's step cache computed and skipped (docs/caching.md), or null without one
  */
 public record Provenance(GenerationRequest request, int batchIndex, String model, String scheduler,
         Map<String, String> schedulerParameters, ComputeDtype computeDtype, Offload offload, @Nullable Long seed,
         boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings, Map<String, Long> devicePeakBytes,
-        @Nullable RewrittenPrompt rewrite, List<LoraWeight> loras) {
+        @Nullable RewrittenPrompt rewrite, List<LoraWeight> loras, @Nullable CacheStats stepCache) {
 
     /** Copies the maps. */
     public Provenance {
@@ -46,13 +48,13 @@ public record Provenance(GenerationRequest request, int batchIndex, String model
         loras = List.copyOf(loras);
     }
 
-    /** A provenance without LoRA adapters (the base model). */
+    /** A provenance without LoRA adapters (the base model) and without a step cache. */
     public Provenance(GenerationRequest request, int batchIndex, String model, String scheduler,
             Map<String, String> schedulerParameters, ComputeDtype computeDtype, Offload offload, @Nullable Long seed,
             boolean trueCfgApplied, int modelEvaluations, Map<String, Duration> timings,
             Map<String, Long> devicePeakBytes, @Nullable RewrittenPrompt rewrite) {
         this(request, batchIndex, model, scheduler, schedulerParameters, computeDtype, offload, seed, trueCfgApplied,
-                modelEvaluations, timings, devicePeakBytes, rewrite, List.of());
+                modelEvaluations, timings, devicePeakBytes, rewrite, List.of(), null);
     }
 
     /** Sum of the stage timings. */
@@ -76,6 +78,11 @@ public record Provenance(GenerationRequest request, int batchIndex, String model
             s.append("; rewrite=").append(rewrite.mode()).append(rewrite.fellBack()
                     ? " (fell back to the original: " + rewrite.fallbackReason() + ")"
                     : " '" + rewrite.rewritten() + "'");
+        }
+        if (stepCache != null) {
+            s.append("; cache=").append(stepCache.strategy()).append(" computed=").append(stepCache.computed())
+                    .append(" skipped=").append(stepCache.skipped()).append(" blocksSkipped=")
+                    .append(stepCache.blocksSkipped());
         }
         s.append("; timings=");
         timings.forEach((k, v) -> s.append(k).append('=').append(v.toMillis()).append("ms "));

@@ -13,6 +13,9 @@ import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserFactory;
 import io.hunyuan4j.core.api.DenoiserInput;
+import io.hunyuan4j.core.cache.CacheSession;
+import io.hunyuan4j.core.cache.CacheStats;
+import io.hunyuan4j.core.cache.StepCache;
 import io.hunyuan4j.core.api.GroupOnloader;
 import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.api.LatentDecoder;
@@ -88,6 +91,7 @@ public final class VideoPipeline implements Generator {
     private final @Nullable PromptRewriter promptRewriter;
     private final LoraAdapters.Mode loraMode;
     private final UnmatchedKeys unmatchedLoraKeys;
+    private final @Nullable StepCache cache;
     private final ReentrantLock lock = new ReentrantLock(true);
     // guarded by lock
     private @Nullable PromptEncoder textEncoder;
@@ -109,6 +113,7 @@ public final class VideoPipeline implements Generator {
         this.promptRewriter = b.promptRewriter;
         this.loraMode = b.loraMode;
         this.unmatchedLoraKeys = b.unmatchedLoraKeys;
+        this.cache = b.cache;
     }
 
     static {
@@ -274,11 +279,14 @@ public final class VideoPipeline implements Generator {
             // 6. Prepare guidance condition
             NDArray guidance = guidance(request, call);
             // 7. Denoising loop
-            Denoising loop = new Denoising(sch, schedule, cond, guidance, listener, cancel);
             List<LoraWeight> activeLoras = activeLoras();
             OffloadPlan placement = offloadPlan();
             NDArray decoded;
-            try (GroupOnloader.Scope resident = placement.resident()) {
+            CacheStats cacheStats;
+            Denoising loop;
+            try (GroupOnloader.Scope resident = placement.resident();
+                    CacheSession session = cache == null ? null : cache.session(request.steps())) {
+                loop = new Denoising(sch, schedule, cond, guidance, listener, cancel, session);
                 // image-to-video: the image latents of prepare_latents, and how they enter each step
                 ImageToVideo i2v = request.image() == null ? ImageToVideo.NONE : stages.run("encodeImage",
                         () -> placement.run(vae, "encodeImage", call,
@@ -286,6 +294,7 @@ public final class VideoPipeline implements Generator {
                 NDArray denoised = stages.run("denoise", () -> placement.run(transformer, "denoise", call,
                         () -> loop.run(i2v.prepareLatents(latents), call, i2v)));
                 checkCancelled(cancel, schedule.size());
+                cacheStats = session == null ? null : session.stats();
                 decoded = stages.run("decode",
                         () -> placement.run(vae, "decode", call, () -> i2v.postDecode(decode(denoised))));
             }
@@ -296,7 +305,7 @@ public final class VideoPipeline implements Generator {
                 Provenance provenance = new Provenance(request, i, model, sch.name(), sch.parameters(),
                         computeDtype, offload, request.initialLatents() == null ? seed + i : null, doTrueCfg,
                         loop.evaluations, stages.timings(), placement.devicePeaks(),
-                        rewrites.forItem(i, request.videosPerPrompt()), activeLoras);
+                        rewrites.forItem(i, request.videosPerPrompt()), activeLoras, cacheStats);
                 videos.add(new Video((int) s.get(2), (int) s.get(3), (int) s.get(4), rgb.get(i), request.fps(),
                         provenance));
             }
@@ -711,10 +720,12 @@ public final class VideoPipeline implements Generator {
         private final @Nullable NDArray guidance;
         private final StepListener listener;
         private final CancellationToken cancel;
+        private final @Nullable CacheSession session;
         private int evaluations;
 
         Denoising(Scheduler sch, Schedule schedule, Conditioning cond, @Nullable NDArray guidance,
-                StepListener listener, CancellationToken cancel) {
+                StepListener listener, CancellationToken cancel, @Nullable CacheSession session) {
+            this.session = session;
             this.sch = sch;
             this.schedule = schedule;
             this.cond = cond;
@@ -750,19 +761,21 @@ public final class VideoPipeline implements Generator {
             float[] ts = new float[(int) sample.getShape().get(0)];
             Arrays.fill(ts, t);
             NDArray timestep = HostArrays.floats(sample.getManager(), ts);
-            NDArray noisePred = forward(sample, timestep, cond.positive());
+            NDArray noisePred = forward(sample, timestep, cond.positive(), "cond");
             if (cond.negative() != null) {
-                NDArray negNoisePred = forward(sample, timestep, cond.negative());
+                NDArray negNoisePred = forward(sample, timestep, cond.negative(), "uncond");
                 noisePred = negNoisePred.add(noisePred.sub(negNoisePred).mul(cond.trueCfgScale()));
             }
             return noisePred;
         }
 
-        private NDArray forward(NDArray sample, NDArray timestep, PromptEmbeds e) {
+        /** One DiT call; {@code context} names its guidance branch in the step cache (diffusers' cache_context). */
+        private NDArray forward(NDArray sample, NDArray timestep, PromptEmbeds e, String context) {
             evaluations++;
             NDArray mask = e.attentionMask().toType(DataType.FLOAT32, false);
-            return transformer.forward(new DenoiserInput(sample, timestep, e.promptEmbeds(), mask, e.pooled(),
-                    guidance));
+            DenoiserInput input = new DenoiserInput(sample, timestep, e.promptEmbeds(), mask, e.pooled(), guidance);
+            return session == null ? transformer.forward(input)
+                    : transformer.forward(input, session.context(context));
         }
     }
 
@@ -785,6 +798,7 @@ public final class VideoPipeline implements Generator {
         private final List<Map.Entry<Path, Float>> loras = new ArrayList<>();
         private LoraAdapters.Mode loraMode = LoraAdapters.Mode.LOW_RANK;
         private UnmatchedKeys unmatchedLoraKeys = UnmatchedKeys.FAIL;
+        private @Nullable StepCache cache;
 
         private Builder(Denoiser transformer, PromptEncoder textEncoder, LatentDecoder vae) {
             this.transformer = Objects.requireNonNull(transformer, "transformer");
@@ -888,6 +902,18 @@ public final class VideoPipeline implements Generator {
         }
 
         /**
+         * A step cache for the denoising loop (default: none): First-Block Cache, TaylorSeer, MagCache or
+         * TeaCache, each skipping or approximating the DiT's block stack at some steps; with true CFG the
+         * conditional and unconditional passes keep separate state (diffusers' {@code cache_context("cond")} /
+         * {@code ("uncond")}). What it computed and skipped is in each result's
+         * {@link Provenance#stepCache()}. docs/caching.md.
+         */
+        public Builder cache(StepCache c) {
+            this.cache = Objects.requireNonNull(c, "cache");
+            return this;
+        }
+
+        /**
          * What loading a LoRA file does with keys that fit no layer of the DiT (default
          * {@link UnmatchedKeys#FAIL}; {@link UnmatchedKeys#WARN} skips them with a warning, as diffusers does for
          * DoRA keys). Applies to {@link #lora} and to {@link VideoPipeline#loadLora}.
@@ -916,6 +942,10 @@ public final class VideoPipeline implements Generator {
                         + " must equal vae latent_channels " + vae.latentChannels()
                         + (transformer.imageConditionType() == ImageConditionType.LATENT_CONCAT
                                 ? " * 2 + 1 (latent_concat: latents, image latents and mask)" : ""));
+            }
+            if (cache != null && !transformer.supportsStepCache()) {
+                throw new IllegalArgumentException("cache " + cache + " needs a transformer that supports step"
+                        + " caching, but " + transformer.getClass().getSimpleName() + " does not");
             }
             requireSame("transformer", transformer.device(), transformer.computeDtype());
             requireSame("textEncoder", textEncoder.device(), textEncoder.computeDtype());

@@ -20,6 +20,9 @@ import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserInput;
+import io.hunyuan4j.core.cache.BlockStack;
+import io.hunyuan4j.core.cache.BlockStreams;
+import io.hunyuan4j.core.cache.CacheContext;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
@@ -29,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -320,6 +324,25 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      * @throws IllegalArgumentException for bad input, before any heavy computation
      */
     public NDArray forward(DenoiserInput input, IntermediateListener listener) {
+        return forward(input, listener, null);
+    }
+
+    /**
+     * The forward pass with a step cache around the block stack and the output projection (docs/caching.md): a
+     * skipped block is not run, and not onloaded under block offload.
+     */
+    @Override
+    public NDArray forward(DenoiserInput input, CacheContext cache) {
+        return forward(input, IntermediateListener.NONE, cache);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean supportsStepCache() {
+        return true;
+    }
+
+    private NDArray forward(DenoiserInput input, IntermediateListener listener, @Nullable CacheContext cache) {
         NDArray x = input.hiddenStates();
         if (computeDtype == ComputeDtype.BF16 && listener != IntermediateListener.NONE) {
             IntermediateListener target = listener;
@@ -361,31 +384,19 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             NDArray attentionMask = jointAttentionMask(call, hostMask, hiddenStates.getShape().get(1));
 
             // 4. Transformer blocks
-            Streams streams = new Streams(hiddenStates, encoderHiddenStates);
-            NDArray[] shared = tokenReplace == null
-                    ? new NDArray[] {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin()}
-                    : new NDArray[] {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin(),
-                        tokenReplace.tokenReplaceEmb()};
-            for (int i = 0; i < transformerBlocks.size(); i++) {
-                TransformerBlock block = transformerBlocks.get(i);
-                try (GroupOnloader.Scope weights = GroupOnloader.scope(off, this, "transformer_blocks." + i, call)) {
-                    streams = inScope(call, streams, shared, listener.prefixed("transformer_blocks." + i),
-                            (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb, tokenReplace));
-                }
-            }
-            for (int i = 0; i < singleTransformerBlocks.size(); i++) {
-                SingleTransformerBlock block = singleTransformerBlocks.get(i);
-                try (GroupOnloader.Scope weights =
-                        GroupOnloader.scope(off, this, "single_transformer_blocks." + i, call)) {
-                    streams = inScope(call, streams, shared, listener.prefixed("single_transformer_blocks." + i),
-                            (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb, tokenReplace));
-                }
-            }
+            Blocks stack = new Blocks(call, off, listener, temb, attentionMask, imageRotaryEmb, tokenReplace);
+            BlockStreams entering = new BlockStreams(hiddenStates, encoderHiddenStates);
+            BlockStreams streams = cache == null ? stack.run(0, stack.size(), entering)
+                    : cache.blocks(stack, entering);
 
             // 5. Output projection
-            NDArray normed = normOut.forward(streams.hiddenStates(), temb);
-            listener.onIntermediate("norm_out", normed);
-            NDArray projected = projOut.forward(normed);
+            IntermediateListener out = listener;
+            Supplier<NDArray> projection = () -> {
+                NDArray normed = normOut.forward(streams.hiddenStates(), temb);
+                out.onIntermediate("norm_out", normed);
+                return projOut.forward(normed);
+            };
+            NDArray projected = cache == null ? projection.get() : cache.output(projection, call);
             listener.onIntermediate("proj_out", projected);
             return call.ret(F.toFloat32(unpatchify(projected, s)));
         }
@@ -428,6 +439,79 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
                 .transpose(0, 4, 1, 5, 2, 6, 3, 7)
                 .reshape(batchSize, config.outChannels(), postPatchNumFrames * pt, postPatchHeight * p,
                         postPatchWidth * p);
+    }
+
+    /**
+     * The dual-stream then single-stream blocks of one forward pass, indexed as diffusers' cache hooks enumerate
+     * them; each block runs in its own scope, onloaded around its run.
+     */
+    private final class Blocks implements BlockStack {
+        private final NDManager call;
+        private final @Nullable GroupOnloader off;
+        private final IntermediateListener listener;
+        private final NDArray temb;
+        private final NDArray attentionMask;
+        private final RotaryEmbedding imageRotaryEmb;
+        private final @Nullable TokenReplace tokenReplace;
+        private final NDArray[] shared;
+
+        Blocks(NDManager call, @Nullable GroupOnloader off, IntermediateListener listener, NDArray temb,
+                NDArray attentionMask, RotaryEmbedding imageRotaryEmb, @Nullable TokenReplace tokenReplace) {
+            this.call = call;
+            this.off = off;
+            this.listener = listener;
+            this.temb = temb;
+            this.attentionMask = attentionMask;
+            this.imageRotaryEmb = imageRotaryEmb;
+            this.tokenReplace = tokenReplace;
+            this.shared = tokenReplace == null
+                    ? new NDArray[] {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin()}
+                    : new NDArray[] {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin(),
+                        tokenReplace.tokenReplaceEmb()};
+        }
+
+        @Override
+        public int size() {
+            return transformerBlocks.size() + singleTransformerBlocks.size();
+        }
+
+        @Override
+        public BlockStreams run(int from, int to, BlockStreams in) {
+            Streams streams = new Streams(in.hiddenStates(), in.encoderHiddenStates());
+            int dual = transformerBlocks.size();
+            for (int i = from; i < to; i++) {
+                String name = i < dual ? "transformer_blocks." + i : "single_transformer_blocks." + (i - dual);
+                BlockStep step;
+                if (i < dual) {
+                    TransformerBlock block = transformerBlocks.get(i);
+                    step = (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb, tokenReplace);
+                } else {
+                    SingleTransformerBlock block = singleTransformerBlocks.get(i - dual);
+                    step = (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb, tokenReplace);
+                }
+                try (GroupOnloader.Scope weights = GroupOnloader.scope(off, HunyuanVideoTransformer3D.this, name,
+                        call)) {
+                    streams = inScope(call, streams, shared, listener.prefixed(name), step);
+                }
+            }
+            return new BlockStreams(streams.hiddenStates(), streams.encoderHiddenStates());
+        }
+
+        @Override
+        public NDArray modulatedInput(NDArray hiddenStates) {
+            if (transformerBlocks.isEmpty()) {
+                throw new IllegalStateException("TeaCache needs a dual-stream block (num_layers >= 1)");
+            }
+            try (GroupOnloader.Scope weights = GroupOnloader.scope(off, HunyuanVideoTransformer3D.this,
+                    "transformer_blocks.0", call)) {
+                return transformerBlocks.get(0).modulatedInput(hiddenStates, temb);
+            }
+        }
+
+        @Override
+        public NDManager manager() {
+            return call;
+        }
     }
 
     /** One block step on both streams. */

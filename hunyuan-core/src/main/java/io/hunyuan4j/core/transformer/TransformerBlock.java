@@ -96,4 +96,9 @@ public final class TransformerBlock {
             return h.add(ff.forwardUnchunked(norm.forward(h).mul(scaleMlp).add(shiftMlp)).mul(gateMlp));
         }), x, attnOutput);
     }
+
+    /** {@code norm1(hidden_states, temb)}'s normalized and modulated output: TeaCache's change indicator. */
+    NDArray modulatedInput(NDArray hiddenStates, NDArray temb) {
+        return norm1.normalize(hiddenStates, norm1.modulation(temb));
+    }
 }

@@ -40,6 +40,48 @@ class Kernels(Module):
       filled = torch.masked_fill(torch.clamp(mask, -3.38e38, 3.38e38), torch.logical_not(causal), -inf)
       m = torch.to(filled, ops.prim.dtype(q))
     return torch.scaled_dot_product_attention(q, k, v, m, 0., False)
+  def attn_bf16_chunked(self: __torch__.Kernels,
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    scale: Tensor,
+    chunk: Tensor) -> Tensor:
+    return (self).attn_bf16_chunked_safe(q, k, v, None, scale, chunk)
+  def attn_bf16_chunked_mask(self: __torch__.Kernels,
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    mask: Tensor,
+    scale: Tensor,
+    chunk: Tensor) -> Tensor:
+    return (self).attn_bf16_chunked_safe(q, k, v, torch.to(torch.clamp(mask, -3.38e38, 3.38e38), 15), scale, chunk)
+  def attn_bf16_chunked_safe(self: __torch__.Kernels,
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    mask: Optional[Tensor],
+    scale: Tensor,
+    chunk: Tensor) -> Tensor:
+    c = int(chunk)
+    qs = torch.mul(q, float(scale))
+    lq = torch.size(q, 2)
+    kt = torch.contiguous(torch.transpose(k, 2, 3))
+    parts = annotate(List[Tensor], [])
+    for i in range(torch.floordiv(torch.add(lq, torch.sub(c, 1)), c)):
+      s0 = torch.mul(i, c)
+      qc = torch.slice(qs, 2, s0, torch.add(s0, c))
+      s = torch.matmul(qc, kt)
+      if torch.__isnot__(mask, None):
+        m0 = unchecked_cast(Tensor, mask)
+        if torch.gt(torch.size(m0, 2), 1):
+          m1 = torch.slice(m0, 2, s0, torch.add(s0, c))
+        else:
+          m1 = m0
+        s2 = torch.add_(s, m1)
+      else:
+        s2 = s
+      _0 = torch.append(parts, torch.matmul(torch.softmax(s2, -1, None), v))
+    return torch.cat(parts, 2)
   def rms_norm(self: __torch__.Kernels,
     x: Tensor,
     w: Tensor,

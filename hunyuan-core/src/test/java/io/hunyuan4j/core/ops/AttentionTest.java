@@ -5,7 +5,6 @@ import static io.hunyuan4j.core.ops.Ref.floats;
 import static io.hunyuan4j.core.ops.Ref.randn;
 import static io.hunyuan4j.core.ops.Ref.relErr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,8 +182,10 @@ class AttentionTest {
     }
 
     @Test
-    void defaultIsFusedAndNamesResolve() {
-        assertInstanceOf(FusedAttention.class, AttentionBackends.defaultBackend());
+    void defaultIsAutoAndNamesResolve() {
+        // auto: fused, or bf16-chunked for bf16 from AttentionBackends.BF16_CHUNKED_MIN_KEYS keys
+        assertEquals("auto", AttentionBackends.defaultBackend().name());
+        assertEquals("bf16-chunked", AttentionBackends.byName("bf16-chunked").name());
         assertEquals("chunked", AttentionBackends.byName("CHUNKED").name());
         var e = assertThrows(IllegalArgumentException.class, () -> AttentionBackends.byName("flash"));
         assertTrue(e.getMessage().contains("'flash'"), e.getMessage());

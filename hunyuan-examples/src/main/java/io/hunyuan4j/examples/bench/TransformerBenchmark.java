@@ -36,7 +36,7 @@ public final class TransformerBenchmark {
     static final String USAGE = "usage: TransformerBenchmark [--dtype fp32|bf16] [--heads 8] [--head-dim 128]"
             + " [--dual 4] [--single 8] [--refiner 2] [--text-dim 4096] [--pooled-dim 768] [--channels 16]"
             + " [--frames 33] [--height 32] [--width 32] [--text-len 64] [--warmup 1] [--iters 3] [--gemm 4096]"
-            + " [--attn-tokens 8192,16384,32768] [--seed 0] [--profile true]";
+            + " [--attn-tokens 8192,16384,32768] [--seed 0] [--profile true] [--attention default|fused|auto|...]";
 
     private TransformerBenchmark() {}
 
@@ -80,7 +80,7 @@ public final class TransformerBenchmark {
                 c, c.inChannels(), frames, height, width, n, textLen, dtype);
 
         double gemmFlops = gemmCeiling(num(a, "gemm", 4096), out);
-        out.println("bf16 GEMM ceiling: see OpsBenchmark (3072x12288 linear, fp32 vs bf16)");
+        double bf16Flops = dtype == ComputeDtype.BF16 ? bf16LinearCeiling(out) : Double.NaN;
 
         double flops = forwardFlops(c, n, textLen);
         try (NDManager weights = NDManager.newBaseManager(); NDManager calls = NDManager.newBaseManager()) {
@@ -115,6 +115,10 @@ public final class TransformerBenchmark {
                     times.size(), rate / 1e9);
             out.printf(Locale.ROOT, "efficiency vs fp32 GEMM ceiling: %.1f %% (goal >= 60 %%)%n",
                     100 * rate / gemmFlops);
+            if (dtype == ComputeDtype.BF16) {
+                out.printf(Locale.ROOT, "efficiency vs bf16 GEMM ceiling: %.1f %% (goal >= 40 %%); attention %s%n",
+                        100 * rate / bf16Flops, a.getOrDefault("attention", "default"));
+            }
             out.printf(Locale.ROOT, "peak RSS (VmHWM): %.0f MiB%n", vm("VmHWM") / 1024.0);
             if (Boolean.parseBoolean(a.getOrDefault("profile", "false"))) {
                 profile(setup.model(), setup.input(), out);
@@ -148,8 +152,8 @@ public final class TransformerBenchmark {
         calls.getEngine().setRandomSeed(num(a, "seed", 0));
         StateDict w = StateDict.load(new RandomWeights(shapes, num(a, "seed", 0)), weights, LoadMode.EAGER,
                 dtype.loader(), "random");
-        HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w, AttentionBackends.defaultBackend(),
-                dtype);
+        HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(c, w,
+                AttentionBackends.byName(a.getOrDefault("attention", "default")), dtype);
         weights.cap();
         DenoiserInput in = inputs(calls, c, num(a, "frames", 33), num(a, "height", 32), num(a, "width", 32),
                 num(a, "text-len", 64));
@@ -240,6 +244,28 @@ public final class TransformerBenchmark {
                         e.getValue() / 1e6, 100 * e.getValue() / sum, calls.get(e.getKey())));
     }
 
+    /** The best rate of a bf16 linear 4096 tokens x 3072 -> 12288 (OpsBenchmark's), in FLOP/s, printed. */
+    static double bf16LinearCeiling(PrintStream out) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = io.hunyuan4j.core.ops.F.toBf16(m.randomNormal(new Shape(4096, 3072)));
+            NDArray w = io.hunyuan4j.core.ops.F.toBf16(m.randomNormal(new Shape(12288, 3072)).mul(0.02f));
+            NDArray b = io.hunyuan4j.core.ops.F.toBf16(m.zeros(new Shape(12288)));
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 4; i++) {
+                try (NDManager s = m.newSubManager()) {
+                    long t = System.nanoTime();
+                    NDArray y = io.hunyuan4j.core.ops.F.linear(x, w, b);
+                    y.attach(s);
+                    y.get(0, 0).close();
+                    best = Math.min(best, (System.nanoTime() - t) / 1e9);
+                }
+            }
+            double flops = 2.0 * 4096 * 3072 * 12288 / best;
+            out.printf(Locale.ROOT, "bf16 GEMM ceiling (linear 4096 x 3072 -> 12288): %.0f GFLOP/s%n", flops / 1e9);
+            return flops;
+        }
+    }
+
     /** The best rate of a few {@code size^3} float32 matmuls, in FLOP/s. */
     static double gemmCeiling(int size, PrintStream out) {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -287,6 +313,9 @@ public final class TransformerBenchmark {
 
     /** Peak RSS of exact chunked attention alone at each sequence length (VmHWM reset before each). */
     static void attentionMemory(String spec, TransformerConfig c, PrintStream out) {
+        if (spec.equals("none")) {
+            return;
+        }
         ChunkedAttention attention = new ChunkedAttention();
         out.println("attention memory (ChunkedAttention, " + c.numAttentionHeads() + " heads x "
                 + c.attentionHeadDim() + ", float32, q/k/v/out included):");

@@ -1,0 +1,73 @@
+package io.hunyuan4j.core.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bf16 query-chunked attention against float32 attention on the same (bf16-rounded) inputs: within bf16
+ * rounding, with and without a key mask, over several query blocks (a score budget of a few rows) or one; and
+ * {@link AttentionBackends#auto} picks it by the measured rule.
+ */
+class Bf16ChunkedAttentionTest {
+
+    private static float relErr(NDArray got, NDArray ref) {
+        float[] g = got.toType(DataType.FLOAT32, true).toFloatArray();
+        float[] r = ref.toFloatArray();
+        float d = 0;
+        float m = 0;
+        for (int i = 0; i < r.length; i++) {
+            d = Math.max(d, Math.abs(g[i] - r[i]));
+            m = Math.max(m, Math.abs(r[i]));
+        }
+        return d / m;
+    }
+
+    @Test
+    void matchesFloat32AttentionWithinBf16Rounding() {
+        assertTrue(Kernels.available(Device.cpu()), Kernels.status(Device.cpu()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(7);
+            // bf16-rounded inputs, so the reference sees exactly what the bf16 path sees
+            NDArray q = F.toBf16(m.randomNormal(new Shape(2, 3, 70, 16)));
+            NDArray k = F.toBf16(m.randomNormal(new Shape(2, 3, 90, 16)));
+            NDArray v = F.toBf16(m.randomNormal(new Shape(2, 3, 90, 16)));
+            NDArray qf = F.toFloat32(q);
+            NDArray kf = F.toFloat32(k);
+            NDArray vf = F.toFloat32(v);
+            boolean[] keep = new boolean[2 * 90];
+            for (int j = 0; j < 90; j++) {
+                keep[j] = true;
+                keep[90 + j] = j < 55;
+            }
+            NDArray mask = m.create(keep, new Shape(2, 1, 1, 90));
+            ChunkedAttention exact = new ChunkedAttention();
+            for (long budget : new long[] {2 * 3 * 90 * 4 * 8, Bf16ChunkedAttention.DEFAULT_SCORE_BYTES}) {
+                Bf16ChunkedAttention attn = new Bf16ChunkedAttention(budget);
+                NDArray got = attn.attention(q, k, v, mask);
+                assertTrue(Kernels.isBf16(got));
+                assertEquals(new Shape(2, 3, 70, 16), got.getShape());
+                float err = relErr(got, exact.attention(qf, kf, vf, mask));
+                assertTrue(err < 1e-2f, "masked, budget " + budget + ": " + err);
+                float plain = relErr(attn.attention(q, k, v, null), exact.attention(qf, kf, vf, null));
+                assertTrue(plain < 1e-2f, "unmasked, budget " + budget + ": " + plain);
+            }
+            assertEquals(8, new Bf16ChunkedAttention(2 * 3 * 90 * 4 * 8).chunk(q.getShape(), k.getShape()));
+        }
+    }
+
+    @Test
+    void autoChoosesByDtypeAndLength() {
+        AttentionBackend auto = AttentionBackends.auto();
+        assertEquals("fused", AttentionBackends.choose(false, 1 << 16).name());
+        assertEquals("fused", AttentionBackends.choose(true, AttentionBackends.BF16_CHUNKED_MIN_KEYS - 1).name());
+        assertEquals("bf16-chunked", AttentionBackends.choose(true, AttentionBackends.BF16_CHUNKED_MIN_KEYS).name());
+        assertEquals("auto", auto.name());
+    }
+}
