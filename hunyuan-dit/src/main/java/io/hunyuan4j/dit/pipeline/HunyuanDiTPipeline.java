@@ -151,10 +151,27 @@ public final class HunyuanDiTPipeline implements AutoCloseable {
         try (NDManager scope = parent.newSubManager()) {
             scope.attachAll(latents);
             // the 2D decoder sees one frame: [B, C, h, w] -> [B, C, 1, h, w] when it is a video decoder
-            NDArray raw = decodeRaw(latents.div(requireVae().scalingFactor()));
+            NDArray raw = decodeScaled(latents.div(requireVae().scalingFactor()));
             NDArray image = raw.div(2f).add(0.5f).clip(0f, 1f);
             image.attach(parent);
             return image;
+        }
+    }
+
+    /**
+     * The decoder's unclamped output {@code vae.decode(latents / scaling_factor)} (diffusers' image before
+     * {@code image_processor.postprocess}, in [-1, 1] for a trained VAE); frees {@code latents}.
+     *
+     * @param latents [B, C, h, w]
+     * @return [B, 3, H, W] in the latents' manager
+     */
+    public NDArray decodeRaw(NDArray latents) {
+        NDManager parent = latents.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            scope.attachAll(latents);
+            NDArray raw = decodeScaled(latents.div(requireVae().scalingFactor()));
+            raw.attach(parent);
+            return raw;
         }
     }
 
@@ -167,7 +184,7 @@ public final class HunyuanDiTPipeline implements AutoCloseable {
     }
 
     /** The decoder's output for scaled latents, [B, 3, H, W] (a video decoder's single frame is squeezed). */
-    private NDArray decodeRaw(NDArray scaled) {
+    private NDArray decodeScaled(NDArray scaled) {
         LatentDecoder decoder = requireVae();
         if (decoder.temporalCompression() <= 1) {
             return decoder.decode(scaled);
