@@ -121,4 +121,17 @@ class TinyHunyuanDiTTest {
             assertThrows(IllegalArgumentException.class, () -> g.generate(tiny(g, "a cat").withTrueCfgScale(2f)));
         }
     }
+
+    @Test
+    void aFolderWithoutItsVaeIsRefusedBeforeAnyWeightIsRead(@TempDir Path dir) throws Exception {
+        TinyHunyuanDiT.writeDiffusersFolder(dir);
+        try (java.util.stream.Stream<Path> s = Files.walk(dir.resolve("vae"))) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Pipelines.fromPretrained(dir));
+        assertTrue(e.getMessage().contains("vae/"), e.getMessage());
+    }
 }
