@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.scheduler.DDPMScheduler;
 import io.hunyuan4j.core.scheduler.DDPMSchedulerConfig;
 import io.hunyuan4j.core.scheduler.DiscreteSchedule;
@@ -21,6 +22,9 @@ import io.hunyuan4j.dit.pipeline.NoiseSource;
 import io.hunyuan4j.dit.transformer.HunyuanDiT2DModel;
 import io.hunyuan4j.dit.transformer.HunyuanDiTConfig;
 import io.hunyuan4j.dit.transformer.HunyuanDiTRotaryPosEmbed;
+import io.hunyuan4j.vae.kl.AutoencoderKL;
+import io.hunyuan4j.vae.kl.AutoencoderKLConfig;
+import io.hunyuan4j.vae.kl.AutoencoderKLTiling;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -29,17 +33,29 @@ import org.jspecify.annotations.Nullable;
 /**
  * Fixture {@code hunyuandit_pipeline}: {@link HunyuanDiTPipeline} on the fixture's embeddings, latents and recorded
  * variance noise, once per {@code guidance_rescale}; returns the per-step latents, raw and guided predictions, the
- * final latents and the shared tensors (timesteps, RoPE table, image meta size). The decoded image needs a decoder
- * for the fixture's {@code vae} section: without one ({@link #HunyuanDiTPipelineGolden()}, until the 2D VAE is
- * merged) the {@code image*} outputs are left out, so golden-check reports them missing.
+ * final latents, the decoded images ({@code image_decoded_raw} unclamped, {@code image} in [0, 1]) and the shared
+ * tensors (timesteps, RoPE table, image meta size). The decoder is the 2D {@link AutoencoderKL} built from the
+ * fixture's {@code vae} config section and its {@code vae.*} weights; {@link #latentsOnly()} leaves the
+ * {@code image*} outputs out.
  */
 public final class HunyuanDiTPipelineGolden implements GoldenComponent {
 
     private final @Nullable BiFunction<JsonConfig, TensorSource, LatentDecoder> vae;
 
-    /** Without a decoder: latents-level outputs only. */
+    /** With the real decoder: {@link AutoencoderKL} from the fixture's {@code vae} section (every output). */
     public HunyuanDiTPipelineGolden() {
-        this(null);
+        this((config, weights) -> AutoencoderKL.fromWeights(AutoencoderKLConfig.fromJson(config), weights,
+                new ComponentOptions(Device.cpu(), ComputeDtype.FLOAT32, LoadMode.EAGER),
+                AutoencoderKLTiling.defaults(AutoencoderKLConfig.fromJson(config))));
+    }
+
+    /**
+     * Without a decoder: latents-level outputs only.
+     *
+     * @return a component that leaves the {@code image*} outputs out
+     */
+    public static HunyuanDiTPipelineGolden latentsOnly() {
+        return new HunyuanDiTPipelineGolden(null);
     }
 
     /**
@@ -116,9 +132,8 @@ public final class HunyuanDiTPipelineGolden implements GoldenComponent {
                 out.put(prefix + "step_latents", NDArrays.stack(steps, 0));
                 out.put(prefix + "latents", latents);
                 if (decoderFactory != null) {
-                    NDArray image = pipe.decode(latents.duplicate());
-                    out.put(prefix + "image", image);
-                    out.put(prefix + "image_decoded_raw", image.sub(0.5f).mul(2f));
+                    out.put(prefix + "image_decoded_raw", pipe.decodeRaw(latents.duplicate()));
+                    out.put(prefix + "image", pipe.decode(latents.duplicate()));
                 }
             }
             shared(out, manager, pipe, base, embeddings.batchSize(), ditConfig);

@@ -11,11 +11,43 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link HunyuanDiTPipelineGolden} (no decoder yet) against the {@code hunyuandit_pipeline} fixture: every
- * latents-level output (per-step raw and guided predictions, per-step and final latents with guidance rescale 0 and
- * 0.7, timesteps, RoPE table, image meta size) within the pipeline bound 1e-3.
+ * {@link HunyuanDiTPipelineGolden} against the {@code hunyuandit_pipeline} fixture: with the real
+ * {@code AutoencoderKL} decoder every output (per-step raw and guided predictions, per-step and final latents with
+ * guidance rescale 0 and 0.7, the unclamped and clamped decoded images, timesteps, RoPE table, image meta size)
+ * within the pipeline bound 1e-3, and {@link GoldenCheck} over the whole HunyuanDiT fixture folder (text encoders
+ * included) with the discovered components; without a decoder, every output but the images.
  */
 class HunyuanDiTPipelineGoldenTest {
+
+    @Test
+    void everyOutputWithTheDecoder() {
+        ComponentResult r = new GoldenCheck(java.util.List.of(new HunyuanDiTPipelineGolden())).check(
+                HunyuanDiTTransformerGoldenTest.fixtures().resolve("hunyuandit_pipeline"), GoldenOptions.float32());
+        assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
+        System.getLogger("HunyuanDiTPipelineGoldenTest").log(System.Logger.Level.INFO, r.line());
+    }
+
+    @Test
+    void heldOutEveryOutputWithTheDecoder() {
+        ComponentResult r = new GoldenCheck(java.util.List.of(new HunyuanDiTPipelineGolden())).check(
+                HeldOutGoldenSetsTest.set("hunyuandit-heldout").resolve("hunyuandit_pipeline"),
+                GoldenOptions.float32());
+        assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
+        System.getLogger("HunyuanDiTPipelineGoldenTest").log(System.Logger.Level.INFO, "held-out " + r.line());
+    }
+
+    @Test
+    void goldenCheckOverTheWholeFolder() {
+        java.util.List<ComponentResult> results = GoldenCheck.discover().run(HunyuanDiTTransformerGoldenTest.fixtures(),
+                GoldenOptions.float32());
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (ComponentResult r : results) {
+            assertEquals(ComponentResult.Status.PASS, r.status(), r.line());
+            names.add(r.component());
+        }
+        assertEquals(java.util.Set.of("hunyuandit_pipeline", "hunyuandit_scheduler", "hunyuandit_transformer",
+                "hunyuandit_transformer_v11", "hunyuandit_vae", "text_bert", "text_mt5"), names);
+    }
 
     @Test
     void latentsLevelParity() {
@@ -32,7 +64,7 @@ class HunyuanDiTPipelineGoldenTest {
      * @return the worst relative error, checked against the pipeline bound
      */
     static double latentsLevelError(java.nio.file.Path folder, int expectedOutputs) {
-        HunyuanDiTPipelineGolden component = new HunyuanDiTPipelineGolden();
+        HunyuanDiTPipelineGolden component = HunyuanDiTPipelineGolden.latentsOnly();
         try (GoldenFixture fx = GoldenFixture.open(folder);
                 NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray> got = component.run(fx, manager, GoldenOptions.float32());

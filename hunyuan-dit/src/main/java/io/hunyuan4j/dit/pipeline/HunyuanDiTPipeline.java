@@ -18,6 +18,26 @@ import io.hunyuan4j.core.transformer.RotaryEmbedding;
 import io.hunyuan4j.dit.transformer.HunyuanDiT2DModel;
 import io.hunyuan4j.dit.transformer.HunyuanDiTInput;
 import io.hunyuan4j.dit.transformer.HunyuanDiTRotaryPosEmbed;
+import ai.djl.Device;
+import io.hunyuan4j.core.api.GroupOnloader;
+import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.offload.OffloadPlan;
+import io.hunyuan4j.core.pipeline.CancellationToken;
+import io.hunyuan4j.core.pipeline.GenerationCancelledException;
+import io.hunyuan4j.core.pipeline.GenerationRequest;
+import io.hunyuan4j.core.pipeline.Generator;
+import io.hunyuan4j.core.pipeline.Latents;
+import io.hunyuan4j.core.pipeline.Provenance;
+import io.hunyuan4j.core.pipeline.StepEvent;
+import io.hunyuan4j.core.pipeline.StepListener;
+import io.hunyuan4j.core.pipeline.Video;
+import io.hunyuan4j.text.hunyuandit.HunyuanDiTPromptEmbeds;
+import io.hunyuan4j.text.hunyuandit.HunyuanDiTPromptEncoder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -34,12 +54,18 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>The pipeline owns its transformer and decoder (closing it closes them). It keeps no per-call state; calls
- * are independent.
+ * <p>As a {@link Generator} (family {@value HunyuanDiTFamily#NAME}) it takes text prompts, encoded by the
+ * {@link HunyuanDiTPromptEncoder} given to {@link Builder#promptEncoder}, and returns one-frame {@link Video}s. The
+ * {@link GenerationRequest} carries the size, steps, {@code guidance_scale} (classifier-free guidance, on above 1,
+ * with the negative prompt or, as diffusers, the empty prompt), seed and initial latents; what it cannot carry is
+ * a builder setting: {@link Builder#guidanceRescale} and {@link Builder#resolutionBinning}.
+ *
+ * <p>The pipeline owns its transformer, decoder and prompt encoder (closing it closes them). It keeps no per-call
+ * state; calls are independent and serialised.
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/pipelines/hunyuandit/pipeline_hunyuandit.py">diffusers HunyuanDiTPipeline</a>
  */
-public final class HunyuanDiTPipeline implements AutoCloseable {
+public final class HunyuanDiTPipeline implements Generator {
 
     /** The pipeline's {@code style = torch.tensor([0])}: the only style of the published models. */
     static final long STYLE = 0;
@@ -53,11 +79,25 @@ public final class HunyuanDiTPipeline implements AutoCloseable {
     private final HunyuanDiT2DModel transformer;
     private final @Nullable LatentDecoder vae;
     private final DiscreteTimestepScheduler scheduler;
+    private final @Nullable HunyuanDiTPromptEncoder promptEncoder;
+    private final float guidanceRescale;
+    private final boolean resolutionBinning;
+    private final String model;
+    private final Offload offload;
+    private final Device device;
+    private final long memoryBudget;
 
     private HunyuanDiTPipeline(Builder b) {
         this.transformer = b.transformer;
         this.vae = b.vae;
         this.scheduler = b.scheduler;
+        this.promptEncoder = b.promptEncoder;
+        this.guidanceRescale = b.guidanceRescale;
+        this.resolutionBinning = b.resolutionBinning;
+        this.model = b.model;
+        this.offload = b.offload;
+        this.device = b.device;
+        this.memoryBudget = b.memoryBudget;
     }
 
     /**
@@ -83,10 +123,76 @@ public final class HunyuanDiTPipeline implements AutoCloseable {
         private final HunyuanDiT2DModel transformer;
         private final @Nullable LatentDecoder vae;
         private DiscreteTimestepScheduler scheduler = new DDPMScheduler(DDPMSchedulerConfig.hunyuanDiT());
+        private @Nullable HunyuanDiTPromptEncoder promptEncoder;
+        private float guidanceRescale;
+        private boolean resolutionBinning = true;
+        private String model = "in-memory";
+        private Offload offload = Offload.NONE;
+        private Device device = Device.cpu();
+        private long memoryBudget = Long.MAX_VALUE;
 
         private Builder(HunyuanDiT2DModel transformer, @Nullable LatentDecoder vae) {
             this.transformer = Objects.requireNonNull(transformer, "transformer");
             this.vae = vae;
+        }
+
+        /** The text encoders {@link #generate(GenerationRequest, StepListener, CancellationToken)} uses. */
+        public Builder promptEncoder(HunyuanDiTPromptEncoder encoder) {
+            this.promptEncoder = Objects.requireNonNull(encoder, "promptEncoder");
+            return this;
+        }
+
+        /**
+         * diffusers' {@code guidance_rescale} for {@link Generator} calls, in [0, 1] (default 0: off), which a
+         * {@link GenerationRequest} does not carry.
+         *
+         * @throws IllegalArgumentException outside [0, 1]
+         */
+        public Builder guidanceRescale(float rescale) {
+            if (!(rescale >= 0 && rescale <= 1)) {
+                throw new IllegalArgumentException("guidanceRescale must be in [0, 1] but is " + rescale);
+            }
+            this.guidanceRescale = rescale;
+            return this;
+        }
+
+        /**
+         * diffusers' {@code use_resolution_binning} for {@link Generator} calls (default true: a size that is not
+         * one of the 10 standard shapes is snapped to the nearest one).
+         */
+        public Builder resolutionBinning(boolean on) {
+            this.resolutionBinning = on;
+            return this;
+        }
+
+        /** What {@link #model()} and the provenance name (default {@code in-memory}). */
+        public Builder model(String description) {
+            this.model = Objects.requireNonNull(description, "model");
+            return this;
+        }
+
+        /**
+         * The offload mode (default {@link Offload#NONE}); MODEL and BLOCK need the transformer and the VAE bound
+         * LAZY. docs/offload.md.
+         */
+        public Builder offload(Offload mode) {
+            this.offload = Objects.requireNonNull(mode, "offload");
+            return this;
+        }
+
+        /** The device weights are placed on under offload, and the generation's tensors (default CPU). */
+        public Builder device(Device d) {
+            this.device = Objects.requireNonNull(d, "device");
+            return this;
+        }
+
+        /** The most weight bytes the offloader places on the device at once (default unbounded). */
+        public Builder memoryBudget(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("memoryBudget must be positive but is " + bytes);
+            }
+            this.memoryBudget = bytes;
+            return this;
         }
 
         /** The scheduler (default: {@link DDPMScheduler} with HunyuanDiT's config). */
@@ -98,13 +204,16 @@ public final class HunyuanDiTPipeline implements AutoCloseable {
         /**
          * Builds the pipeline.
          *
-         * @throws IllegalArgumentException if the decoder's latent channels differ from the transformer's
+         * @throws IllegalArgumentException if the decoder's latent channels differ from the transformer's, or the
+         *     offload mode cannot run the components within the memory budget (or they are not bound LAZY)
          */
         public HunyuanDiTPipeline build() {
             if (vae != null && vae.latentChannels() != transformer.inChannels()) {
                 throw new IllegalArgumentException("the VAE has " + vae.latentChannels()
                         + " latent channels but the transformer takes " + transformer.inChannels());
             }
+            OffloadPlan.of(offload, device, transformer.computeDtype(), memoryBudget,
+                    vae == null ? List.of(transformer) : List.of(transformer, vae)).checkBudget();
             return new HunyuanDiTPipeline(this);
         }
     }
@@ -151,10 +260,27 @@ public final class HunyuanDiTPipeline implements AutoCloseable {
         try (NDManager scope = parent.newSubManager()) {
             scope.attachAll(latents);
             // the 2D decoder sees one frame: [B, C, h, w] -> [B, C, 1, h, w] when it is a video decoder
-            NDArray raw = decodeRaw(latents.div(requireVae().scalingFactor()));
+            NDArray raw = decodeScaled(latents.div(requireVae().scalingFactor()));
             NDArray image = raw.div(2f).add(0.5f).clip(0f, 1f);
             image.attach(parent);
             return image;
+        }
+    }
+
+    /**
+     * The decoder's unclamped output {@code vae.decode(latents / scaling_factor)} (diffusers' image before
+     * {@code image_processor.postprocess}, in [-1, 1] for a trained VAE); frees {@code latents}.
+     *
+     * @param latents [B, C, h, w]
+     * @return [B, 3, H, W] in the latents' manager
+     */
+    public NDArray decodeRaw(NDArray latents) {
+        NDManager parent = latents.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            scope.attachAll(latents);
+            NDArray raw = decodeScaled(latents.div(requireVae().scalingFactor()));
+            raw.attach(parent);
+            return raw;
         }
     }
 
@@ -167,7 +293,7 @@ public final class HunyuanDiTPipeline implements AutoCloseable {
     }
 
     /** The decoder's output for scaled latents, [B, 3, H, W] (a video decoder's single frame is squeezed). */
-    private NDArray decodeRaw(NDArray scaled) {
+    private NDArray decodeScaled(NDArray scaled) {
         LatentDecoder decoder = requireVae();
         if (decoder.temporalCompression() <= 1) {
             return decoder.decode(scaled);
@@ -387,13 +513,187 @@ public final class HunyuanDiTPipeline implements AutoCloseable {
         }
     }
 
-    /** Closes the transformer and the decoder. */
+    /** Closes the transformer, the decoder and the prompt encoder. */
     @Override
-    public void close() {
+    public synchronized void close() {
         transformer.close();
         LatentDecoder v = vae;
         if (v != null) {
             v.close();
+        }
+        HunyuanDiTPromptEncoder e = promptEncoder;
+        if (e != null) {
+            e.close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- Generator
+
+    /** {@inheritDoc} */
+    @Override
+    public String family() {
+        return HunyuanDiTFamily.NAME;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String model() {
+        return model;
+    }
+
+    /**
+     * {@inheritDoc} diffusers' {@code HunyuanDiTPipeline.__call__} defaults: 1024x1024, one frame, 50 steps,
+     * {@code guidance_scale} 5.0.
+     */
+    @Override
+    public GenerationRequest request(String prompt) {
+        return GenerationRequest.of(prompt).withSize(DEFAULT_SIZE, DEFAULT_SIZE).withFrames(1)
+                .withSteps(DEFAULT_STEPS).withGuidanceScale(DEFAULT_GUIDANCE_SCALE);
+    }
+
+    /** diffusers' default {@code height} and {@code width}. */
+    public static final int DEFAULT_SIZE = 1024;
+    /** diffusers' default {@code num_inference_steps}. */
+    public static final int DEFAULT_STEPS = 50;
+    /** diffusers' default {@code guidance_scale}. */
+    public static final float DEFAULT_GUIDANCE_SCALE = 5.0f;
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException also for a batched request (use {@link #generateBatch}), more than one
+     *     frame, {@code trueCfgScale}, {@code flowShift}, prompt embeddings or a prompt rewrite (HunyuanDiT has
+     *     none of them), or a pipeline without prompt encoder or decoder
+     */
+    @Override
+    public synchronized Video generate(GenerationRequest request, StepListener listener, CancellationToken cancel) {
+        if (request.batchSize() != 1) {
+            throw new IllegalArgumentException("generate takes a batch-1 request but this one has "
+                    + request.batchSize() + " items; use generateBatch");
+        }
+        return generateBatch(request, listener, cancel).get(0);
+    }
+
+    /** {@inheritDoc} Items run one after another, each exactly as a batch-1 request with its seed. */
+    @Override
+    public synchronized List<Video> generateBatch(GenerationRequest request, StepListener listener,
+            CancellationToken cancel) {
+        checkRequest(request);
+        long base = request.seed() != null ? request.seed()
+                : request.initialLatents() != null ? 0L : new java.util.SplittableRandom().nextLong();
+        List<Video> out = new ArrayList<>();
+        int perPrompt = request.videosPerPrompt();
+        for (int i = 0; i < request.batchSize(); i++) {
+            int p = i / perPrompt;
+            List<String> negatives = request.negativePrompts();
+            String negative = negatives.isEmpty() ? "" : negatives.get(negatives.size() == 1 ? 0 : p);
+            out.add(item(request, i, request.prompts().get(p), negative, base + i, listener, cancel));
+        }
+        return out;
+    }
+
+    private void checkRequest(GenerationRequest r) {
+        if (r.frames() != 1) {
+            throw new IllegalArgumentException("HunyuanDiT makes images: frames must be 1 but is " + r.frames());
+        }
+        if (r.trueCfgScale() != GenerationRequest.DEFAULT_TRUE_CFG_SCALE || r.flowShift() != null) {
+            throw new IllegalArgumentException("HunyuanDiT has no trueCfgScale or flowShift (guidanceScale is its"
+                    + " classifier-free guidance); leave them at 1.0 and null");
+        }
+        if (r.promptEmbeds() != null || r.negativePromptEmbeds() != null) {
+            throw new IllegalArgumentException("HunyuanDiT needs both text streams, which PromptEmbeds cannot carry:"
+                    + " give text prompts (or call denoise with HunyuanDiTEmbeddings)");
+        }
+        if (r.rewrite() != io.hunyuan4j.core.pipeline.PromptRewriter.Mode.NONE) {
+            throw new IllegalArgumentException("HunyuanDiT has no prompt rewriter: rewrite must be NONE");
+        }
+        if (promptEncoder == null || vae == null) {
+            throw new IllegalArgumentException("this pipeline has no " + (promptEncoder == null ? "prompt encoder"
+                    : "decoder") + ": build it with promptEncoder(...) and a VAE to generate from text");
+        }
+        if (r.initialLatents() != null) {
+            long[] s = r.initialLatents().shape();
+            int scale = requireVae().spatialCompression();
+            long[] expected = {r.batchSize(), transformer.inChannels(), r.height() / scale, r.width() / scale};
+            boolean ok = s.length == 4 && java.util.Arrays.equals(s, expected);
+            if (!ok || r.height() != resolvedSize(toDiT(r, 0L, null)).height()
+                    || r.width() != resolvedSize(toDiT(r, 0L, null)).width()) {
+                throw new IllegalArgumentException("initialLatents must be " + java.util.Arrays.toString(expected)
+                        + " for a size that binning keeps, but is " + java.util.Arrays.toString(s));
+            }
+        }
+    }
+
+    private HunyuanDiTRequest toDiT(GenerationRequest r, long seed, @Nullable NDArray latents) {
+        HunyuanDiTRequest d = HunyuanDiTRequest.defaults();
+        return new HunyuanDiTRequest(r.height(), r.width(), r.steps(), r.guidanceScale(), guidanceRescale,
+                d.originalHeight(), d.originalWidth(), 0, 0, 0, 0, resolutionBinning, seed, latents);
+    }
+
+    private List<Object> components() {
+        List<Object> c = new ArrayList<>();
+        c.add(transformer);
+        LatentDecoder v = vae;
+        if (v != null) {
+            c.add(v);
+        }
+        return c;
+    }
+
+    private Video item(GenerationRequest r, int index, String prompt, String negative, long seed,
+            StepListener listener, CancellationToken cancel) {
+        HunyuanDiTPromptEncoder encoder = Objects.requireNonNull(promptEncoder);
+        boolean cfg = r.guidanceScale() > 1.0f;
+        Map<String, Duration> timings = new LinkedHashMap<>();
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            long t0 = System.nanoTime();
+            HunyuanDiTPromptEmbeds pos = encoder.encodeBoth(List.of(prompt), m);
+            HunyuanDiTPromptEmbeds neg = cfg ? encoder.encodeBoth(List.of(negative), m) : null;
+            HunyuanDiTEmbeddings embeddings = new HunyuanDiTEmbeddings(pos.promptEmbeds(), pos.promptAttentionMask(),
+                    pos.promptEmbeds2(), pos.promptAttentionMask2(), neg == null ? null : neg.promptEmbeds(),
+                    neg == null ? null : neg.promptAttentionMask(), neg == null ? null : neg.promptEmbeds2(),
+                    neg == null ? null : neg.promptAttentionMask2());
+            long t1 = System.nanoTime();
+            timings.put("encodePrompt", Duration.ofNanos(t1 - t0));
+            Latents init = r.initialLatents();
+            NDArray latents0 = init == null ? null : init.toArray(m).get(index).expandDims(0);
+            HunyuanDiTRequest dit = toDiT(r, seed, latents0);
+            NoiseSource noise = NoiseSource.seeded(seed);
+            int total = r.steps();
+            HunyuanDiTStepListener steps = (i, t, raw, guided, l) -> {
+                if (cancel.isCancelled() || Thread.currentThread().isInterrupted()) {
+                    throw new GenerationCancelledException("cancelled after " + (i + 1) + " of " + total + " steps",
+                            i + 1);
+                }
+                Duration elapsed = Duration.ofNanos(System.nanoTime() - t1);
+                Duration remaining = elapsed.multipliedBy(total - i - 1).dividedBy(i + 1);
+                listener.onStep(new StepEvent(i, total, t, elapsed, remaining, l));
+            };
+            if (cancel.isCancelled()) {
+                throw new GenerationCancelledException("cancelled before the first step", 0);
+            }
+            OffloadPlan placement = OffloadPlan.of(offload, device, transformer.computeDtype(), memoryBudget,
+                    components());
+            NDArray image;
+            try (GroupOnloader.Scope resident = placement.resident()) {
+                NDArray latents = placement.run(transformer, "denoise", m,
+                        () -> denoise(embeddings, dit, noise, steps));
+                long t2 = System.nanoTime();
+                timings.put("denoise", Duration.ofNanos(t2 - t1));
+                image = placement.run(requireVae(), "decode", m, () -> decode(latents));
+                timings.put("decode", Duration.ofNanos(System.nanoTime() - t2));
+            }
+            long t3 = System.nanoTime();
+            Shape s = image.getShape();
+            float[] rgb = image.get(0).transpose(1, 2, 0).toFloatArray();
+            timings.put("postprocess", Duration.ofNanos(System.nanoTime() - t3));
+            Map<String, String> schedulerParameters = new LinkedHashMap<>();
+            schedulerParameters.put("guidance_rescale", Float.toString(guidanceRescale));
+            schedulerParameters.put("use_resolution_binning", Boolean.toString(resolutionBinning));
+            Provenance provenance = new Provenance(r, index, model, scheduler.getClass().getSimpleName(),
+                    schedulerParameters, transformer.computeDtype(), offload, init == null ? seed : null, cfg,
+                    total, timings, placement.devicePeaks(), null);
+            return new Video(1, (int) s.get(2), (int) s.get(3), rgb, r.fps(), provenance);
         }
     }
 }
