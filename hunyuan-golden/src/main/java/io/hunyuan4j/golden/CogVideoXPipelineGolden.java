@@ -11,6 +11,10 @@ import io.hunyuan4j.cogvideox.pipeline.CogVideoXOutput;
 import io.hunyuan4j.cogvideox.pipeline.CogVideoXPipeline;
 import io.hunyuan4j.cogvideox.pipeline.CogVideoXTrace;
 import io.hunyuan4j.cogvideox.pipeline.ImageLatentEncoder;
+import io.hunyuan4j.cogvideox.pipeline.VaeImageLatentEncoder;
+import io.hunyuan4j.cogvideox.vae.AutoencoderKLCogVideoX;
+import io.hunyuan4j.cogvideox.vae.CogVideoXTiling;
+import io.hunyuan4j.cogvideox.vae.CogVideoXVaeConfig;
 import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformer3DModel;
 import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformerConfig;
 import io.hunyuan4j.core.api.ComponentOptions;
@@ -37,33 +41,28 @@ import org.jspecify.annotations.Nullable;
  * generator is not reproduced: the noise source hands out the recorded draws ({@code image_latent_noise}, then
  * {@code scheduler_noise_draws}) in order.
  *
- * <p>The CogVideoX VAE is a separate component: with {@link Components#vae} and {@link Components#imageEncoder}
- * null (the no-argument constructor), the decoded outputs ({@code video}, {@code video_decoded_raw},
- * {@code image_latent_noise}) are not produced and image-to-video cases take the encoder's sample from the
- * fixture's {@code image_latents}, so the component is not registered for {@link GoldenCheck} discovery; its
- * tests compare the latent-level outputs.
+ * <p>By default (the no-argument constructor, which {@link GoldenCheck} discovers) the fixture's
+ * {@link AutoencoderKLCogVideoX} ({@code vae.*} weights) decodes the video and, for image-to-video, encodes the
+ * image and samples its posterior with the recorded {@code image_latent_noise}, so every output is produced.
+ * {@link #latentOnly()} skips the VAE: the decoded outputs are not produced and the encoder's sample comes from
+ * the fixture's {@code image_latents}.
  */
 public final class CogVideoXPipelineGolden implements GoldenComponent {
 
-    /** Builds the VAE parts of a fixture from its {@code vae} config section and {@code vae.*} weights. */
-    public interface Components {
-        /** The decoder, or null when no CogVideoX VAE is available. */
-        @Nullable LatentDecoder vae(JsonConfig config, TensorSource weights);
+    private final boolean withVae;
 
-        /** The posterior-sampling encoder, or null when no CogVideoX VAE is available. */
-        @Nullable ImageLatentEncoder imageEncoder(JsonConfig config, TensorSource weights);
-    }
-
-    private final @Nullable Components components;
-
-    /** Without a VAE: latent-level outputs only. */
+    /** With the fixture's CogVideoX VAE: every output. */
     public CogVideoXPipelineGolden() {
-        this(null);
+        this(true);
     }
 
-    /** With the VAE parts from {@code components} (null: latent-level outputs only). */
-    public CogVideoXPipelineGolden(@Nullable Components components) {
-        this.components = components;
+    private CogVideoXPipelineGolden(boolean withVae) {
+        this.withVae = withVae;
+    }
+
+    /** Without a VAE: latent-level outputs only (no {@code video}, {@code video_decoded_raw}). */
+    public static CogVideoXPipelineGolden latentOnly() {
+        return new CogVideoXPipelineGolden(false);
     }
 
     /** {@inheritDoc} */
@@ -90,23 +89,41 @@ public final class CogVideoXPipelineGolden implements GoldenComponent {
                 ? new CogVideoXDPMScheduler(sc) : new CogVideoXDDIMScheduler(sc);
         TensorSource weights = fx.weights();
         TensorSource vaeWeights = new PrefixedTensors(weights, "vae.");
-        Components comp = components;
-        LatentDecoder decoder = comp == null ? null : comp.vae(vaeConfig, vaeWeights);
         boolean i2v = call.getString("pipeline").equals("CogVideoXImageToVideoPipeline");
         float scaling = vaeConfig.getFloat("scaling_factor");
         boolean invert = vaeConfig.getBoolean("invert_scale_latents", false);
-        ImageLatentEncoder encoder = null;
-        if (i2v) {
-            encoder = comp == null ? null : comp.imageEncoder(vaeConfig, vaeWeights);
-            if (encoder == null) {
-                encoder = fromReference(fx.outputs().load("image_latents", manager, DataType.FLOAT32), scaling,
-                        invert);
+        ComponentOptions co = new ComponentOptions(Device.cpu(), options.computeDtype(), LoadMode.EAGER);
+        CogVideoXVaeConfig vc = CogVideoXVaeConfig.fromJson(vaeConfig);
+        try (AutoencoderKLCogVideoX decoder = withVae
+                ? AutoencoderKLCogVideoX.fromWeights(vc, vaeWeights, co, CogVideoXTiling.defaults(vc)) : null) {
+            ImageLatentEncoder encoder = null;
+            if (i2v) {
+                encoder = decoder != null ? new VaeImageLatentEncoder(decoder)
+                        : fromReference(fx.outputs().load("image_latents", manager, DataType.FLOAT32), scaling,
+                                invert);
             }
+            return run(fx, manager, co, config, scheduler, decoder, encoder, invert);
         }
+    }
+
+    private Map<String, NDArray> run(GoldenFixture fx, NDManager manager, ComponentOptions co, JsonConfig config,
+            CogVideoXScheduler scheduler, @Nullable AutoencoderKLCogVideoX decoder,
+            @Nullable ImageLatentEncoder encoder, boolean invert) {
+        JsonConfig call = config.object("call");
+        JsonConfig vaeConfig = config.object("vae");
+        TensorSource weights = fx.weights();
+        boolean i2v = encoder != null;
+        boolean comp = decoder != null;
         Map<String, NDArray> out = new LinkedHashMap<>();
         List<NDArray> noise = new ArrayList<>();
-        if (i2v && comp != null) {
-            noise.add(fx.outputs().load("image_latent_noise", manager, DataType.FLOAT32));
+        int imageDraws = 0;
+        if (i2v && comp) {
+            // one posterior draw [1, C, 1, h, w] per image, before the scheduler's
+            NDArray imageNoise = fx.outputs().load("image_latent_noise", manager, DataType.FLOAT32);
+            imageDraws = Math.toIntExact(imageNoise.getShape().get(0));
+            for (int i = 0; i < imageDraws; i++) {
+                noise.add(imageNoise.get("{}:{}", i, i + 1));
+            }
         }
         if (fx.outputs().names().contains("scheduler_noise_draws")) {
             NDArray draws = fx.outputs().load("scheduler_noise_draws", manager, DataType.FLOAT32);
@@ -115,7 +132,6 @@ public final class CogVideoXPipelineGolden implements GoldenComponent {
             }
         }
         Recorded recorded = new Recorded(noise);
-        ComponentOptions co = new ComponentOptions(Device.cpu(), options.computeDtype(), LoadMode.EAGER);
         try (CogVideoXTransformer3DModel transformer = CogVideoXTransformer3DModel.fromWeights(
                 CogVideoXTransformerConfig.fromJson(config.object("transformer")),
                 new PrefixedTensors(weights, "transformer."), co, "golden/cogvideox_pipeline [transformer.*]")) {
@@ -143,15 +159,15 @@ public final class CogVideoXPipelineGolden implements GoldenComponent {
             out.put("pred_original_sample", NDArrays.stack(new NDList(trace.x0), 0));
             trace.putOthers(out);
             if (!noise.isEmpty() && scheduler.stochastic()) {
-                out.put("scheduler_noise_draws", NDArrays.stack(new NDList(recorded.handedOut(i2v && comp != null)), 0));
+                out.put("scheduler_noise_draws", NDArrays.stack(new NDList(recorded.handedOut(imageDraws)), 0));
                 out.put("scheduler_noise_used", NDArrays.stack(new NDList(trace.used), 0));
+            }
+            if (imageDraws > 0) {
+                out.put("image_latent_noise", NDArrays.concat(new NDList(recorded.given.subList(0, imageDraws)), 0));
             }
             NDArray video = result.video();
             if (video != null) {
                 out.put("video", video);
-            }
-            if (decoder != null) {
-                decoder.close();
             }
         }
         return out;
@@ -197,8 +213,8 @@ public final class CogVideoXPipelineGolden implements GoldenComponent {
             return manager.zeros(shape, DataType.FLOAT32).add(d);
         }
 
-        List<NDArray> handedOut(boolean skipImageNoise) {
-            return skipImageNoise ? given.subList(1, given.size()) : given;
+        List<NDArray> handedOut(int skipImageDraws) {
+            return given.subList(skipImageDraws, given.size());
         }
     }
 

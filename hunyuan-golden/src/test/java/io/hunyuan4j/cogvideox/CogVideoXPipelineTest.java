@@ -20,7 +20,9 @@ import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.PromptEmbeds;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.pipeline.CancellationToken;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
+import io.hunyuan4j.core.pipeline.StepListener;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.scheduler.CogVideoXDDIMScheduler;
 import io.hunyuan4j.core.scheduler.CogVideoXDPMScheduler;
@@ -121,9 +123,9 @@ class CogVideoXPipelineTest {
             CogVideoXPipeline pipe = CogVideoXPipeline.builder(dit,
                     new CogVideoXDPMScheduler(CogVideoXSchedulerConfig.cogVideoX(1.0)), vae).useDynamicCfg(true)
                     .model("golden t2v_5b_dpm").build();
-            List<Video> a = pipe.generate(request(fx, m, 5));
-            List<Video> b = pipe.generate(request(fx, m, 5));
-            List<Video> c = pipe.generate(request(fx, m, 6));
+            List<Video> a = pipe.generateBatch(request(fx, m, 5), StepListener.NONE, CancellationToken.none());
+            List<Video> b = pipe.generateBatch(request(fx, m, 5), StepListener.NONE, CancellationToken.none());
+            List<Video> c = pipe.generateBatch(request(fx, m, 6), StepListener.NONE, CancellationToken.none());
             assertEquals(1, a.size());
             Video v = a.get(0);
             assertEquals(17, v.frameCount());

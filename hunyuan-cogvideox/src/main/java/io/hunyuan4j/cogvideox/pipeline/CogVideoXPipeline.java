@@ -15,7 +15,12 @@ import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.PromptEmbeds;
 import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.ops.HostArrays;
+import io.hunyuan4j.core.pipeline.CancellationToken;
+import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
+import io.hunyuan4j.core.pipeline.Generator;
+import io.hunyuan4j.core.pipeline.StepEvent;
+import io.hunyuan4j.core.pipeline.StepListener;
 import io.hunyuan4j.core.pipeline.Latents;
 import io.hunyuan4j.core.pipeline.Provenance;
 import io.hunyuan4j.core.pipeline.Video;
@@ -42,8 +47,9 @@ import org.jspecify.annotations.Nullable;
  * CogVideoX 1.5 frame padding, DDIM or DPM steps, and the VAE decode of {@code latents / scaling_factor}.
  *
  * <p>Two entries: {@link #call} takes precomputed T5 embeddings ({@link CogVideoXCall}, the lower level), and
- * {@link #generate(GenerationRequest)} maps a {@link GenerationRequest} onto it (prompt embeddings from the
- * request or from the builder's {@link PromptEncoder}).
+ * {@link #generateBatch(GenerationRequest, NDArray, StepListener, CancellationToken)} (and the other
+ * {@link Generator} entries) maps a {@link GenerationRequest} onto it (prompt embeddings from the request or from
+ * the builder's {@link PromptEncoder}).
  *
  * <pre>{@code
  * CogVideoXPipeline pipe = CogVideoXPipeline.builder(transformer, new CogVideoXDDIMScheduler(cfg), vae)
@@ -55,7 +61,28 @@ import org.jspecify.annotations.Nullable;
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/pipelines/cogvideo/pipeline_cogvideox.py">diffusers CogVideoXPipeline</a>
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/pipelines/cogvideo/pipeline_cogvideox_image2video.py">diffusers CogVideoXImageToVideoPipeline</a>
  */
-public final class CogVideoXPipeline {
+public final class CogVideoXPipeline implements Generator {
+
+    /** The family name ({@link Generator#family()}, the CLI's {@code --family}). */
+    public static final String FAMILY = "cogvideox";
+
+    /** diffusers' {@code __call__} default height. */
+    public static final int DEFAULT_HEIGHT = 480;
+
+    /** diffusers' {@code __call__} default width. */
+    public static final int DEFAULT_WIDTH = 720;
+
+    /** diffusers' {@code __call__} default {@code num_frames}. */
+    public static final int DEFAULT_FRAMES = 49;
+
+    /** diffusers' {@code __call__} default {@code num_inference_steps}. */
+    public static final int DEFAULT_STEPS = 50;
+
+    /** diffusers' {@code __call__} default {@code guidance_scale}. */
+    public static final float DEFAULT_GUIDANCE_SCALE = 6.0f;
+
+    /** diffusers' {@code export_to_video} fps in the CogVideoX examples. */
+    public static final int DEFAULT_FPS = 8;
 
     /** diffusers' {@code scheduler.init_noise_sigma} of both CogVideoX schedulers. */
     static final float INIT_NOISE_SIGMA = 1.0f;
@@ -71,6 +98,8 @@ public final class CogVideoXPipeline {
     private final Offload offload;
     private final Device device;
     private final long memoryBudget;
+    private final List<AutoCloseable> owned;
+    private boolean closed;
 
     private CogVideoXPipeline(Builder b) {
         this.transformer = b.transformer;
@@ -84,6 +113,7 @@ public final class CogVideoXPipeline {
         this.offload = b.offload;
         this.device = b.device;
         this.memoryBudget = b.memoryBudget;
+        this.owned = List.copyOf(b.owned);
     }
 
     /**
@@ -111,6 +141,7 @@ public final class CogVideoXPipeline {
         private Offload offload = Offload.NONE;
         private Device device = Device.cpu();
         private long memoryBudget = Long.MAX_VALUE;
+        private final List<AutoCloseable> owned = new ArrayList<>();
 
         private Builder(CogVideoXTransformer3DModel transformer, CogVideoXScheduler scheduler, LatentDecoder vae) {
             this.transformer = transformer;
@@ -128,13 +159,13 @@ public final class CogVideoXPipeline {
             return this;
         }
 
-        /** The T5 encoder {@link #generate(GenerationRequest)} uses for text prompts. */
+        /** The T5 encoder {@link #generateBatch(GenerationRequest, NDArray, StepListener, CancellationToken)} uses for text prompts. */
         public Builder promptEncoder(PromptEncoder encoder) {
             this.promptEncoder = encoder;
             return this;
         }
 
-        /** diffusers' {@code use_dynamic_cfg} for {@link #generate(GenerationRequest)} (default false). */
+        /** diffusers' {@code use_dynamic_cfg} for {@link #generateBatch(GenerationRequest, NDArray, StepListener, CancellationToken)} (default false). */
         public Builder useDynamicCfg(boolean dynamic) {
             this.useDynamicCfg = dynamic;
             return this;
@@ -162,6 +193,15 @@ public final class CogVideoXPipeline {
                 throw new IllegalArgumentException("memoryBudget must be positive but is " + bytes);
             }
             this.memoryBudget = bytes;
+            return this;
+        }
+
+        /**
+         * Components the pipeline owns: {@link CogVideoXPipeline#close()} closes them in reverse order (a loader
+         * passes the transformer, VAE and prompt encoder it opened).
+         */
+        public Builder owns(AutoCloseable component) {
+            this.owned.add(component);
             return this;
         }
 
@@ -443,29 +483,65 @@ public final class CogVideoXPipeline {
         return raw.div(2f).add(0.5f).clip(0f, 1f).transpose(0, 2, 1, 3, 4);
     }
 
-    /**
-     * Text-to-video from a {@link GenerationRequest}: prompt embeddings from the request
-     * ({@code promptEmbeds().promptEmbeds()}; the mask and pooled output are not used) or from the builder's
-     * prompt encoder; the negative prompt ("" when none) likewise; size, frames, steps, guidance, seed and
-     * initial latents ([B, C, T', H', W'] in the request's layout) from the request; dynamic CFG from the builder.
-     *
-     * @return one video per batch item, prompt-major
-     * @throws IllegalArgumentException for a request the model cannot run
-     * @throws IllegalStateException if text prompts are given without a prompt encoder
-     */
-    public List<Video> generate(GenerationRequest request) {
-        return generate(request, null);
+    /** {@inheritDoc} */
+    @Override
+    public String family() {
+        return FAMILY;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String model() {
+        return model;
+    }
+
+    /** {@inheritDoc} 480x720, 49 frames, 50 steps, guidance 6, 8 fps. */
+    @Override
+    public GenerationRequest request(String prompt) {
+        return GenerationRequest.of(prompt).withSize(DEFAULT_HEIGHT, DEFAULT_WIDTH).withFrames(DEFAULT_FRAMES)
+                .withSteps(DEFAULT_STEPS).withGuidanceScale(DEFAULT_GUIDANCE_SCALE).withFps(DEFAULT_FPS);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Video generate(GenerationRequest request, StepListener listener, CancellationToken cancel) {
+        if (request.batchSize() != 1) {
+            throw new IllegalArgumentException("the request makes " + request.batchSize() + " videos; generate"
+                    + " returns one: call generateBatch");
+        }
+        return generateBatch(request, null, listener, cancel).get(0);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public List<Video> generateBatch(GenerationRequest request, StepListener listener, CancellationToken cancel) {
+        return generateBatch(request, null, listener, cancel);
     }
 
     /**
-     * Image-to-video from a {@link GenerationRequest} and an image [B, 3, H, W] in [0, 1] at the output size (see
-     * {@link #generate(GenerationRequest)}).
+     * Text-to-video (or, with {@code image}, image-to-video) from a {@link GenerationRequest}: prompt embeddings
+     * from the request ({@code promptEmbeds().promptEmbeds()}; the mask and pooled output are not used) or from
+     * the builder's prompt encoder; the negative prompt ("" when none) likewise; size, frames, steps, guidance,
+     * seed and initial latents ([B, C, T', H', W'] in the request's layout) from the request; dynamic CFG from the
+     * builder. The batch shares one noise source seeded with the request's seed (diffusers' single generator),
+     * so item i is not the single-prompt video of seed + i.
+     *
+     * @param image image-to-video: [B, 3, H, W] in [0, 1] at the output size; null for text-to-video
+     * @return one video per batch item, prompt-major
+     * @throws IllegalArgumentException for a request the model cannot run
+     * @throws IllegalStateException if text prompts are given without a prompt encoder, or the pipeline is closed
+     * @throws GenerationCancelledException if cancelled (checked before the call and after every step)
      */
-    public List<Video> generate(GenerationRequest request, @Nullable NDArray image) {
+    public synchronized List<Video> generateBatch(GenerationRequest request, @Nullable NDArray image,
+            StepListener listener, CancellationToken cancel) {
+        if (closed) {
+            throw new IllegalStateException("the CogVideoX pipeline is closed");
+        }
         if (request.videosPerPrompt() != 1) {
             throw new IllegalArgumentException("videosPerPrompt > 1 is not supported by the CogVideoX pipeline yet;"
                     + " batch the prompts instead");
         }
+        checkCancelled(cancel, 0);
         long seed = request.seed() != null ? request.seed() : new SecureRandom().nextLong();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray embeds = embeds(request.promptEmbeds(), request.prompts(), m);
@@ -486,7 +562,7 @@ public final class CogVideoXPipeline {
                     request.frames(), request.steps(), request.guidanceScale(), useDynamicCfg,
                     SchedulerNoise.seeded(seed), true);
             long start = System.nanoTime();
-            CogVideoXOutput out = call(c, m, CogVideoXTrace.NONE);
+            CogVideoXOutput out = call(c, m, new Progress(request.steps(), listener, cancel, start));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             NDArray video = java.util.Objects.requireNonNull(out.video());
             // [B, F, 3, H, W] -> [B, F, H, W, 3]
@@ -501,6 +577,64 @@ public final class CogVideoXPipeline {
                         request.fps(), p));
             }
             return videos;
+        }
+    }
+
+    /** Closes the owned components (reverse order). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException first = null;
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = new IllegalStateException("closing " + owned.get(i).getClass().getSimpleName(), e);
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void checkCancelled(CancellationToken cancel, int completedSteps) {
+        if (cancel.isCancelled()) {
+            throw new GenerationCancelledException("cancelled after " + completedSteps + " steps", completedSteps);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new GenerationCancelledException("thread interrupted after " + completedSteps + " steps",
+                    completedSteps);
+        }
+    }
+
+    /** Reports each step to the listener and stops the loop when cancelled. */
+    private static final class Progress implements CogVideoXTrace {
+        private final int total;
+        private final StepListener listener;
+        private final CancellationToken cancel;
+        private final long start;
+
+        Progress(int total, StepListener listener, CancellationToken cancel, long start) {
+            this.total = total;
+            this.listener = listener;
+            this.cancel = cancel;
+            this.start = start;
+        }
+
+        @Override
+        public void onStep(Step s) {
+            int done = s.index() + 1;
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            listener.onStep(new StepEvent(s.index(), total, s.timestep(), elapsed,
+                    elapsed.dividedBy(done).multipliedBy(total - done), s.latents()));
+            checkCancelled(cancel, done);
         }
     }
 

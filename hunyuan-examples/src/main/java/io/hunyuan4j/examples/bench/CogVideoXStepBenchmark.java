@@ -1,0 +1,116 @@
+package io.hunyuan4j.examples.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import io.hunyuan4j.cogvideox.transformer.CogVideoXRotaryPosEmbed;
+import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformer3DModel;
+import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformerConfig;
+import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformerInput;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.config.JsonConfig;
+import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.ops.HostArrays;
+import io.hunyuan4j.core.transformer.IntermediateListener;
+import io.hunyuan4j.core.transformer.RotaryEmbedding;
+import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.RandomWeights;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One CogVideoX denoising step (one transformer forward over the classifier-free-guidance batch of 2) at the
+ * real widths of a published checkpoint, from its manifest's config ({@code --manifest}, default
+ * {@code ../shared/golden-cogvideox/manifests/transformer-5b.json}), with random weights. {@code --layers N}
+ * keeps the first N of the 30 (2B) or 42 (5B) blocks, so the step time scales to the full model by
+ * {@code (embed + N blocks)}; the per-block time is printed. Defaults: 480x720, 49 frames, bf16, all layers.
+ */
+public final class CogVideoXStepBenchmark {
+
+    static final String USAGE = "usage: CogVideoXStepBenchmark [--manifest path] [--layers N] [--dtype bf16|fp32]"
+            + " [--height 480] [--width 720] [--frames 49] [--iters 1] [--seed 0]";
+
+    private CogVideoXStepBenchmark() {}
+
+    /**
+     * Runs the benchmark; exits 2 on bad arguments.
+     *
+     * @param args {@code --name value} options, see {@link #USAGE}
+     * @throws IOException if {@code /proc/self/status} cannot be read
+     */
+    public static void main(String[] args) throws IOException {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                System.err.println("error: bad argument '" + args[i] + "'\n" + USAGE);
+                System.exit(2);
+                return;
+            }
+            a.put(args[i].substring(2), args[i + 1]);
+        }
+        ComputeDtype dtype = ComputeDtype.parse(a.getOrDefault("dtype", "bf16"));
+        Path manifest = Path.of(a.getOrDefault("manifest", "../shared/golden-cogvideox/manifests/transformer-5b.json"));
+        JsonObject cfg = JsonConfig.read(manifest).object("config").json().deepCopy();
+        int fullLayers = cfg.get("num_layers").getAsInt();
+        int layers = Integer.parseInt(a.getOrDefault("layers", Integer.toString(fullLayers)));
+        cfg.addProperty("num_layers", layers);
+        CogVideoXTransformerConfig c = CogVideoXTransformerConfig.fromJson(JsonConfig.of(manifest + " (num_layers "
+                + layers + ")", cfg));
+        int height = Integer.parseInt(a.getOrDefault("height", "480"));
+        int width = Integer.parseInt(a.getOrDefault("width", "720"));
+        int frames = Integer.parseInt(a.getOrDefault("frames", "49"));
+        int iters = Integer.parseInt(a.getOrDefault("iters", "1"));
+        long seed = Long.parseLong(a.getOrDefault("seed", "0"));
+        int lf = (frames - 1) / 4 + 1;
+        int lh = height / 8;
+        int lw = width / 8;
+        long tokens = (long) lf * (lh / c.patchSize()) * (lw / c.patchSize());
+        System.out.printf(Locale.ROOT, "CogVideoX step: %s, %d of %d layers, %d heads x %d, %s; latent %dx%dx%dx%d"
+                + " -> %d video + %d text tokens, CFG batch 2%n", manifest.getFileName(), layers, fullLayers,
+                c.numAttentionHeads(), c.attentionHeadDim(), dtype, c.inChannels(), lf, lh, lw, tokens,
+                c.maxTextSeqLength());
+        ComponentOptions options = new ComponentOptions(Device.cpu(), dtype, LoadMode.EAGER);
+        long t0 = System.nanoTime();
+        try (CogVideoXTransformer3DModel model = CogVideoXTransformer3DModel.fromWeights(c,
+                new RandomWeights(CogVideoXTransformer3DModel.expectedShapes(c), seed), options, "random");
+                NDManager m = NDManager.newBaseManager()) {
+            System.out.printf(Locale.ROOT, "weights built in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            m.getEngine().setRandomSeed((int) seed);
+            NDArray latents = m.randomNormal(new Shape(2, lf, c.inChannels(), lh, lw));
+            NDArray text = m.randomNormal(new Shape(2, c.maxTextSeqLength(), c.textEmbedDim()));
+            NDArray timestep = HostArrays.longs(m, new long[] {999, 999}, new Shape(2));
+            RotaryEmbedding rope = c.useRotaryPositionalEmbeddings()
+                    ? CogVideoXRotaryPosEmbed.forLatents(m, c, lf, lh, lw) : null;
+            for (int i = 0; i < iters; i++) {
+                long s = System.nanoTime();
+                try (NDManager step = m.newSubManager()) {
+                    NDArray out = model.forward(new CogVideoXTransformerInput(latents, text, timestep, null, rope),
+                            IntermediateListener.NONE);
+                    out.attach(step);
+                    float probe = out.toType(DataType.FLOAT32, false).get(0, 0, 0, 0, 0).getFloat();
+                    double sec = (System.nanoTime() - s) / 1e9;
+                    System.out.printf(Locale.ROOT, "step %d: %.1f s (%.1f s per block incl. embed/out share),"
+                            + " output[0]=%.4f%n", i, sec, sec / layers, probe);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "peak RSS (VmHWM): %.0f MiB%n", vmHwmKb() / 1024.0);
+    }
+
+    private static long vmHwmKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+}
