@@ -5,6 +5,7 @@ import io.hunyuan4j.cogvideox.vae.AutoencoderKLCogVideoX;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Generator;
 import io.hunyuan4j.core.pipeline.PipelineFamily;
 import io.hunyuan4j.core.pipeline.PipelineLayout;
@@ -107,5 +108,11 @@ public final class CogVideoXFamily implements PipelineFamily {
         CogVideoXSchedulerConfig config = CogVideoXSchedulerConfig.fromJson(json);
         return className.equals("CogVideoXDPMScheduler") ? new CogVideoXDPMScheduler(config)
                 : new CogVideoXDDIMScheduler(config);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public GenerationRequest request(String prompt) {
+        return CogVideoXPipeline.defaults(prompt);
     }
 }

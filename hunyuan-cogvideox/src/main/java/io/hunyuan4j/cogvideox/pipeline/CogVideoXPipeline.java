@@ -498,6 +498,11 @@ public final class CogVideoXPipeline implements Generator {
     /** {@inheritDoc} 480x720, 49 frames, 50 steps, guidance 6, 8 fps. */
     @Override
     public GenerationRequest request(String prompt) {
+        return defaults(prompt);
+    }
+
+    /** {@return a request for {@code prompt} with diffusers' {@code __call__} defaults} */
+    public static GenerationRequest defaults(String prompt) {
         return GenerationRequest.of(prompt).withSize(DEFAULT_HEIGHT, DEFAULT_WIDTH).withFrames(DEFAULT_FRAMES)
                 .withSteps(DEFAULT_STEPS).withGuidanceScale(DEFAULT_GUIDANCE_SCALE).withFps(DEFAULT_FPS);
     }

@@ -27,4 +27,13 @@ public interface PipelineFamily {
      * @throws io.hunyuan4j.core.HunyuanException for a bad model (config, weights, budget)
      */
     Generator load(Path modelDir, ComponentOptions options, Offload offload);
+
+    /**
+     * {@return a request for {@code prompt} with this family's defaults}, the same as a loaded
+     * {@link Generator#request}: callers can validate a request before loading anything. By default
+     * HunyuanVideo's ({@link GenerationRequest#of(String)}).
+     */
+    default GenerationRequest request(String prompt) {
+        return GenerationRequest.of(prompt);
+    }
 }

@@ -39,6 +39,17 @@ public final class Pipelines {
      * @throws io.hunyuan4j.core.HunyuanException for a bad model, from the family's loader
      */
     public static Generator fromPretrained(Path modelDir, ComponentOptions options, Offload offload) {
+        return familyOf(modelDir).load(modelDir, options, offload);
+    }
+
+    /**
+     * {@return the family that loads {@code modelDir}}, from {@code _class_name} in its {@code model_index.json}
+     * (HunyuanVideo when the file omits it); reads nothing else.
+     *
+     * @throws IllegalArgumentException if the folder or its {@code model_index.json} is missing
+     * @throws ConfigException if no family on the class path loads that pipeline class
+     */
+    public static PipelineFamily familyOf(Path modelDir) {
         String cls = PipelineLayout.pipelineClassOf(modelDir);
         String wanted = cls == null ? ModelIndex.PIPELINE_CLASS : cls;
         PipelineFamily family = familyFor(wanted);
@@ -47,7 +58,7 @@ public final class Pipelines {
                     + "; the families on the class path load " + loadable() + " (HunyuanVideo needs hunyuan-text"
                     + " and hunyuan-vae, CogVideoX hunyuan-cogvideox, HunyuanDiT hunyuan-dit)");
         }
-        return family.load(modelDir, options, offload);
+        return family;
     }
 
     /** {@return the families on the class path}, in {@link ServiceLoader} order. */

@@ -3,6 +3,7 @@ package io.hunyuan4j.dit.pipeline;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Generator;
 import io.hunyuan4j.core.pipeline.PipelineFamily;
 import io.hunyuan4j.core.pipeline.PipelineLayout;
@@ -85,5 +86,11 @@ public final class HunyuanDiTFamily implements PipelineFamily {
             }
             throw e;
         }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public GenerationRequest request(String prompt) {
+        return HunyuanDiTPipeline.defaults(prompt);
     }
 }

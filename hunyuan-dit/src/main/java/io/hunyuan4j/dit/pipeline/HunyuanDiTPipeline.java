@@ -547,6 +547,11 @@ public final class HunyuanDiTPipeline implements Generator {
      */
     @Override
     public GenerationRequest request(String prompt) {
+        return defaults(prompt);
+    }
+
+    /** {@return a request for {@code prompt} with diffusers' {@code __call__} defaults} */
+    public static GenerationRequest defaults(String prompt) {
         return GenerationRequest.of(prompt).withSize(DEFAULT_SIZE, DEFAULT_SIZE).withFrames(1)
                 .withSteps(DEFAULT_STEPS).withGuidanceScale(DEFAULT_GUIDANCE_SCALE);
     }
