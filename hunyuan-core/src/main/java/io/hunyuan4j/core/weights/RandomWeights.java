@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.weights;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -28,7 +29,8 @@ import java.util.SplittableRandom;
  * {@code 1 + 0.1 N} instead).
  *
  * <p>Here each tensor depends only on the seed and its name, not on load order, so a released and reloaded
- * tensor comes back the same.
+ * tensor comes back the same. On a device other than the CPU the tensor is generated on the CPU and moved, so
+ * every device gets the same values.
  *
  * <pre>{@code
  * TensorSource w = new RandomWeights(AutoencoderKLHunyuanVideo.parameterShapes(config), 42);
@@ -82,6 +84,11 @@ public final class RandomWeights implements TensorSource {
             throw new IllegalArgumentException("dtype " + dtype + ": random weights are generated as FLOAT32 only");
         }
         Shape shape = info(name).shape();
+        if (!manager.getDevice().equals(Device.cpu())) {
+            // toByteBuffer(true) of a device array is a host copy, so filling it would leave the device tensor
+            // uninitialised: generate on the CPU, then move (the same bits on every device)
+            return viaCpu(name, manager);
+        }
         int n = Math.toIntExact(shape.size());
         // a native (libtorch-owned) tensor filled through its direct view: freed at once when closed, and not
         // bounded by the JVM's direct-memory limit as a Java direct buffer would be
@@ -102,6 +109,15 @@ public final class RandomWeights implements TensorSource {
             }
         }
         return out;
+    }
+
+    /** {@code name} generated on the CPU and copied to {@code manager}'s device, owned by {@code manager}. */
+    NDArray viaCpu(String name, NDManager manager) {
+        try (NDManager cpu = manager.newSubManager(Device.cpu())) {
+            NDArray moved = load(name, cpu, DataType.FLOAT32).toDevice(manager.getDevice(), true);
+            moved.attach(manager);
+            return moved;
+        }
     }
 
     /** Nothing to release. */
