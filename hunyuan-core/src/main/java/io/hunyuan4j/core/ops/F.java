@@ -215,7 +215,8 @@ public final class F {
         long tf32 = precision.allowTf32() ? 1 : 0;
         String name = b == null ? method + "_nobias" : method;
         return Kernels.dispatch(x, name,
-                k -> b == null ? k.call(name, x, w, stride, padding, tf32) : k.call(name, x, w, b, stride, padding, tf32),
+                k -> b == null ? k.call(name, x, w, stride, padding, tf32)
+                        : k.call(name, x, w, b, stride, padding, tf32),
                 composed);
     }
 

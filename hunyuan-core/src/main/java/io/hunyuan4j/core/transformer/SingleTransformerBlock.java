@@ -9,6 +9,7 @@ import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.StateDict;
+import org.jspecify.annotations.Nullable;
 
 /**
  * diffusers {@code HunyuanVideoSingleTransformerBlock}, the single-stream block: latent and text tokens are
@@ -39,11 +40,12 @@ public final class SingleTransformerBlock {
      * @param hiddenStates latent tokens [B, N, C]
      * @param encoderHiddenStates text tokens [B, L, C]
      * @param temb [B, C]
-     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L]
+     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L], or null when no text token is padded
      * @param imageRotaryEmb RoPE table for the latent tokens
      * @return both streams [B, N, C], [B, L, C]
      */
-    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
+            @Nullable NDArray attentionMask,
             RotaryEmbedding imageRotaryEmb) {
         long textSeqLength = encoderHiddenStates.getShape().get(1);
         // [B, N + L, C]; the two streams are consumed by their concatenation

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import io.hunyuan4j.core.nn.LayerNorm;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.weights.StateDict;
+import org.jspecify.annotations.Nullable;
 
 /**
  * diffusers {@code HunyuanVideoTransformerBlock}, the dual-stream block: latent and text tokens are modulated
@@ -40,11 +41,12 @@ public final class TransformerBlock {
      * @param hiddenStates latent tokens [B, N, C]
      * @param encoderHiddenStates text tokens [B, L, C]
      * @param temb [B, C]
-     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L]
+     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L], or null when no text token is padded
      * @param freqsCis RoPE table for the latent tokens
      * @return both streams [B, N, C], [B, L, C]
      */
-    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
+            @Nullable NDArray attentionMask,
             RotaryEmbedding freqsCis) {
         AdaLayerNormZero.Modulation n = norm1.modulation(temb);
         AdaLayerNormZero.Modulation c = norm1Context.modulation(temb);
