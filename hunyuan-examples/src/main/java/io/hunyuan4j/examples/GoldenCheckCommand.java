@@ -51,7 +51,7 @@ final class GoldenCheckCommand implements Callable<Integer> {
         for (ComponentResult r : results) {
             out.println(r.line());
         }
-        out.println(GoldenCheck.summary(results) + " (compute dtype " + dtype + ", device " + device + ")");
+        out.println(GoldenCheck.summary(results) + " (compute dtype " + dtype + ") on " + device);
         return results.stream().anyMatch(r -> r.status() == ComponentResult.Status.FAIL) ? 1 : 0;
     }
 
