@@ -1,5 +1,6 @@
 package io.hunyuan4j.examples;
 
+import ai.djl.Device;
 import io.hunyuan4j.core.HunyuanException;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
@@ -93,6 +94,7 @@ public final class Cli implements Callable<Integer> {
         cl.registerConverter(Path.class, Cli::resolve);
         cl.registerConverter(ComputeDtype.class, parser(ComputeDtype::parse));
         cl.registerConverter(Offload.class, parser(Offload::parse));
+        cl.registerConverter(Device.class, parser(GoldenCheckCommand::parseDevice));
         return cl.setExpandAtFiles(false) // a prompt may start with '@'
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setOut(writer(out))

@@ -1,5 +1,6 @@
 package io.hunyuan4j.examples;
 
+import ai.djl.Device;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.golden.ComponentResult;
 import io.hunyuan4j.golden.GoldenCheck;
@@ -7,14 +8,16 @@ import io.hunyuan4j.golden.GoldenOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code golden-check DIR [--compute-dtype fp32|bf16]}: runs every fixture component under {@code DIR}, prints one
- * line per component and a summary; exit 1 on any FAIL.
+ * {@code golden-check DIR [--compute-dtype fp32|bf16] [--device cpu|gpu[:N]]}: runs every fixture component under
+ * {@code DIR} on the device, prints one line per component and a summary; exit 1 on any FAIL. float32 runs are
+ * strict (no TF32 convolutions on GPUs: {@link io.hunyuan4j.core.ops.Precision}).
  */
 @Command(name = "golden-check", sortOptions = false, sortSynopsis = false,
         optionListHeading = "%nOptions:%n", parameterListHeading = "%nParameters:%n",
@@ -31,6 +34,10 @@ final class GoldenCheckCommand implements Callable<Integer> {
             description = "Run the components in this dtype against the same float32 fixtures. Default: fp32.")
     private ComputeDtype dtype = ComputeDtype.FLOAT32;
 
+    @Option(names = "--device", paramLabel = "cpu|gpu[:N]", defaultValue = "cpu",
+            description = "Where the components run; the fixtures are read on the host and moved there. Default: cpu.")
+    private Device device = Device.cpu();
+
     private final PrintStream out;
 
     GoldenCheckCommand(PrintStream out) {
@@ -40,11 +47,30 @@ final class GoldenCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GoldenCheck check = GoldenCheck.discover();
-        List<ComponentResult> results = check.run(dir, new GoldenOptions(dtype));
+        List<ComponentResult> results = check.run(dir, new GoldenOptions(dtype, device));
         for (ComponentResult r : results) {
             out.println(r.line());
         }
-        out.println(GoldenCheck.summary(results) + " (compute dtype " + dtype + ")");
+        out.println(GoldenCheck.summary(results) + " (compute dtype " + dtype + ") on " + device);
         return results.stream().anyMatch(r -> r.status() == ComponentResult.Status.FAIL) ? 1 : 0;
+    }
+
+    /**
+     * {@code cpu}, {@code gpu} (the first GPU) or {@code gpu:N}.
+     *
+     * @throws IllegalArgumentException naming the accepted forms
+     */
+    static Device parseDevice(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (n.equals("gpu")) {
+            return Device.gpu();
+        }
+        if (n.matches("gpu:\\d{1,3}")) {
+            return Device.gpu(Integer.parseInt(n.substring(4)));
+        }
+        throw new IllegalArgumentException("unknown device '" + name + "'; expected cpu, gpu or gpu:N");
     }
 }

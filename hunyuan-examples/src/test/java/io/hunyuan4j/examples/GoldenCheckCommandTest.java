@@ -60,7 +60,9 @@ class GoldenCheckCommandTest {
                 List.of("golden-check"), "Missing required parameter: 'DIR'",
                 List.of("golden-check", "a", "b"), "unexpected argument 'b' for golden-check",
                 List.of("golden-check", "--dtype", "bf16", "x"), "unknown option '--dtype' for golden-check",
-                List.of("frobnicate"), "unknown command 'frobnicate'");
+                List.of("frobnicate"), "unknown command 'frobnicate'",
+                List.of("golden-check", "--device", "tpu", "x"),
+                "Invalid value for option '--device': unknown device 'tpu'; expected cpu, gpu or gpu:N");
         for (var e : expected.entrySet()) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -91,5 +93,12 @@ class GoldenCheckCommandTest {
             outputs.add(text.lines().filter(l -> l.startsWith("scheduler ")).findFirst().orElseThrow());
         }
         assertEquals(outputs.get(0), outputs.get(1), "the same check");
+    }
+
+    @Test
+    void deviceNamesParse() {
+        assertEquals(ai.djl.Device.cpu(), GoldenCheckCommand.parseDevice("cpu"));
+        assertEquals(ai.djl.Device.gpu(0), GoldenCheckCommand.parseDevice("gpu"));
+        assertEquals(ai.djl.Device.gpu(1), GoldenCheckCommand.parseDevice("GPU:1"));
     }
 }

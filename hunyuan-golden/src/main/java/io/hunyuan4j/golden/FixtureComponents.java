@@ -1,6 +1,5 @@
 package io.hunyuan4j.golden;
 
-import ai.djl.Device;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.LatentDecoder;
@@ -34,6 +33,6 @@ final class FixtureComponents {
     }
 
     private static ComponentOptions componentOptions(GoldenOptions options) {
-        return new ComponentOptions(Device.cpu(), options.computeDtype(), LoadMode.EAGER);
+        return new ComponentOptions(options.device(), options.computeDtype(), LoadMode.EAGER);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.ops.Precision;
 import io.hunyuan4j.golden.ComponentResult.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,9 +85,14 @@ public final class GoldenCheck {
      * @param dir the folder
      * @param options compute dtype of the components
      * @return one result per fixture folder
-     * @throws IllegalArgumentException if {@code dir} is missing or holds no fixture folder
+     * @throws IllegalArgumentException if {@code dir} is missing or holds no fixture folder, or if
+     *     {@code -Dhunyuan.precision=fast} would let GPU convolutions run in TF32
      */
     public List<ComponentResult> run(Path dir, GoldenOptions options) {
+        if (Precision.configured() != Precision.STRICT) {
+            throw new IllegalArgumentException("golden-check compares with float32 fixtures and needs strict float32:"
+                    + " unset -D" + Precision.PROPERTY + " (it is '" + System.getProperty(Precision.PROPERTY) + "')");
+        }
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("golden directory " + dir + " does not exist");
         }
@@ -149,7 +155,7 @@ public final class GoldenCheck {
         }
         double tol = options.computeDtype() == ComputeDtype.BF16 ? c.bf16Tolerance() : c.tolerance();
         try (GoldenFixture fx = GoldenFixture.open(folder);
-                NDManager manager = NDManager.newBaseManager()) {
+                NDManager manager = NDManager.newBaseManager(options.device())) {
             Map<String, NDArray> got = c.run(fx, manager, options);
             double worstErr = 0;
             String worst = "-";

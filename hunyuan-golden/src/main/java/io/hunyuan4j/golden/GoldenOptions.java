@@ -1,13 +1,28 @@
 package io.hunyuan4j.golden;
 
+import ai.djl.Device;
 import io.hunyuan4j.core.ops.ComputeDtype;
 
 /**
  * Options of a golden-check run.
  *
+ * <p>float32 components run in strict float32 ({@link io.hunyuan4j.core.ops.Precision#STRICT}: no TF32 in GPU
+ * convolutions); {@link GoldenCheck} refuses to run under {@code -Dhunyuan.precision=fast}.
+ *
  * @param computeDtype the precision the components run in; outputs are compared with the float32 fixtures
+ * @param device where the components, their inputs and their outputs live; the fixtures are read on the host
+ *     and moved there
  */
-public record GoldenOptions(ComputeDtype computeDtype) {
+public record GoldenOptions(ComputeDtype computeDtype, Device device) {
+
+    /**
+     * Options on the CPU.
+     *
+     * @param computeDtype the precision the components run in
+     */
+    public GoldenOptions(ComputeDtype computeDtype) {
+        this(computeDtype, Device.cpu());
+    }
 
     /** bf16 tolerance for modules (issue: {@code <= 3e-2} max_rel_err). */
     public static final double BF16_TOLERANCE = 3e-2;

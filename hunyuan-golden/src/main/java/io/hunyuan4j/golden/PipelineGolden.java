@@ -82,7 +82,7 @@ public final class PipelineGolden implements GoldenComponent {
         List<Video> videos;
         try (VideoPipeline pipe = VideoPipeline.builder(dit, new NoTextEncoder(), vae)
                 .scheduler(new FlowMatchEulerScheduler(SchedulerConfig.fromJson(config.object("scheduler"))))
-                .computeDtype(options.computeDtype()).model("golden/pipeline").build()) {
+                .computeDtype(options.computeDtype()).device(options.device()).model("golden/pipeline").build()) {
             videos = pipe.generateBatch(request, e -> {
                 stepLatents.add(e.latents().duplicate().toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
                 stepLatents.get(stepLatents.size() - 1).attach(manager);

@@ -346,7 +346,8 @@ public final class TinyModel {
             Files.writeString(folder.resolve("config.json"), configJson(c));
             InMemoryTensors weights = weights(c);
             SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
-            try (NDManager m = NDManager.newBaseManager()) { // the writer reads the arrays when it writes
+            // on the host whatever DJL's default device is: the writer reads the arrays when it writes
+            try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
                 if (dtype != DType.F32 && (c.equals("transformer") || c.equals("text_encoder"))) {
                     for (String name : weights.names()) {
                         w.add(name, weights.load(name, m, DataType.FLOAT32), dtype);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -171,6 +172,8 @@ public final class F {
      *       counts are multiples of 16 already (the large VAE convolutions) run unchanged.</li>
      * </ul>
      *
+     * <p>float32 convolutions run in the {@link Precision#configured()} mode (strict: no TF32 on GPUs).
+     *
      * @param stride (t, h, w)
      * @param padding (t, h, w) zero padding
      */
@@ -181,7 +184,40 @@ public final class F {
             Kernels k = Kernels.require(x, "conv3d");
             return b == null ? k.call("conv3d_nobias", x, w, s, p) : k.call("conv3d", x, w, b, s, p);
         }
+        return conv3d(x, w, b, stride, padding, Precision.configured());
+    }
+
+    /**
+     * {@link #conv3d(NDArray, NDArray, NDArray, Shape, Shape)} with an explicit float32 {@link Precision}: float32
+     * x, w and b run as the kernel library's {@code conv3d_f32} ({@code aten::_convolution} with
+     * {@code allow_tf32 = precision.allowTf32()}), falling back to DJL's convolution (libtorch's defaults) when the
+     * library is unavailable. Other dtypes ignore {@code precision}.
+     */
+    public static NDArray conv3d(NDArray x, NDArray w, @Nullable NDArray b, Shape stride, Shape padding,
+            Precision precision) {
+        if (isBf16(w)) {
+            return conv3d(x, w, b, stride, padding);
+        }
+        if (allFloat32(x, w, b)) {
+            return convFloat32("conv3d_f32", x, w, b, stride.getShape(), padding.getShape(), precision,
+                    () -> conv3dFused(x, w, b, stride, padding));
+        }
         return conv3dFused(x, w, b, stride, padding);
+    }
+
+    private static boolean allFloat32(NDArray x, NDArray w, @Nullable NDArray b) {
+        return x.getDataType() == DataType.FLOAT32 && w.getDataType() == DataType.FLOAT32
+                && (b == null || b.getDataType() == DataType.FLOAT32);
+    }
+
+    private static NDArray convFloat32(String method, NDArray x, NDArray w, @Nullable NDArray b, long[] stride,
+            long[] padding, Precision precision, Supplier<NDArray> composed) {
+        long tf32 = precision.allowTf32() ? 1 : 0;
+        String name = b == null ? method + "_nobias" : method;
+        return Kernels.dispatch(x, name,
+                k -> b == null ? k.call(name, x, w, stride, padding, tf32)
+                        : k.call(name, x, w, b, stride, padding, tf32),
+                composed);
     }
 
     /**
@@ -219,12 +255,29 @@ public final class F {
             Kernels k = Kernels.require(x, "conv2d");
             return b == null ? k.call("conv2d_nobias", x, w, s, p) : k.call("conv2d", x, w, b, s, p);
         }
+        return conv2d(x, w, b, stride, padding, Precision.configured());
+    }
+
+    /**
+     * {@link #conv2d(NDArray, NDArray, NDArray, Shape, Shape)} with an explicit float32 {@link Precision}, as
+     * {@link #conv3d(NDArray, NDArray, NDArray, Shape, Shape, Precision)} ({@code conv2d_f32} in the kernel
+     * library). Other dtypes ignore {@code precision}.
+     */
+    public static NDArray conv2d(NDArray x, NDArray w, @Nullable NDArray b, Shape stride, Shape padding,
+            Precision precision) {
+        if (isBf16(w) || x.getShape().dimension() != 4 || w.getShape().dimension() != 4) {
+            return conv2d(x, w, b, stride, padding);
+        }
+        if (allFloat32(x, w, b)) {
+            return convFloat32("conv2d_f32", x, w, b, stride.getShape(), padding.getShape(), precision,
+                    () -> conv2dFused(x, w, b, stride, padding));
+        }
         return conv2dFused(x, w, b, stride, padding);
     }
 
     /**
      * libtorch's own 2D convolution of the given shapes (DJL's {@code convolution}), x cast to w's dtype and the
-     * result to x's: what {@link #conv2d} does for float32 weights. Kept for {@link Bf16Sweep}, which measures
+     * result to x's: what {@link #conv2d} falls back to for float32 weights without the kernel library. Kept for {@link Bf16Sweep}, which measures
      * libtorch's bf16 2D convolution with it.
      */
     static NDArray conv2dFused(NDArray x, NDArray w, @Nullable NDArray b, Shape stride, Shape padding) {

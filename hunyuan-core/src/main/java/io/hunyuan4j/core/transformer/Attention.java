@@ -109,11 +109,11 @@ public final class Attention {
      *
      * @param hiddenStates latent tokens [B, N, C]
      * @param encoderHiddenStates text tokens [B, L, C]
-     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L]
+     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L], or null when no text token is padded
      * @param imageRotaryEmb RoPE table for the N latent tokens
      * @return the attention outputs of both streams, projected unless {@code pre_only}
      */
-    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray attentionMask,
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, @Nullable NDArray attentionMask,
             RotaryEmbedding imageRotaryEmb) {
         NDList qkv = Scoped.keepAll(() -> qkv(hiddenStates, encoderHiddenStates, imageRotaryEmb), hiddenStates,
                 encoderHiddenStates);
@@ -160,7 +160,7 @@ public final class Attention {
      *
      * @return [B, N + L, C]
      */
-    public NDArray attend(NDList qkv, NDArray attentionMask) {
+    public NDArray attend(NDList qkv, @Nullable NDArray attentionMask) {
         // [B, H, N + L, D] -> [B, N + L, C]
         return Scoped.keepConsuming(() -> merge(backend.attention(qkv.get(0), qkv.get(1), qkv.get(2),
                 attentionMask)), qkv.get(0), qkv.get(1), qkv.get(2));

@@ -5,6 +5,7 @@ import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.config.JsonConfig;
@@ -380,8 +381,18 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             }
             listener.onIntermediate("context_embedder", encoderHiddenStates);
 
-            // 3. Attention mask preparation: [B, 1, 1, N + L] key mask from the mask's sum
-            NDArray attentionMask = jointAttentionMask(call, hostMask, hiddenStates.getShape().get(1));
+            // 3. Attention mask preparation: [B, 1, 1, N + L] key mask from the mask's sum. Padded text tokens
+            // are masked as keys in every block, so no video token ever sees them: without intermediates to
+            // report, the padding all rows share is cut off, and when no padding remains SDPA runs without a
+            // mask (the flash kernels on GPUs)
+            int textKept = listener == IntermediateListener.NONE ? textTokensToKeep(hostMask) : hostMask[0].length;
+            float[][] jointMask = hostMask;
+            if (textKept < hostMask[0].length) {
+                encoderHiddenStates = encoderHiddenStates.get(new NDIndex(":, :{}", textKept));
+                jointMask = trimColumns(hostMask, textKept);
+            }
+            @Nullable NDArray attentionMask = hasPadding(jointMask) ? jointAttentionMask(call, jointMask,
+                    hiddenStates.getShape().get(1)) : null;
 
             // 4. Transformer blocks
             Blocks stack = new Blocks(call, off, listener, temb, attentionMask, imageRotaryEmb, tokenReplace);
@@ -450,13 +461,13 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
         private final @Nullable GroupOnloader off;
         private final IntermediateListener listener;
         private final NDArray temb;
-        private final NDArray attentionMask;
+        private final @Nullable NDArray attentionMask;
         private final RotaryEmbedding imageRotaryEmb;
         private final @Nullable TokenReplace tokenReplace;
         private final NDArray[] shared;
 
         Blocks(NDManager call, @Nullable GroupOnloader off, IntermediateListener listener, NDArray temb,
-                NDArray attentionMask, RotaryEmbedding imageRotaryEmb, @Nullable TokenReplace tokenReplace) {
+                @Nullable NDArray attentionMask, RotaryEmbedding imageRotaryEmb, @Nullable TokenReplace tokenReplace) {
             this.call = call;
             this.off = off;
             this.listener = listener;
@@ -464,10 +475,16 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             this.attentionMask = attentionMask;
             this.imageRotaryEmb = imageRotaryEmb;
             this.tokenReplace = tokenReplace;
-            this.shared = tokenReplace == null
-                    ? new NDArray[] {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin()}
-                    : new NDArray[] {temb, attentionMask, imageRotaryEmb.cos(), imageRotaryEmb.sin(),
-                        tokenReplace.tokenReplaceEmb()};
+            // the arrays every block reads: lent to each block's scope, never closed by it
+            java.util.List<NDArray> lent = new java.util.ArrayList<>(
+                    java.util.List.of(temb, imageRotaryEmb.cos(), imageRotaryEmb.sin()));
+            if (attentionMask != null) {
+                lent.add(attentionMask);
+            }
+            if (tokenReplace != null) {
+                lent.add(tokenReplace.tokenReplaceEmb());
+            }
+            this.shared = lent.toArray(NDArray[]::new);
         }
 
         @Override
@@ -536,6 +553,41 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             out.encoderHiddenStates().attach(call);
             return out;
         }
+    }
+
+    /** Text tokens to keep: the longest valid prefix among the rows (at least one token). */
+    static int textTokensToKeep(float[][] hostMask) {
+        int keep = 1;
+        for (float[] row : hostMask) {
+            keep = Math.max(keep, validTokens(row));
+        }
+        return Math.min(keep, hostMask[0].length);
+    }
+
+    /** Whether any row of the (trailing-padded) text mask has a padded token, i.e. a key mask is needed. */
+    static boolean hasPadding(float[][] hostMask) {
+        for (float[] row : hostMask) {
+            if (validTokens(row) < row.length) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int validTokens(float[] row) {
+        int effective = 0;
+        for (float v : row) {
+            effective += (int) v;
+        }
+        return effective;
+    }
+
+    private static float[][] trimColumns(float[][] hostMask, int columns) {
+        float[][] out = new float[hostMask.length][];
+        for (int i = 0; i < hostMask.length; i++) {
+            out[i] = java.util.Arrays.copyOf(hostMask[i], columns);
+        }
+        return out;
     }
 
     /**

@@ -40,11 +40,12 @@ public final class SingleTransformerBlock {
      * @param hiddenStates latent tokens [B, N, C]
      * @param encoderHiddenStates text tokens [B, L, C]
      * @param temb [B, C]
-     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L]
+     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L], or null when no text token is padded
      * @param imageRotaryEmb RoPE table for the latent tokens
      * @return both streams [B, N, C], [B, L, C]
      */
-    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
+            @Nullable NDArray attentionMask,
             RotaryEmbedding imageRotaryEmb) {
         return forward(hiddenStates, encoderHiddenStates, temb, attentionMask, imageRotaryEmb, null);
     }
@@ -54,7 +55,8 @@ public final class SingleTransformerBlock {
      * diffusers {@code HunyuanVideoTokenReplaceSingleTransformerBlock} (same weights): the first-frame latent
      * tokens take their modulation and gate from {@code token_replace_emb}.
      */
-    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
+            @Nullable NDArray attentionMask,
             RotaryEmbedding imageRotaryEmb, @Nullable TokenReplace tokenReplace) {
         long textSeqLength = encoderHiddenStates.getShape().get(1);
         // [B, N + L, C]; the two streams are consumed by their concatenation

@@ -41,11 +41,12 @@ public final class TransformerBlock {
      * @param hiddenStates latent tokens [B, N, C]
      * @param encoderHiddenStates text tokens [B, L, C]
      * @param temb [B, C]
-     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L]
+     * @param attentionMask BOOLEAN key mask [B, 1, 1, N + L], or null when no text token is padded
      * @param freqsCis RoPE table for the latent tokens
      * @return both streams [B, N, C], [B, L, C]
      */
-    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
+            @Nullable NDArray attentionMask,
             RotaryEmbedding freqsCis) {
         return forward(hiddenStates, encoderHiddenStates, temb, attentionMask, freqsCis, null);
     }
@@ -55,7 +56,8 @@ public final class TransformerBlock {
      * diffusers {@code HunyuanVideoTokenReplaceTransformerBlock} (same weights): the first-frame latent tokens take
      * their modulation and gates from {@code token_replace_emb}.
      */
-    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb, NDArray attentionMask,
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
+            @Nullable NDArray attentionMask,
             RotaryEmbedding freqsCis, @Nullable TokenReplace tokenReplace) {
         AdaLayerNormZero.Modulation n = norm1.modulation(temb);
         AdaLayerNormZero.Modulation c = norm1Context.modulation(temb);

@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.weights;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -28,7 +29,8 @@ import java.util.SplittableRandom;
  * {@code 1 + 0.1 N} instead).
  *
  * <p>Here each tensor depends only on the seed and its name, not on load order, so a released and reloaded
- * tensor comes back the same.
+ * tensor comes back the same. On a device other than the CPU the tensor is generated on the CPU and moved, so
+ * every device gets the same values.
  *
  * <pre>{@code
  * TensorSource w = new RandomWeights(AutoencoderKLHunyuanVideo.parameterShapes(config), 42);
@@ -40,12 +42,18 @@ public final class RandomWeights implements TensorSource {
 
     private final Map<String, TensorInfo> tensors;
     private final long seed;
+    private final boolean onDevice;
 
     /**
      * @param shapes the names and shapes to provide
      * @param seed the generator seed
      */
     public RandomWeights(Map<String, Shape> shapes, long seed) {
+        this(shapes, seed, false);
+    }
+
+    private RandomWeights(Map<String, Shape> shapes, long seed, boolean onDevice) {
+        this.onDevice = onDevice;
         Map<String, TensorInfo> m = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : shapes.entrySet()) {
             m.put(e.getKey(), new TensorInfo(e.getKey(), DType.F32, e.getValue(), LABEL, 0,
@@ -53,6 +61,21 @@ public final class RandomWeights implements TensorSource {
         }
         this.tensors = Collections.unmodifiableMap(m);
         this.seed = seed;
+    }
+
+    /**
+     * The same scheme drawn by libtorch's generator on the loading manager's device ({@code torch.normal} there,
+     * seeded per tensor from {@code seed} and the name), so a GPU benchmark builds billions of weights in
+     * seconds without a host copy. The values differ from {@link #RandomWeights(Map, long)}'s (another generator)
+     * and between device types; on one device they are reproducible. The seeding goes through the engine's
+     * global generator, so do not load from two threads at once.
+     *
+     * @param shapes the names and shapes to provide
+     * @param seed the generator seed
+     * @return weights generated on the device that loads them
+     */
+    public static RandomWeights onDevice(Map<String, Shape> shapes, long seed) {
+        return new RandomWeights(shapes, seed, true);
     }
 
     /** {@inheritDoc} */
@@ -82,6 +105,19 @@ public final class RandomWeights implements TensorSource {
             throw new IllegalArgumentException("dtype " + dtype + ": random weights are generated as FLOAT32 only");
         }
         Shape shape = info(name).shape();
+        if (onDevice) {
+            long[] dims = shape.getShape();
+            if (isNormWeight(name, dims)) {
+                return manager.ones(shape, DataType.FLOAT32);
+            }
+            manager.getEngine().setRandomSeed((int) (seed ^ fnv(name)));
+            return manager.randomNormal(0f, std(dims), shape, DataType.FLOAT32);
+        }
+        if (!manager.getDevice().equals(Device.cpu())) {
+            // toByteBuffer(true) of a device array is a host copy, so filling it would leave the device tensor
+            // uninitialised: generate on the CPU, then move (the same bits on every device)
+            return viaCpu(name, manager);
+        }
         int n = Math.toIntExact(shape.size());
         // a native (libtorch-owned) tensor filled through its direct view: freed at once when closed, and not
         // bounded by the JVM's direct-memory limit as a Java direct buffer would be
@@ -102,6 +138,15 @@ public final class RandomWeights implements TensorSource {
             }
         }
         return out;
+    }
+
+    /** {@code name} generated on the CPU and copied to {@code manager}'s device, owned by {@code manager}. */
+    NDArray viaCpu(String name, NDManager manager) {
+        try (NDManager cpu = manager.newSubManager(Device.cpu())) {
+            NDArray moved = load(name, cpu, DataType.FLOAT32).toDevice(manager.getDevice(), true);
+            moved.attach(manager);
+            return moved;
+        }
     }
 
     /** Nothing to release. */

@@ -190,6 +190,54 @@ class Kernels(Module):
     padding: Tensor) -> Tensor:
     y = (self).conv3d_safe(torch.unsqueeze(x, 2), torch.unsqueeze(w, 2), None, stride, padding)
     return torch.squeeze(y, 2)
+  def conv3d_f32(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor,
+    stride: Tensor,
+    padding: Tensor,
+    tf32: Tensor) -> Tensor:
+    return (self).conv_f32(x, w, b, stride, padding, tf32)
+  def conv3d_f32_nobias(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    stride: Tensor,
+    padding: Tensor,
+    tf32: Tensor) -> Tensor:
+    return (self).conv_f32(x, w, None, stride, padding, tf32)
+  def conv2d_f32(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor,
+    stride: Tensor,
+    padding: Tensor,
+    tf32: Tensor) -> Tensor:
+    return (self).conv_f32(x, w, b, stride, padding, tf32)
+  def conv2d_f32_nobias(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    stride: Tensor,
+    padding: Tensor,
+    tf32: Tensor) -> Tensor:
+    return (self).conv_f32(x, w, None, stride, padding, tf32)
+  def conv_f32(self: __torch__.Kernels,
+    x: Tensor,
+    w: Tensor,
+    b: Optional[Tensor],
+    stride: Tensor,
+    padding: Tensor,
+    tf32: Tensor) -> Tensor:
+    s = annotate(List[int], [])
+    p = annotate(List[int], [])
+    d = annotate(List[int], [])
+    op = annotate(List[int], [])
+    for i in range(torch.size(stride, 0)):
+      _0 = torch.append(s, int(torch.select(stride, 0, i)))
+      _1 = torch.append(p, int(torch.select(padding, 0, i)))
+      _2 = torch.append(d, 1)
+      _3 = torch.append(op, 0)
+    allow = torch.ne(int(tf32), 0)
+    return torch._convolution(x, w, b, s, p, d, False, op, 1, False, False, True, allow)
   def conv3d_safe(self: __torch__.Kernels,
     x: Tensor,
     w: Tensor,
