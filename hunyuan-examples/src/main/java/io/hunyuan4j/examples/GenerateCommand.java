@@ -1,16 +1,21 @@
 package io.hunyuan4j.examples;
 
+import io.hunyuan4j.cogvideox.pipeline.CogVideoXPipeline;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.lora.LoraAdapters;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.CancellationToken;
-import io.hunyuan4j.core.api.ComponentOptions;
-import io.hunyuan4j.core.api.ImageConditionType;
-import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.ConditionImage;
+import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
+import io.hunyuan4j.core.pipeline.Generator;
+import io.hunyuan4j.core.pipeline.HunyuanVideoFamily;
 import io.hunyuan4j.core.pipeline.OutputFiles;
+import io.hunyuan4j.core.pipeline.PipelineFamily;
+import io.hunyuan4j.core.pipeline.Pipelines;
 import io.hunyuan4j.core.pipeline.RewrittenPrompt;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.core.pipeline.VideoPipeline;
@@ -19,6 +24,9 @@ import io.hunyuan4j.core.scheduler.FlowMatchHeunScheduler;
 import io.hunyuan4j.core.scheduler.Scheduler;
 import io.hunyuan4j.core.scheduler.SchedulerConfig;
 import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.dit.pipeline.HunyuanDiTFamily;
+import io.hunyuan4j.testing.TinyCogVideoX;
+import io.hunyuan4j.testing.TinyHunyuanDiT;
 import io.hunyuan4j.testing.TinyModel;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -91,9 +99,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Denoising steps. Default: 50 (tiny: 4).")
     private @Nullable Integer steps;
 
-    @Option(names = "--guidance", paramLabel = "G", description = "Embedded (distilled) guidance scale."
-            + " Default: " + GenerationRequest.DEFAULT_GUIDANCE_SCALE + ".")
-    private float guidance = GenerationRequest.DEFAULT_GUIDANCE_SCALE;
+    @Option(names = "--guidance", paramLabel = "G", description = "HunyuanVideo: the embedded (distilled) guidance"
+            + " scale; CogVideoX and HunyuanDiT: the classifier-free guidance scale. Default: the family's ("
+            + GenerationRequest.DEFAULT_GUIDANCE_SCALE + " for HunyuanVideo).")
+    private @Nullable Float guidance;
 
     @Option(names = "--true-cfg", paramLabel = "G", description = "True classifier-free guidance scale, >= 1;"
             + " above 1 with --negative-prompt runs the DiT twice per step. Default: 1 (off).")
@@ -106,9 +115,9 @@ final class GenerateCommand implements Callable<Integer> {
             + " seed + i). Default: a fresh seed, printed.")
     private @Nullable Long seed;
 
-    @Option(names = "--fps", paramLabel = "N", description = "Frames per second of the MP4. Default: "
-            + GenerationRequest.DEFAULT_FPS + ".")
-    private int fps = GenerationRequest.DEFAULT_FPS;
+    @Option(names = "--fps", paramLabel = "N", description = "Frames per second of the MP4. Default: the family's ("
+            + GenerationRequest.DEFAULT_FPS + " for HunyuanVideo).")
+    private @Nullable Integer fps;
 
     @Option(names = "--scheduler", paramLabel = "euler|heun", defaultValue = "euler",
             description = "The flow-matching sampler. Default: euler.")
@@ -134,6 +143,11 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--rewrite-model", paramLabel = "NAME", description = "The rewrite model's name at the endpoint.")
     private @Nullable String rewriteModel;
+
+    @Option(names = "--family", paramLabel = "hunyuanvideo|cogvideox|hunyuandit",
+            description = "The model family: which embedded tiny model runs without --model (with --model the"
+                    + " folder's model_index.json decides, and --family must agree). Default: hunyuanvideo.")
+    private @Nullable String family;
 
     @Option(names = "--lora", paramLabel = "FILE[:WEIGHT]",
             description = "A LoRA adapter for the DiT (PEFT/diffusers, Tencent's original or kohya/musubi layout;"
@@ -183,6 +197,10 @@ final class GenerateCommand implements Callable<Integer> {
         }
         String ext = OutputFiles.requireWritable(out, "mp4", "png");
         boolean png = ext.equals("png");
+        PipelineFamily fam = family();
+        if (!fam.name().equals(HunyuanVideoFamily.NAME)) {
+            return generateOther(fam, ext, png);
+        }
         RewriteOptions rewriteOptions = RewriteOptions.parse(rewrite, rewriteEndpoint, rewriteModel);
         GenerationRequest request = rewriteOptions.applyTo(request(model == null, png));
         if (image != null) {
@@ -219,6 +237,125 @@ final class GenerateCommand implements Callable<Integer> {
                 // the JVM is exiting; the hook has run
             }
         }
+    }
+
+    /** The family of {@code --model} (its model_index.json), else of {@code --family}, else HunyuanVideo. */
+    private PipelineFamily family() {
+        if (model == null) {
+            return Pipelines.family(family == null ? HunyuanVideoFamily.NAME : family.toLowerCase(Locale.ROOT));
+        }
+        PipelineFamily f = Pipelines.familyOf(model);
+        if (family != null && !family.equalsIgnoreCase(f.name())) {
+            throw new Cli.UsageException("--family " + family + " but --model " + model + " holds a " + f.name()
+                    + " model (its model_index.json)");
+        }
+        return f;
+    }
+
+    /**
+     * CogVideoX and HunyuanDiT: the family's {@link Generator}, the tiny one without {@code --model}. The
+     * HunyuanVideo-only options are refused before anything loads.
+     */
+    private Integer generateOther(PipelineFamily fam, String ext, boolean png) {
+        List<String> hunyuanOnly = new ArrayList<>();
+        if (trueCfg != GenerationRequest.DEFAULT_TRUE_CFG_SCALE) {
+            hunyuanOnly.add("--true-cfg");
+        }
+        if (shift != null) {
+            hunyuanOnly.add("--shift");
+        }
+        if (scheduler != SchedulerName.EULER) {
+            hunyuanOnly.add("--scheduler");
+        }
+        if (!loras.isEmpty()) {
+            hunyuanOnly.add("--lora");
+        }
+        if (transformer != null) {
+            hunyuanOnly.add("--transformer");
+        }
+        if (rewrite != null) {
+            hunyuanOnly.add("--rewrite");
+        }
+        if (image != null) {
+            hunyuanOnly.add("--image");
+        }
+        if (!hunyuanOnly.isEmpty()) {
+            throw new Cli.UsageException(String.join(", ", hunyuanOnly) + ": HunyuanVideo options, but the model is "
+                    + fam.name());
+        }
+        Path folder = model;
+        boolean tiny = folder == null;
+        GenerationRequest defaults = tiny ? tinyDefaults(fam.name(), prompts.get(0)) : fam.request(prompts.get(0));
+        if (negativePrompts.size() > 1 && negativePrompts.size() != prompts.size()) {
+            throw new Cli.UsageException("--negative-prompt is given " + negativePrompts.size() + " times; give it"
+                    + " once (for every prompt) or once per --prompt (" + prompts.size() + ")");
+        }
+        GenerationRequest request = defaults.withPrompts(prompts).withNegativePrompts(negativePrompts)
+                .withVideosPerPrompt(videosPerPrompt)
+                .withSize(or(height, defaults.height()), or(width, defaults.width()))
+                .withFrames(or(frames, png ? 1 : defaults.frames()))
+                .withSteps(or(steps, defaults.steps()))
+                .withGuidanceScale(guidance == null ? defaults.guidanceScale() : guidance)
+                .withFps(or(fps, defaults.fps()));
+        if (seed != null) {
+            request = request.withSeed(seed);
+        }
+        if (png && request.frames() != 1) {
+            throw new Cli.UsageException("--out " + out.getFileName() + " is a PNG but --frames is "
+                    + request.frames() + "; use --frames 1 for an image or a .mp4 output");
+        }
+        List<Path> files = outputFiles(out, request.batchSize());
+        for (Path f : files) {
+            OutputFiles.requireWritable(f, ext);
+        }
+        ComponentOptions options = new ComponentOptions(ai.djl.Device.cpu(), dtype, offload.loadMode(LoadMode.EAGER));
+        CancellationToken cancel = new CancellationToken();
+        Thread hook = new Thread(cancel::cancel, "hunyuan4j-cancel");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (tiny) {
+            stdout.println("note: no --model given, so the embedded tiny " + fam.name() + " model runs: it has RANDOM"
+                    + " weights, so the output is noise-like by design. Pass --model DIR with a diffusers-layout "
+                    + fam.name() + " folder for real results.");
+        }
+        try (Generator gen = folder == null ? tinyGenerator(fam.name(), options)
+                : Pipelines.fromPretrained(folder, options, offload)) {
+            List<Video> videos = gen.generateBatch(request, new ProgressBar(stderr), cancel);
+            for (int i = 0; i < videos.size(); i++) {
+                write(videos.get(i), files.get(i), png, i % request.videosPerPrompt() == 0);
+            }
+            return 0;
+        } catch (GenerationCancelledException e) {
+            stderr.println("cancelled: " + e.getMessage() + "; nothing written");
+            return 130;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting; the hook has run
+            }
+        }
+    }
+
+    /** The tiny models' small defaults (the families' real defaults would take minutes on a CPU). */
+    private static GenerationRequest tinyDefaults(String family, String prompt) {
+        return switch (family) {
+            case CogVideoXPipeline.FAMILY -> GenerationRequest.of(prompt).withSize(TinyCogVideoX.DEFAULT_HEIGHT,
+                    TinyCogVideoX.DEFAULT_WIDTH).withFrames(TinyCogVideoX.DEFAULT_FRAMES)
+                    .withSteps(TinyCogVideoX.DEFAULT_STEPS).withGuidanceScale(CogVideoXPipeline.DEFAULT_GUIDANCE_SCALE)
+                    .withFps(CogVideoXPipeline.DEFAULT_FPS);
+            case HunyuanDiTFamily.NAME -> GenerationRequest.of(prompt).withSize(TinyHunyuanDiT.DEFAULT_SIZE,
+                    TinyHunyuanDiT.DEFAULT_SIZE).withFrames(1).withSteps(TinyHunyuanDiT.DEFAULT_STEPS)
+                    .withGuidanceScale(TinyHunyuanDiT.DEFAULT_GUIDANCE_SCALE);
+            default -> throw new Cli.UsageException("no embedded tiny model for family " + family);
+        };
+    }
+
+    private static Generator tinyGenerator(String family, ComponentOptions options) {
+        return switch (family) {
+            case CogVideoXPipeline.FAMILY -> TinyCogVideoX.generator(options);
+            case HunyuanDiTFamily.NAME -> TinyHunyuanDiT.generator(options);
+            default -> throw new Cli.UsageException("no embedded tiny model for family " + family);
+        };
     }
 
     /** Saves one video and prints its lines: the rewritten prompt (first video of a prompt), then 'wrote ...'. */
@@ -322,9 +459,9 @@ final class GenerateCommand implements Callable<Integer> {
                         or(width, tiny ? TinyModel.DEFAULT_SIZE : GenerationRequest.DEFAULT_WIDTH))
                 .withFrames(or(frames, defaultFrames))
                 .withSteps(or(steps, tiny ? TinyModel.DEFAULT_STEPS : GenerationRequest.DEFAULT_STEPS))
-                .withGuidanceScale(guidance)
+                .withGuidanceScale(guidance == null ? GenerationRequest.DEFAULT_GUIDANCE_SCALE : guidance)
                 .withTrueCfgScale(trueCfg)
-                .withFps(fps);
+                .withFps(fps == null ? GenerationRequest.DEFAULT_FPS : fps);
         if (shift != null) {
             r = r.withFlowShift(shift);
         }
