@@ -1,29 +1,31 @@
 package io.hunyuan4j.core.transformer;
 
-import io.hunyuan4j.core.api.ImageConditionType;
-import io.hunyuan4j.core.ops.HostArrays;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.ComponentOptions;
+import io.hunyuan4j.core.api.Denoiser;
+import io.hunyuan4j.core.api.DenoiserInput;
+import io.hunyuan4j.core.api.GroupOnloader;
+import io.hunyuan4j.core.api.ImageConditionType;
+import io.hunyuan4j.core.api.Offloadable;
+import io.hunyuan4j.core.cache.BlockStack;
+import io.hunyuan4j.core.cache.BlockStreams;
+import io.hunyuan4j.core.cache.CacheContext;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.nn.Conv3d;
 import io.hunyuan4j.core.nn.Linear;
-import io.hunyuan4j.core.api.Offloadable;
-import io.hunyuan4j.core.api.GroupOnloader;
+import io.hunyuan4j.core.nn.Scoped;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
-import io.hunyuan4j.core.api.ComponentOptions;
-import io.hunyuan4j.core.api.Denoiser;
-import io.hunyuan4j.core.api.DenoiserInput;
-import io.hunyuan4j.core.cache.BlockStack;
-import io.hunyuan4j.core.cache.BlockStreams;
-import io.hunyuan4j.core.cache.CacheContext;
+import io.hunyuan4j.core.ops.HostArrays;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
@@ -508,7 +510,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
                 }
                 try (GroupOnloader.Scope weights = GroupOnloader.scope(off, HunyuanVideoTransformer3D.this, name,
                         call)) {
-                    streams = inScope(call, streams, shared, listener.prefixed(name), step);
+                    streams = inScope(streams, shared, listener.prefixed(name), step);
                 }
             }
             return new BlockStreams(streams.hiddenStates(), streams.encoderHiddenStates());
@@ -541,18 +543,14 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      * Runs one block in its own manager: the previous block's outputs die with it, the shared tensors are lent
      * to it, and only the new outputs survive into {@code call}.
      */
-    private static Streams inScope(NDManager call, Streams in, NDArray[] shared, IntermediateListener listener,
-            BlockStep step) {
-        try (NDManager scope = call.newSubManager()) {
-            scope.attachAll(in.hiddenStates(), in.encoderHiddenStates());
-            scope.tempAttachAll(shared);
-            Streams out = step.apply(in.hiddenStates(), in.encoderHiddenStates());
-            listener.onIntermediate("hidden_states", out.hiddenStates());
-            listener.onIntermediate("encoder_hidden_states", out.encoderHiddenStates());
-            out.hiddenStates().attach(call);
-            out.encoderHiddenStates().attach(call);
-            return out;
-        }
+    private static Streams inScope(Streams in, NDArray[] shared, IntermediateListener listener, BlockStep step) {
+        NDList out = Scoped.run(() -> {
+            Streams o = step.apply(in.hiddenStates(), in.encoderHiddenStates());
+            listener.onIntermediate("hidden_states", o.hiddenStates());
+            listener.onIntermediate("encoder_hidden_states", o.encoderHiddenStates());
+            return new NDList(o.hiddenStates(), o.encoderHiddenStates());
+        }, new NDArray[] {in.hiddenStates(), in.encoderHiddenStates()}, shared);
+        return new Streams(out.get(0), out.get(1));
     }
 
     /** Text tokens to keep: the longest valid prefix among the rows (at least one token). */
