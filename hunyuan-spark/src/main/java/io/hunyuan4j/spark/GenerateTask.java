@@ -3,6 +3,7 @@ package io.hunyuan4j.spark;
 import ai.djl.Device;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.pipeline.CancellationToken;
+import io.hunyuan4j.core.pipeline.ConditionImageException;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Video;
@@ -70,7 +71,8 @@ final class GenerateTask implements MapPartitionsFunction<Row, Row> {
             id = RequestParser.id(row);
             seed = RequestParser.seed(row, id);
             request = RequestParser.request(row, seed, settings.defaults());
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        } catch (IllegalArgumentException | UnsupportedOperationException | ConditionImageException
+                | UncheckedIOException e) {
             return VideoResults.Outcome.failed(id != null ? id : nullableId(row), seed, e);
         }
         org.apache.hadoop.fs.Path target = output.target(id);

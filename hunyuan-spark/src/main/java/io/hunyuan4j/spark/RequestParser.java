@@ -1,8 +1,10 @@
 package io.hunyuan4j.spark;
 
+import io.hunyuan4j.core.pipeline.ConditionImage;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.testing.TinyModel;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.jspecify.annotations.Nullable;
@@ -73,7 +75,9 @@ final class RequestParser {
      *
      * @throws IllegalArgumentException for a missing prompt, a malformed number or a value
      *     {@link GenerationRequest} refuses (its message names the parameter and the rule)
-     * @throws UnsupportedOperationException for an image path: {@code VideoPipeline} is text-to-video only
+     * @throws io.hunyuan4j.core.pipeline.ConditionImageException for an {@code image_path} that is not a usable
+     *     image (the model must then be an image-to-video one, which the pipeline checks)
+     * @throws java.io.UncheckedIOException if the image cannot be read
      */
     static GenerationRequest request(Row row, long seed, Defaults d) {
         String prompt = text(row, VideoRequests.PROMPT);
@@ -81,15 +85,15 @@ final class RequestParser {
             throw new IllegalArgumentException(VideoRequests.PROMPT + " is null; every request needs a prompt");
         }
         String image = text(row, VideoRequests.IMAGE_PATH);
-        if (image != null) {
-            throw new UnsupportedOperationException(VideoRequests.IMAGE_PATH + " is '" + image + "', but the"
-                    + " pipeline is text-to-video only (no image conditioning yet); leave the column null");
-        }
         GenerationRequest r = GenerationRequest.of(prompt)
                 .withSize(integer(row, VideoRequests.HEIGHT, d.height()), integer(row, VideoRequests.WIDTH, d.width()))
                 .withFrames(integer(row, VideoRequests.FRAMES, d.frames()))
                 .withSteps(integer(row, VideoRequests.STEPS, d.steps()))
                 .withSeed(seed);
+        if (image != null) {
+            // a local path every executor can read (docs/spark.md); read here so a bad image fails only its row
+            r = r.withImage(ConditionImage.read(Path.of(image)));
+        }
         String negative = text(row, VideoRequests.NEGATIVE_PROMPT);
         return negative == null ? r : r.withNegativePrompt(negative);
     }

@@ -201,21 +201,26 @@ class SparkVideoGeneratorTest {
         // CSV, the tiny model's defaults for what a row leaves out, and a malformed number failing its row only
         Path csv = dir.resolve("prompts.csv");
         Files.writeString(csv, """
-                id,prompt,frames,steps
-                cat,"a cat, sleeping",5,1
-                dog,a dog,nine,1
+                id,prompt,frames,steps,image_path
+                cat,"a cat, sleeping",5,1,
+                dog,a dog,nine,1,
+                ghost,a ghost,5,1,/nonexistent/ghost.png
                 """);
         Path out2 = dir.resolve("out2");
         text.reset();
         code = SparkGenerate.run(spark, new String[] {"--input", csv.toString(), "--output", out2.toString()},
                 new PrintStream(text, true, StandardCharsets.UTF_8));
         assertEquals(1, code, "a failed row makes the exit status 1: " + text);
-        assertTrue(text.toString(StandardCharsets.UTF_8).startsWith("1 generated, 0 existed, 1 failed"), text.toString());
+        assertTrue(text.toString(StandardCharsets.UTF_8).startsWith("1 generated, 0 existed, 2 failed"), text.toString());
         assertValidMp4(out2.resolve("cat.mp4"), 5, 64, 64);
         Row dog = spark.read().json(out2.resolve(SparkGenerate.RESULTS).toString()).where("id = 'dog'").first();
         assertEquals("FAILED", dog.getAs(VideoResults.STATUS));
         assertTrue(dog.<String>getAs(VideoResults.ERROR).contains("frames must be a whole number but is 'nine'"),
                 dog.toString());
+        // an image that cannot be read fails its row before any generation
+        Row ghost = spark.read().json(out2.resolve(SparkGenerate.RESULTS).toString()).where("id = 'ghost'").first();
+        assertEquals("FAILED", ghost.getAs(VideoResults.STATUS));
+        assertTrue(ghost.<String>getAs(VideoResults.ERROR).contains("ghost.png"), ghost.toString());
 
         assertEquals(2, SparkGenerate.run(spark, new String[] {"--input", csv.toString()},
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
