@@ -486,10 +486,7 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
      */
     @Override
     public void blockOffload(@Nullable GroupOnloader offloader) {
-        if (offloader != null && !reloadable()) {
-            throw new IllegalStateException("block offload needs the transformer's weights bound LAZY but they are"
-                    + " bound " + loadMode);
-        }
+        requireReloadable(offloader);
         this.blockOffloader = offloader;
     }
 

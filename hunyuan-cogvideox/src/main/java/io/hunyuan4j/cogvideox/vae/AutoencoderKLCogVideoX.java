@@ -264,10 +264,7 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
      */
     @Override
     public void blockOffload(@Nullable GroupOnloader offloader) {
-        if (offloader != null && !reloadable()) {
-            throw new IllegalStateException("block offload needs the vae's weights bound LAZY (re-read from the"
-                    + " checkpoint at each onload) but they are bound " + loadMode);
-        }
+        requireReloadable(offloader);
         this.blockOffloader = offloader;
     }
 

@@ -367,10 +367,7 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
      */
     @Override
     public void blockOffload(@Nullable GroupOnloader offloader) {
-        if (offloader != null && !reloadable()) {
-            throw new IllegalStateException("block offload needs the transformer's weights bound LAZY (re-read"
-                    + " from the checkpoint at each onload) but they are bound " + loadMode);
-        }
+        requireReloadable(offloader);
         this.blockOffloader = offloader;
     }
 
