@@ -276,12 +276,12 @@ final class GenerateCommand implements Callable<Integer> {
         if (rewrite != null) {
             hunyuanOnly.add("--rewrite");
         }
-        if (image != null) {
+        if (image != null && !fam.name().equals(CogVideoXPipeline.FAMILY)) {
             hunyuanOnly.add("--image");
         }
         if (!hunyuanOnly.isEmpty()) {
-            throw new Cli.UsageException(String.join(", ", hunyuanOnly) + ": HunyuanVideo options, but the model is "
-                    + fam.name());
+            throw new Cli.UsageException(String.join(", ", hunyuanOnly) + ": options of HunyuanVideo (--image: of"
+                    + " HunyuanVideo and CogVideoX), but the model is " + fam.name());
         }
         Path folder = model;
         boolean tiny = folder == null;
@@ -299,6 +299,10 @@ final class GenerateCommand implements Callable<Integer> {
                 .withFps(or(fps, defaults.fps()));
         if (seed != null) {
             request = request.withSeed(seed);
+        }
+        if (image != null) {
+            // read and checked before any model is loaded; the model must be an image-to-video one
+            request = request.withImage(ConditionImage.read(image));
         }
         if (png && request.frames() != 1) {
             throw new Cli.UsageException("--out " + out.getFileName() + " is a PNG but --frames is "

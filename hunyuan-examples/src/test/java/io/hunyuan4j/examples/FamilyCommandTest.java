@@ -49,6 +49,18 @@ class FamilyCommandTest {
     }
 
     @Test
+    void anImageForTheTextToVideoTinyCogVideoXIsRefusedAndNothingIsWritten(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("in.png");
+        ImageIO.write(new BufferedImage(48, 32, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+        Path mp4 = dir.resolve("out.mp4");
+        CliRun r = CliRun.of("generate", "--family", "cogvideox", "--prompt", "a fox", "--steps", "1", "--image",
+                png.toString(), "--out", mp4.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("image"), r.err());
+        assertFalse(Files.exists(mp4));
+    }
+
+    @Test
     void hunyuanVideoOnlyOptionsAndUnknownFamiliesAreUsageErrors(@TempDir Path dir) {
         CliRun shift = CliRun.of("generate", "--family", "hunyuandit", "--prompt", "x", "--shift", "5", "--out",
                 dir.resolve("a.png").toString());

@@ -11,22 +11,23 @@ import io.hunyuan4j.cogvideox.transformer.CogVideoXRotaryPosEmbed;
 import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformer3DModel;
 import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformerConfig;
 import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformerInput;
+import io.hunyuan4j.core.api.GroupOnloader;
 import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.PromptEmbeds;
 import io.hunyuan4j.core.api.PromptEncoder;
+import io.hunyuan4j.core.offload.Offload;
+import io.hunyuan4j.core.offload.OffloadPlan;
 import io.hunyuan4j.core.ops.HostArrays;
 import io.hunyuan4j.core.pipeline.CancellationToken;
+import io.hunyuan4j.core.pipeline.ConditionImage;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
 import io.hunyuan4j.core.pipeline.Generator;
-import io.hunyuan4j.core.pipeline.StepEvent;
-import io.hunyuan4j.core.pipeline.StepListener;
 import io.hunyuan4j.core.pipeline.Latents;
 import io.hunyuan4j.core.pipeline.Provenance;
+import io.hunyuan4j.core.pipeline.StepEvent;
+import io.hunyuan4j.core.pipeline.StepListener;
 import io.hunyuan4j.core.pipeline.Video;
-import io.hunyuan4j.core.api.GroupOnloader;
-import io.hunyuan4j.core.offload.Offload;
-import io.hunyuan4j.core.offload.OffloadPlan;
 import io.hunyuan4j.core.scheduler.CogVideoXScheduler;
 import io.hunyuan4j.core.scheduler.CogVideoXStepState;
 import io.hunyuan4j.core.scheduler.SchedulerNoise;
@@ -520,7 +521,24 @@ public final class CogVideoXPipeline implements Generator {
     /** {@inheritDoc} */
     @Override
     public List<Video> generateBatch(GenerationRequest request, StepListener listener, CancellationToken cancel) {
-        return generateBatch(request, null, listener, cancel);
+        ConditionImage image = request.image();
+        if (image == null) {
+            return generateBatch(request, null, listener, cancel);
+        }
+        // image-to-video: the request's image at the output size, one copy per prompt, in [0, 1]
+        try (NDManager m = NDManager.newBaseManager()) {
+            ConditionImage r = image.resized(request.height(), request.width());
+            int n = request.height() * request.width();
+            float[] rgb = r.rgb();
+            float[] chw = new float[3 * n];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < 3; c++) {
+                    chw[c * n + i] = rgb[3 * i + c];
+                }
+            }
+            NDArray one = HostArrays.floats(m, chw, new Shape(1, 3, request.height(), request.width()));
+            return generateBatch(request, one.repeat(0, request.promptCount()), listener, cancel);
+        }
     }
 
     /**
