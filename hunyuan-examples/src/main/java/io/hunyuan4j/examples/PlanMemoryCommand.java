@@ -1,13 +1,15 @@
 package io.hunyuan4j.examples;
 
+import io.hunyuan4j.cogvideox.pipeline.CogVideoXMemory;
 import io.hunyuan4j.core.offload.Bytes;
-import io.hunyuan4j.core.offload.MemoryPlanner;
 import io.hunyuan4j.core.offload.MemoryPlanner.MemoryPlan;
 import io.hunyuan4j.core.offload.MemoryPlanner.PlanRequest;
 import io.hunyuan4j.core.offload.MemoryPlanner.StageUsage;
+import io.hunyuan4j.core.offload.MemoryPlanner;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.offload.WeightStorage;
 import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.dit.pipeline.HunyuanDiTMemory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -58,6 +60,16 @@ final class PlanMemoryCommand implements Callable<Integer> {
                     + " per element, widened per block while it runs). Default: compute.")
     private String weightsDtype = "compute";
 
+    @Option(names = "--family", paramLabel = "hunyuanvideo|cogvideox|hunyuandit", defaultValue = "hunyuanvideo",
+            description = "Whose manifests --manifests holds: ../shared/golden/manifests (HunyuanVideo),"
+                    + " ../shared/golden-cogvideox/manifests, ../shared/golden-hunyuandit/manifests (--frames 1)."
+                    + " Default: hunyuanvideo.")
+    private String family = "hunyuanvideo";
+
+    @Option(names = "--variant", paramLabel = "2b|5b", defaultValue = "5b",
+            description = "CogVideoX: which transformer manifest. Default: 5b.")
+    private String variant = "5b";
+
     private final PrintStream out;
 
     PlanMemoryCommand(PrintStream out) {
@@ -73,13 +85,18 @@ final class PlanMemoryCommand implements Callable<Integer> {
             throw new Cli.UsageException("--weights-dtype: " + e.getMessage());
         }
         PlanRequest req = new PlanRequest(height, width, frames, offload, dtype, budget, storage);
-        MemoryPlanner planner = MemoryPlanner.fromManifests(manifests);
-        MemoryPlan plan = planner.plan(req);
+        MemoryPlan plan = switch (family.toLowerCase(Locale.ROOT)) {
+            case "hunyuanvideo" -> MemoryPlanner.fromManifests(manifests).plan(req);
+            case "cogvideox" -> CogVideoXMemory.plan(manifests, variant.toLowerCase(Locale.ROOT), req);
+            case "hunyuandit" -> HunyuanDiTMemory.plan(manifests, req);
+            default -> throw new Cli.UsageException("--family must be hunyuanvideo, cogvideox or hunyuandit but is "
+                    + family);
+        };
         out.printf(Locale.ROOT, "plan: %dx%d, %d frames, offload=%s, dtype=%s%s%n", req.width(), req.height(),
                 req.frames(), req.offload(), req.dtype(), storage == WeightStorage.FP8 ? ", weights=fp8" : "");
-        out.printf(Locale.ROOT, "%-30s %12s %12s %12s%n", "stage", "weights", "activations", "peak");
+        out.printf(Locale.ROOT, "%-36s %12s %12s %12s%n", "stage", "weights", "activations", "peak");
         for (StageUsage s : plan.stages()) {
-            out.printf(Locale.ROOT, "%-30s %12s %12s %12s%n", s.stage(), Bytes.format(s.weightBytes()),
+            out.printf(Locale.ROOT, "%-36s %12s %12s %12s%n", s.stage(), Bytes.format(s.weightBytes()),
                     Bytes.format(s.activationBytes()), Bytes.format(s.peakBytes()));
         }
         out.println("largest block: " + plan.largestBlock().getKey() + " " + Bytes.format(plan.largestBlock().getValue())

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hunyuan4j.golden.GoldenCheck;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +73,38 @@ class PlanMemoryCommandTest {
     private static double peakGiB(CliRun r) {
         String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
         return Double.parseDouble(last.substring("peak=".length(), last.indexOf(" GiB")));
+    }
+
+    private static String fits(String family, String manifests, String offload, String... size) {
+        String[] base = {"plan-memory", "--family", family, "--manifests", manifests, "--budget", "6GiB",
+            "--offload", offload, "--dtype", "bf16"};
+        String[] all = java.util.Arrays.copyOf(base, base.length + size.length);
+        System.arraycopy(size, 0, all, base.length, size.length);
+        CliRun r = cli(all);
+        assertEquals(0, r.code(), r.err());
+        String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        return last.substring(last.indexOf("fits=") + "fits=".length());
+    }
+
+    @Test
+    void hunyuanDiTAt1024FitsSixGiBWithModelOrBlockOffloadButNotResident() {
+        String m = Path.of(MANIFESTS).resolveSibling("../golden-hunyuandit/manifests").normalize().toString();
+        String[] size = {"--height", "1024", "--width", "1024", "--frames", "1"};
+        assertEquals("false", fits("hunyuandit", m, "none", size));
+        assertEquals("true", fits("hunyuandit", m, "model", size));
+        assertEquals("true", fits("hunyuandit", m, "block", size));
+    }
+
+    @Test
+    void cogVideoXAt480x720x49FitsSixGiBOnlyWithBlockOffload() {
+        String m = Path.of(MANIFESTS).resolveSibling("../golden-cogvideox/manifests").normalize().toString();
+        String[] size = {"--height", "480", "--width", "720", "--frames", "49"};
+        for (String variant : new String[] {"2b", "5b"}) {
+            String[] withVariant = java.util.Arrays.copyOf(size, size.length + 2);
+            withVariant[size.length] = "--variant";
+            withVariant[size.length + 1] = variant;
+            assertEquals("false", fits("cogvideox", m, "model", withVariant), variant + ": T5-XXL alone is 8.9 GiB");
+            assertEquals("true", fits("cogvideox", m, "block", withVariant), variant);
+        }
     }
 }
