@@ -321,7 +321,7 @@ final class GenerateCommand implements Callable<Integer> {
                     + " weights, so the output is noise-like by design. Pass --model DIR with a diffusers-layout "
                     + fam.name() + " folder for real results.");
         }
-        try (Generator gen = folder == null ? tinyGenerator(fam.name(), options)
+        try (Generator gen = folder == null ? tinyGenerator(fam.name(), options, image != null)
                 : Pipelines.fromPretrained(folder, options, offload)) {
             List<Video> videos = gen.generateBatch(request, new ProgressBar(stderr), cancel);
             for (int i = 0; i < videos.size(); i++) {
@@ -354,9 +354,10 @@ final class GenerateCommand implements Callable<Integer> {
         };
     }
 
-    private static Generator tinyGenerator(String family, ComponentOptions options) {
+    private static Generator tinyGenerator(String family, ComponentOptions options, boolean imageToVideo) {
         return switch (family) {
-            case CogVideoXPipeline.FAMILY -> TinyCogVideoX.generator(options);
+            case CogVideoXPipeline.FAMILY -> imageToVideo ? TinyCogVideoX.imageToVideoGenerator(options)
+                    : TinyCogVideoX.generator(options);
             case HunyuanDiTFamily.NAME -> TinyHunyuanDiT.generator(options);
             default -> throw new Cli.UsageException("no embedded tiny model for family " + family);
         };

@@ -49,15 +49,34 @@ class FamilyCommandTest {
     }
 
     @Test
-    void anImageForTheTextToVideoTinyCogVideoXIsRefusedAndNothingIsWritten(@TempDir Path dir) throws IOException {
-        Path png = dir.resolve("in.png");
-        ImageIO.write(new BufferedImage(48, 32, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
-        Path mp4 = dir.resolve("out.mp4");
-        CliRun r = CliRun.of("generate", "--family", "cogvideox", "--prompt", "a fox", "--steps", "1", "--image",
-                png.toString(), "--out", mp4.toString());
-        assertEquals(2, r.code(), r.out() + r.err());
-        assertTrue(r.err().contains("image"), r.err());
-        assertFalse(Files.exists(mp4));
+    void imageToVideoWithTheTinyCogVideoXDependsOnTheImage(@TempDir Path dir) throws IOException {
+        Path red = dir.resolve("red.png");
+        Path blue = dir.resolve("blue.png");
+        write(red, 0xff0000);
+        write(blue, 0x0000ff);
+        Path a = dir.resolve("a.mp4");
+        Path b = dir.resolve("b.mp4");
+        for (Path[] io : new Path[][] {{red, a}, {blue, b}}) {
+            CliRun r = CliRun.of("generate", "--family", "cogvideox", "--prompt", "a fox", "--steps", "2", "--seed",
+                    "5", "--image", io[0].toString(), "--out", io[1].toString());
+            assertEquals(0, r.code(), r.out() + r.err());
+        }
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)),
+                "the conditioning image changes the video");
+        CliRun bad = CliRun.of("generate", "--family", "cogvideox", "--prompt", "a fox", "--image",
+                dir.resolve("absent.png").toString(), "--out", dir.resolve("c.mp4").toString());
+        assertEquals(2, bad.code());
+        assertFalse(Files.exists(dir.resolve("c.mp4")));
+    }
+
+    private static void write(Path png, int rgb) throws IOException {
+        BufferedImage image = new BufferedImage(48, 32, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 48; x++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        ImageIO.write(image, "png", png.toFile());
     }
 
     @Test

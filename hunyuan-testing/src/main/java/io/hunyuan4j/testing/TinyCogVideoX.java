@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.cogvideox.pipeline.CogVideoXFamily;
 import io.hunyuan4j.cogvideox.pipeline.CogVideoXPipeline;
+import io.hunyuan4j.cogvideox.pipeline.VaeImageLatentEncoder;
 import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformer3DModel;
 import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformerConfig;
 import io.hunyuan4j.cogvideox.vae.AutoencoderKLCogVideoX;
@@ -98,6 +99,44 @@ public final class TinyCogVideoX {
             """;
 
     private TinyCogVideoX() {}
+
+    /**
+     * The image-to-video variant (diffusers' {@code CogVideoXImageToVideoPipeline}): the same tiny parts, with a
+     * transformer that takes the noisy latents and the image latents concatenated on channels (in_channels 8) and
+     * the VAE as the image encoder. Requests must carry an image ({@link
+     * io.hunyuan4j.core.pipeline.GenerationRequest#withImage}).
+     */
+    public static Generator imageToVideoGenerator(ComponentOptions options) {
+        ComponentOptions lazy = new ComponentOptions(options.device(), options.computeDtype(), LoadMode.LAZY);
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            CogVideoXTransformerConfig config = CogVideoXTransformerConfig.fromJson(JsonConfig.parse(
+                    "tiny-cogvideox-i2v/transformer/config.json",
+                    TRANSFORMER_CONFIG.replace("\"in_channels\": 4", "\"in_channels\": 8")));
+            CogVideoXTransformer3DModel transformer = CogVideoXTransformer3DModel.fromWeights(config,
+                    InMemoryTensors.builder().label("tiny-cogvideox-i2v/transformer").seed(SEED + 10)
+                            .randomLike(CogVideoXTransformer3DModel.expectedShapes(config)).build(),
+                    lazy, "tiny-i2v/transformer (in memory)");
+            opened.add(transformer);
+            CogVideoXVaeConfig vc = vaeConfig();
+            AutoencoderKLCogVideoX vae = AutoencoderKLCogVideoX.fromWeights(vc, weights("vae"), lazy,
+                    CogVideoXTiling.defaults(vc));
+            opened.add(vae);
+            CogVideoXPromptEncoder text = promptEncoder(options);
+            opened.add(text);
+            CogVideoXPipeline.Builder b = CogVideoXPipeline.builder(transformer,
+                    new CogVideoXDDIMScheduler(CogVideoXSchedulerConfig.fromJson(config("scheduler"))), vae)
+                    .promptEncoder(text).imageEncoder(new VaeImageLatentEncoder(vae), false)
+                    .device(options.device()).model(NAME + ", image-to-video");
+            for (AutoCloseable c : opened) {
+                b.owns(c);
+            }
+            return b.build();
+        } catch (RuntimeException e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
 
     /** The tiny generator with no offload. */
     public static Generator generator(ComponentOptions options) {
