@@ -1,5 +1,6 @@
 package io.hunyuan4j.core.pipeline;
 
+import io.hunyuan4j.core.ops.HostRandom;
 import java.util.SplittableRandom;
 
 /**
@@ -19,16 +20,7 @@ final class GaussianNoise {
         }
         float[] data = new float[Math.toIntExact(n)];
         SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < data.length; i += 2) {
-            // Box-Muller: two uniforms in (0, 1] and [0, 1) give two independent normals
-            double u1 = 1.0 - random.nextDouble();
-            double u2 = random.nextDouble();
-            double r = Math.sqrt(-2.0 * Math.log(u1));
-            data[i] = (float) (r * Math.cos(2 * Math.PI * u2));
-            if (i + 1 < data.length) {
-                data[i + 1] = (float) (r * Math.sin(2 * Math.PI * u2));
-            }
-        }
+        HostRandom.fillNormal(random, data);
         return new Latents(data, shape);
     }
 }

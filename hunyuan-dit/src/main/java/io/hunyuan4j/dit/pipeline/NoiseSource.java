@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.ops.HostArrays;
+import io.hunyuan4j.core.ops.HostRandom;
 import java.util.SplittableRandom;
 
 /**
@@ -29,15 +30,7 @@ public interface NoiseSource {
         return (draw, shape, manager) -> {
             float[] data = new float[Math.toIntExact(shape.size())];
             SplittableRandom random = new SplittableRandom(seed * 1_000_003L + draw);
-            for (int i = 0; i < data.length; i += 2) {
-                double u1 = 1.0 - random.nextDouble();
-                double u2 = random.nextDouble();
-                double r = Math.sqrt(-2.0 * Math.log(u1));
-                data[i] = (float) (r * Math.cos(2 * Math.PI * u2));
-                if (i + 1 < data.length) {
-                    data[i + 1] = (float) (r * Math.sin(2 * Math.PI * u2));
-                }
-            }
+            HostRandom.fillNormal(random, data);
             return HostArrays.floats(manager, data, shape);
         };
     }
