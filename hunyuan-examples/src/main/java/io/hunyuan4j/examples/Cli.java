@@ -2,6 +2,7 @@ package io.hunyuan4j.examples;
 
 import ai.djl.Device;
 import io.hunyuan4j.core.HunyuanException;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.ITypeConverter;
@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * The {@code hunyuan4j} command line: {@code generate}, {@code golden-check} and {@code plan-memory}, parsed by one
@@ -94,7 +95,7 @@ public final class Cli implements Callable<Integer> {
         cl.registerConverter(Path.class, Cli::resolve);
         cl.registerConverter(ComputeDtype.class, parser(ComputeDtype::parse));
         cl.registerConverter(Offload.class, parser(Offload::parse));
-        cl.registerConverter(Device.class, parser(GoldenCheckCommand::parseDevice));
+        cl.registerConverter(Device.class, parser(ComponentOptions::parseDevice));
         return cl.setExpandAtFiles(false) // a prompt may start with '@'
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setOut(writer(out))

@@ -8,7 +8,6 @@ import io.hunyuan4j.golden.GoldenOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,24 +52,5 @@ final class GoldenCheckCommand implements Callable<Integer> {
         }
         out.println(GoldenCheck.summary(results) + " (compute dtype " + dtype + ") on " + device);
         return results.stream().anyMatch(r -> r.status() == ComponentResult.Status.FAIL) ? 1 : 0;
-    }
-
-    /**
-     * {@code cpu}, {@code gpu} (the first GPU) or {@code gpu:N}.
-     *
-     * @throws IllegalArgumentException naming the accepted forms
-     */
-    static Device parseDevice(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        if (n.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (n.equals("gpu")) {
-            return Device.gpu();
-        }
-        if (n.matches("gpu:\\d{1,3}")) {
-            return Device.gpu(Integer.parseInt(n.substring(4)));
-        }
-        throw new IllegalArgumentException("unknown device '" + name + "'; expected cpu, gpu or gpu:N");
     }
 }

@@ -97,8 +97,8 @@ class GoldenCheckCommandTest {
 
     @Test
     void deviceNamesParse() {
-        assertEquals(ai.djl.Device.cpu(), GoldenCheckCommand.parseDevice("cpu"));
-        assertEquals(ai.djl.Device.gpu(0), GoldenCheckCommand.parseDevice("gpu"));
-        assertEquals(ai.djl.Device.gpu(1), GoldenCheckCommand.parseDevice("GPU:1"));
+        assertEquals(ai.djl.Device.cpu(), io.hunyuan4j.core.api.ComponentOptions.parseDevice("cpu"));
+        assertEquals(ai.djl.Device.gpu(0), io.hunyuan4j.core.api.ComponentOptions.parseDevice("gpu"));
+        assertEquals(ai.djl.Device.gpu(1), io.hunyuan4j.core.api.ComponentOptions.parseDevice("GPU:1"));
     }
 }

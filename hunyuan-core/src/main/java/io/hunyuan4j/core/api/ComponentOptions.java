@@ -17,4 +17,24 @@ public record ComponentOptions(Device device, ComputeDtype computeDtype, LoadMod
     public static ComponentOptions defaults() {
         return new ComponentOptions(Device.cpu(), ComputeDtype.FLOAT32, LoadMode.EAGER);
     }
+
+    /**
+     * Parses a device as commands and benchmarks take it: {@code cpu}, {@code gpu} (the first GPU) or
+     * {@code gpu:N}, case-insensitive.
+     *
+     * @throws IllegalArgumentException naming the accepted forms
+     */
+    public static Device parseDevice(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (n.equals("gpu")) {
+            return Device.gpu();
+        }
+        if (n.matches("gpu:\\d{1,3}")) {
+            return Device.gpu(Integer.parseInt(n.substring(4)));
+        }
+        throw new IllegalArgumentException("unknown device '" + name + "'; expected cpu, gpu or gpu:N");
+    }
 }

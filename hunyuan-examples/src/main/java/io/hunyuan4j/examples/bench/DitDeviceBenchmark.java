@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.DenoiserInput;
 import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.ops.ComputeDtype;
@@ -112,7 +113,7 @@ public final class DitDeviceBenchmark {
             if (textValid < 1 || textValid > textLen) {
                 throw new IllegalArgumentException("--text-valid must be in 1.." + textLen + " but is " + textValid);
             }
-            return new Options(parseDevice(dev), ComputeDtype.parse(a.getOrDefault("dtype", "bf16")), c, num(a, "frames"), num(a, "height"), num(a, "width"),
+            return new Options(ComponentOptions.parseDevice(dev), ComputeDtype.parse(a.getOrDefault("dtype", "bf16")), c, num(a, "frames"), num(a, "height"), num(a, "width"),
                     textLen, textValid, num(a, "warmup"), Math.max(1, num(a, "iters")), num(a, "seed"));
         }
 
@@ -227,21 +228,6 @@ public final class DitDeviceBenchmark {
                 m.create(new float[] {700f}), m.randomNormal(new Shape(1, o.textLen(), c.textEmbedDim())),
                 m.create(mask, new Shape(1, o.textLen())), m.randomNormal(new Shape(1, c.pooledProjectionDim())),
                 m.create(new float[] {6000f}));
-    }
-
-    /** {@code cpu}, {@code gpu} or {@code gpu:N}. */
-    static Device parseDevice(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        if (n.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (n.equals("gpu")) {
-            return Device.gpu();
-        }
-        if (n.matches("gpu:\\d{1,3}")) {
-            return Device.gpu(Integer.parseInt(n.substring(4)));
-        }
-        throw new IllegalArgumentException("--device must be cpu, gpu or gpu:N but is '" + name + "'");
     }
 
     private static int num(Map<String, String> a, String key) {

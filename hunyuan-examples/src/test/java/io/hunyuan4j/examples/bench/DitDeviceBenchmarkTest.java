@@ -66,7 +66,7 @@ class DitDeviceBenchmarkTest {
 
     @Test
     void badOptionsNameWhatIsExpected() {
-        assertEquals(Device.gpu(1), DitDeviceBenchmark.parseDevice("gpu:1"));
+        assertEquals(Device.gpu(1), io.hunyuan4j.core.api.ComponentOptions.parseDevice("gpu:1"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DitDeviceBenchmark.Options.of(
                 TransformerBenchmark.parse(new String[] {"--device", "tpu"}))).getMessage()
                 .contains("cpu, gpu or gpu:N"));
