@@ -1,15 +1,17 @@
 #!/usr/bin/python3
-"""Step-cache parity fixtures for hunyuan4j: diffusers' cache hooks (First-Block Cache, TaylorSeer lite,
-MagCache) on a tiny HunyuanVideo DiT, run through a true-CFG flow-match Euler loop with the pipeline's
-`cache_context("cond")` / `("uncond")`, recording each context's compute/skip decision per step and the final
-latents. Built with the shared generator's helpers (../shared/golden/tools/make_golden.py).
+"""Step-cache parity fixtures for hunyuan4j: diffusers' cache hooks (First-Block Cache, TaylorSeer in its lite
+and its default (full) mode, MagCache) on a tiny HunyuanVideo DiT, run through a true-CFG flow-match Euler loop
+with the pipeline's `cache_context("cond")` / `("uncond")`, recording each context's compute/skip decision per
+step and the final latents. Built with the shared generator's helpers (../shared/golden/tools/make_golden.py).
 
     /usr/bin/python3 tools/golden/make_cache_fixtures.py \
         --out hunyuan-golden/src/test/resources/golden-sets/cache --diffusers-src /tmp/diffusers/src
 
 Files: config.json (the DiT's diffusers config), weights.safetensors, inputs.safetensors (latents, cond/uncond
 prompt embeds, masks, pooled, guidance, sigmas), outputs.safetensors (<strategy>.latents, <strategy>.decisions
-[steps, 2] with 1 = block stack computed, 0 = skipped, column 0 cond and 1 uncond;
+[steps, 2] with 1 = block stack computed, 0 = skipped, column 0 cond and 1 uncond; for TaylorSeer's full
+mode, whose blocks always run, 1 = the hooked attention modules computed, 0 = forecast, and
+<strategy>.attn_computed [steps, 2] the number of the DiT's attention modules that ran;
 magcache_calibration.ratios [2, steps]), cache.json (each strategy's settings, the measured difference from
 the uncached latents). The thresholds (FBC 0.8, MagCache 0.4; env FBC_THRESHOLD, MAG_THRESHOLD) are far above
 the defaults because random tiny weights change much more per step than a trained model: they give a mix of
@@ -61,16 +63,19 @@ def inputs():
     return out
 
 
-def denoise(model, inp, computed):
-    """The true-CFG loop; `computed` counts runs of the last block, read before/after each call."""
+def denoise(model, inp, computed, attn=None):
+    """The true-CFG loop; `computed` counts runs of the last block (or of whatever `attn[0]` counts), read
+    before/after each call; `attn[1]` counts the attention modules that ran."""
     latents = inp["latents"].clone()
     sig = inp["sigmas"]
     decisions = torch.zeros(STEPS, 2)
+    attn_computed = torch.zeros(STEPS, 2)
     for i in range(STEPS):
         t = (sig[i] * 1000.0).expand(BATCH)
         preds = []
         for c, name in enumerate(("cond", "uncond")):
             before = computed[0]
+            attn_before = attn[1] if attn else 0
             with model.cache_context(name):
                 preds.append(model(hidden_states=latents, timestep=t,
                                    encoder_hidden_states=inp[name + ".prompt_embeds"],
@@ -78,10 +83,25 @@ def denoise(model, inp, computed):
                                    pooled_projections=inp[name + ".pooled"], guidance=inp["guidance"],
                                    return_dict=False)[0])
             decisions[i, c] = 1.0 if computed[0] > before else 0.0
+            if attn:
+                attn_computed[i, c] = attn[1] - attn_before
         pos, neg = preds
         pred = neg + TRUE_CFG * (pos - neg)
         latents = latents + (sig[i + 1] - sig[i]) * pred
-    return latents, decisions
+    return latents, decisions, attn_computed
+
+
+def attn_counter(model):
+    """[runs of transformer_blocks.0.attn, runs of any block attention]: counted on `to_q`, which runs only when
+    the attention module itself does (a TaylorSeer hook replaces the module's forward on predicted steps)."""
+    counts = [0, 0]
+    for i, block in enumerate(list(model.transformer_blocks) + list(model.single_transformer_blocks)):
+        def hook(mod, a, o, first=(i == 0)):
+            counts[1] += 1
+            if first:
+                counts[0] += 1
+        block.attn.to_q.register_forward_hook(hook)
+    return counts
 
 
 def main():
@@ -106,7 +126,7 @@ def main():
     weights = mg.state_dict_f32(model)
     config = mg.diffusers_config_json(model)
     outs = {}
-    lat, dec = denoise(model, inp, computed)
+    lat, dec, _ = denoise(model, inp, computed)
     outs["none.latents"], outs["none.decisions"] = lat, dec
 
     # MagCache calibration: the ratios per context, captured before the end-of-run reset
@@ -138,11 +158,33 @@ def main():
                                             **settings["taylorseer"]),
         "magcache": MagCacheConfig(**settings["magcache"]),
     }
+    # TaylorSeer's default mode (use_lite_mode=False): the attention modules the default identifiers hook
+    # (transformer_blocks.*.attn, single_transformer_blocks.*.attn) are forecast on predicted steps while the rest
+    # of every block runs; as diffusers' default config, and with bf16 factors (diffusers' default dtype), and
+    # with explicit identifiers: the dual blocks' attention forecast, the last single block's attention zero on
+    # predicted steps (skip_predict), the first single block's attention not hooked
+    full = ["taylorseer_full", "taylorseer_full_bf16", "taylorseer_custom"]
+    for name in full:
+        settings[name] = dict(settings["taylorseer"], use_lite_mode=False, taylor_factors_dtype="float32")
+    settings["taylorseer_full_bf16"]["taylor_factors_dtype"] = "bfloat16"
+    settings["taylorseer_custom"]["cache_identifiers"] = [r"^transformer_blocks\.\d+\.attn"]
+    settings["taylorseer_custom"]["skip_predict_identifiers"] = [r"^single_transformer_blocks\.1\.attn"]
+    for name in full:
+        ts = {k: v for k, v in settings[name].items() if k != "taylor_factors_dtype"}
+        dtype = getattr(torch, settings[name]["taylor_factors_dtype"])
+        configs[name] = TaylorSeerCacheConfig(taylor_factors_dtype=dtype, **ts)
     for name, cfg in configs.items():
         model, computed = fresh()
+        attn = None
+        if name in full:
+            attn = attn_counter(model)
+            computed = attn
         model.enable_cache(cfg)
-        lat, dec = denoise(model, inp, computed)
+        lat, dec, attn_computed = denoise(model, inp, computed, attn)
         outs[name + ".latents"], outs[name + ".decisions"] = lat, dec
+        if name in full:
+            outs[name + ".attn_computed"] = attn_computed
+            settings[name]["attn_computed"] = int(attn_computed.sum().item())
         rel = ((lat - outs["none.latents"]).abs().max() / outs["none.latents"].abs().max()).item()
         print(name, "decisions cond", dec[:, 0].int().tolist(), "uncond", dec[:, 1].int().tolist(),
               "rel diff vs uncached %.4g" % rel)
