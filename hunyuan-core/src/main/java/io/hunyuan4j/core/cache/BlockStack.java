@@ -2,6 +2,7 @@ package io.hunyuan4j.core.cache;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 
 /**
  * The transformer blocks of one denoiser forward pass as a cache strategy sees them: the dual-stream blocks, then
@@ -32,4 +33,12 @@ public interface BlockStack {
 
     /** The manager of the forward pass: what a strategy returns must live here. */
     NDManager manager();
+
+    /**
+     * The submodules whose outputs the blocks ask {@link CacheContext#moduleHook(String)} for, by diffusers'
+     * module names ({@code transformer_blocks.0.attn}, ...), in call order; none by default.
+     */
+    default List<String> hookableModules() {
+        return List.of();
+    }
 }

@@ -18,6 +18,8 @@ public abstract class CacheContext {
     private int skipped;
     private long blocksRun;
     private long blocksSkipped;
+    private long modulesComputed;
+    private long modulesPredicted;
 
     /** A context of {@code session}. */
     protected CacheContext(CacheSession session) {
@@ -52,6 +54,25 @@ public abstract class CacheContext {
         return projOut.get();
     }
 
+    /**
+     * The hook of the submodule {@code name} (diffusers' module name, e.g. {@code transformer_blocks.0.attn}) for
+     * the forward pass whose blocks {@link #blocks} is running: {@link ModuleHook#NONE} unless the strategy
+     * caches that module (TaylorSeer's default mode).
+     */
+    public ModuleHook moduleHook(String name) {
+        return ModuleHook.NONE;
+    }
+
+    /** Records one call of a hooked submodule that computed its outputs. */
+    protected final void countModuleComputed() {
+        modulesComputed++;
+    }
+
+    /** Records one call of a hooked submodule whose outputs were predicted. */
+    protected final void countModulePredicted() {
+        modulesPredicted++;
+    }
+
     /** Records one forward pass whose block stack ran. */
     protected final void countComputed() {
         computed++;
@@ -78,6 +99,14 @@ public abstract class CacheContext {
 
     final long blocksSkipped() {
         return blocksSkipped;
+    }
+
+    final long modulesComputed() {
+        return modulesComputed;
+    }
+
+    final long modulesPredicted() {
+        return modulesPredicted;
     }
 
     /**
@@ -147,6 +176,11 @@ public abstract class CacheContext {
         @Override
         public NDManager manager() {
             return stack.manager();
+        }
+
+        @Override
+        public java.util.List<String> hookableModules() {
+            return stack.hookableModules();
         }
     }
 }

@@ -40,19 +40,27 @@ public final class CacheSession implements AutoCloseable {
         return strategy;
     }
 
-    /** Forward passes computed and skipped, and blocks run and skipped, over every context so far. */
+    /**
+     * Forward passes computed and skipped, blocks run and skipped, and hooked modules computed and predicted, over
+     * every context so far.
+     */
     public CacheStats stats() {
         int computed = 0;
         int skipped = 0;
         long blocksRun = 0;
         long blocksSkipped = 0;
+        long modulesComputed = 0;
+        long modulesPredicted = 0;
         for (CacheContext c : contexts.values()) {
             computed += c.computed();
             skipped += c.skipped();
             blocksRun += c.blocksRun();
             blocksSkipped += c.blocksSkipped();
+            modulesComputed += c.modulesComputed();
+            modulesPredicted += c.modulesPredicted();
         }
-        return new CacheStats(strategy.toString(), computed, skipped, blocksRun, blocksSkipped);
+        return new CacheStats(strategy.toString(), computed, skipped, blocksRun, blocksSkipped, modulesComputed,
+                modulesPredicted);
     }
 
     /** The manager for kept tensors, created on the device of the first one. */

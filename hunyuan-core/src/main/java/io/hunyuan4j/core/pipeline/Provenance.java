@@ -83,6 +83,10 @@ public record Provenance(GenerationRequest request, int batchIndex, String model
             s.append("; cache=").append(stepCache.strategy()).append(" computed=").append(stepCache.computed())
                     .append(" skipped=").append(stepCache.skipped()).append(" blocksSkipped=")
                     .append(stepCache.blocksSkipped());
+            if (stepCache.modulesComputed() + stepCache.modulesPredicted() > 0) {
+                s.append(" modulesComputed=").append(stepCache.modulesComputed()).append(" modulesPredicted=")
+                        .append(stepCache.modulesPredicted());
+            }
         }
         s.append("; timings=");
         timings.forEach((k, v) -> s.append(k).append('=').append(v.toMillis()).append("ms "));

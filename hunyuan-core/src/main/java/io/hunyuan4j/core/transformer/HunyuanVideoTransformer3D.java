@@ -16,6 +16,7 @@ import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.cache.BlockStack;
 import io.hunyuan4j.core.cache.BlockStreams;
 import io.hunyuan4j.core.cache.CacheContext;
+import io.hunyuan4j.core.cache.ModuleHook;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.nn.Conv3d;
 import io.hunyuan4j.core.nn.Linear;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -397,7 +399,8 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
                     hiddenStates.getShape().get(1)) : null;
 
             // 4. Transformer blocks
-            Blocks stack = new Blocks(call, off, listener, temb, attentionMask, imageRotaryEmb, tokenReplace);
+            Blocks stack = new Blocks(call, off, listener, temb, attentionMask, imageRotaryEmb, tokenReplace,
+                    cache == null ? name -> ModuleHook.NONE : cache::moduleHook);
             BlockStreams entering = new BlockStreams(hiddenStates, encoderHiddenStates);
             BlockStreams streams = cache == null ? stack.run(0, stack.size(), entering)
                     : cache.blocks(stack, entering);
@@ -466,10 +469,12 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
         private final @Nullable NDArray attentionMask;
         private final RotaryEmbedding imageRotaryEmb;
         private final @Nullable TokenReplace tokenReplace;
+        private final Function<String, ModuleHook> hooks;
         private final NDArray[] shared;
 
         Blocks(NDManager call, @Nullable GroupOnloader off, IntermediateListener listener, NDArray temb,
-                @Nullable NDArray attentionMask, RotaryEmbedding imageRotaryEmb, @Nullable TokenReplace tokenReplace) {
+                @Nullable NDArray attentionMask, RotaryEmbedding imageRotaryEmb, @Nullable TokenReplace tokenReplace,
+                Function<String, ModuleHook> hooks) {
             this.call = call;
             this.off = off;
             this.listener = listener;
@@ -477,6 +482,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             this.attentionMask = attentionMask;
             this.imageRotaryEmb = imageRotaryEmb;
             this.tokenReplace = tokenReplace;
+            this.hooks = hooks;
             // the arrays every block reads: lent to each block's scope, never closed by it
             java.util.List<NDArray> lent = new java.util.ArrayList<>(
                     java.util.List.of(temb, imageRotaryEmb.cos(), imageRotaryEmb.sin()));
@@ -501,12 +507,13 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             for (int i = from; i < to; i++) {
                 String name = i < dual ? "transformer_blocks." + i : "single_transformer_blocks." + (i - dual);
                 BlockStep step;
+                ModuleHook attnHook = hooks.apply(name + ".attn");
                 if (i < dual) {
                     TransformerBlock block = transformerBlocks.get(i);
-                    step = (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb, tokenReplace);
+                    step = (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb, tokenReplace, attnHook);
                 } else {
                     SingleTransformerBlock block = singleTransformerBlocks.get(i - dual);
-                    step = (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb, tokenReplace);
+                    step = (h, e) -> block.forward(h, e, temb, attentionMask, imageRotaryEmb, tokenReplace, attnHook);
                 }
                 try (GroupOnloader.Scope weights = GroupOnloader.scope(off, HunyuanVideoTransformer3D.this, name,
                         call)) {
@@ -530,6 +537,18 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
         @Override
         public NDManager manager() {
             return call;
+        }
+
+        @Override
+        public List<String> hookableModules() {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < transformerBlocks.size(); i++) {
+                names.add("transformer_blocks." + i + ".attn");
+            }
+            for (int i = 0; i < singleTransformerBlocks.size(); i++) {
+                names.add("single_transformer_blocks." + i + ".attn");
+            }
+            return names;
         }
     }
 

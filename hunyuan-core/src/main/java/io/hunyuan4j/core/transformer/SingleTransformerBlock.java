@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import io.hunyuan4j.core.cache.ModuleHook;
 import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.F;
@@ -58,6 +59,17 @@ public final class SingleTransformerBlock {
     public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
             @Nullable NDArray attentionMask,
             RotaryEmbedding imageRotaryEmb, @Nullable TokenReplace tokenReplace) {
+        return forward(hiddenStates, encoderHiddenStates, temb, attentionMask, imageRotaryEmb, tokenReplace,
+                ModuleHook.NONE);
+    }
+
+    /**
+     * As {@link #forward(NDArray, NDArray, NDArray, NDArray, RotaryEmbedding, TokenReplace)}, asking
+     * {@code attnHook} (a step cache's hook on {@code attn}) for the attention output.
+     */
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
+            @Nullable NDArray attentionMask,
+            RotaryEmbedding imageRotaryEmb, @Nullable TokenReplace tokenReplace, ModuleHook attnHook) {
         long textSeqLength = encoderHiddenStates.getShape().get(1);
         // [B, N + L, C]; the two streams are consumed by their concatenation
         NDArray residual = Scoped.keepConsuming(
@@ -80,9 +92,12 @@ public final class SingleTransformerBlock {
             trGate = n.trGateMsa().expandDims(1);
         }
 
-        // 2. Attention   [B, N + L, C] (consumes q, k, v)
-        NDList qkv = Scoped.keepAll(() -> attn.qkvJoint(normed, textSeqLength, imageRotaryEmb), normed);
-        NDArray attnOutput = attn.attend(qkv, attentionMask);
+        // 2. Attention   [B, N + L, C] (consumes q, k, v); diffusers' `attn` returns the latent and the text
+        // rows apart and concatenates them: one joint output here, the same to an elementwise step cache
+        NDArray attnOutput = attnHook.call(() -> {
+            NDList qkv = Scoped.keepAll(() -> attn.qkvJoint(normed, textSeqLength, imageRotaryEmb), normed);
+            return new NDList(attn.attend(qkv, attentionMask));
+        }, residual.getManager()).singletonOrThrow();
 
         // 3. MLP, modulation and residual connection   [B, N + L, C + mlp] -> [B, N + L, C]
         // token-chunked: the [N + L, mlp] activation and the [N + L, C + mlp] concatenation exist per chunk only

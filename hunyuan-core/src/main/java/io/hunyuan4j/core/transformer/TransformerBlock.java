@@ -2,6 +2,7 @@ package io.hunyuan4j.core.transformer;
 
 import io.hunyuan4j.core.nn.Scoped;
 import ai.djl.ndarray.NDArray;
+import io.hunyuan4j.core.cache.ModuleHook;
 import ai.djl.ndarray.NDList;
 import io.hunyuan4j.core.nn.LayerNorm;
 import io.hunyuan4j.core.ops.AttentionBackend;
@@ -59,18 +60,31 @@ public final class TransformerBlock {
     public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
             @Nullable NDArray attentionMask,
             RotaryEmbedding freqsCis, @Nullable TokenReplace tokenReplace) {
+        return forward(hiddenStates, encoderHiddenStates, temb, attentionMask, freqsCis, tokenReplace, ModuleHook.NONE);
+    }
+
+    /**
+     * As {@link #forward(NDArray, NDArray, NDArray, NDArray, RotaryEmbedding, TokenReplace)}, asking
+     * {@code attnHook} (a step cache's hook on {@code attn}) for the attention outputs of both streams.
+     */
+    public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb,
+            @Nullable NDArray attentionMask,
+            RotaryEmbedding freqsCis, @Nullable TokenReplace tokenReplace, ModuleHook attnHook) {
         AdaLayerNormZero.Modulation n = norm1.modulation(temb);
         AdaLayerNormZero.Modulation c = norm1Context.modulation(temb);
         AdaLayerNormZero.Modulation tr = tokenReplace == null ? null
                 : norm1.modulation(tokenReplace.tokenReplaceEmb());
 
-        // 1. Input normalization, then QKV: the normed streams die with the scope
-        NDList qkv = Scoped.keepAll(() -> attn.qkv(tokenReplace == null || tr == null
-                ? norm1.normalize(hiddenStates, n) : norm1.normalize(hiddenStates, n, tr, tokenReplace),
-                norm1Context.normalize(encoderHiddenStates, c), freqsCis), hiddenStates, encoderHiddenStates);
-
-        // 2. Joint attention (consumes q, k, v) and output projections
-        Streams attnOutput = attn.project(attn.attend(qkv, attentionMask), encoderHiddenStates.getShape().get(1));
+        // 1.-2. Input normalization, QKV (the normed streams die with the scope), joint attention (consumes q, k,
+        // v) and output projections; the normed streams feed `attn` only, so a cached attention skips them too
+        NDList attnOut = attnHook.call(() -> {
+            NDList qkv = Scoped.keepAll(() -> attn.qkv(tokenReplace == null || tr == null
+                    ? norm1.normalize(hiddenStates, n) : norm1.normalize(hiddenStates, n, tr, tokenReplace),
+                    norm1Context.normalize(encoderHiddenStates, c), freqsCis), hiddenStates, encoderHiddenStates);
+            Streams o = attn.project(attn.attend(qkv, attentionMask), encoderHiddenStates.getShape().get(1));
+            return new NDList(o.hiddenStates(), o.encoderHiddenStates());
+        }, hiddenStates.getManager());
+        Streams attnOutput = new Streams(attnOut.get(0), attnOut.get(1));
 
         // 3. Modulation and residual connection; 4. Feed-forward (token-chunked, each stream consumed in turn)
         NDArray h = tokenReplace == null || tr == null

@@ -75,6 +75,46 @@ class StepCacheRulesTest {
         assertThrows(IllegalArgumentException.class, () -> new TaylorSeerCache(0, 3, -1, 1));
     }
 
+    /**
+     * diffusers' apply_taylorseer_cache matching (re.fullmatch): the default identifiers hook exactly the blocks'
+     * attention modules (not the token refiner's, not their submodules); skip-predict patterns win; explicit
+     * cache patterns replace the defaults.
+     */
+    @Test
+    void taylorSeerFullModeHooksTheAttentionModules() {
+        TaylorSeerCache full = TaylorSeerCache.full();
+        assertFalse(full.useLiteMode());
+        assertEquals(TaylorSeerCache.Role.CACHE, full.role("transformer_blocks.0.attn"));
+        assertEquals(TaylorSeerCache.Role.CACHE, full.role("single_transformer_blocks.39.attn"));
+        for (String other : List.of("transformer_blocks.0.attn.to_q", "transformer_blocks.0",
+                "context_embedder.token_refiner.refiner_blocks.0.attn", "proj_out", "transformer_blocks.0.ff")) {
+            assertEquals(TaylorSeerCache.Role.NONE, full.role(other), other);
+        }
+        TaylorSeerCache custom = full.withIdentifiers(List.of("^transformer_blocks\\.\\d+\\.attn"),
+                List.of("^(single_)?transformer_blocks\\.1\\.attn"));
+        assertEquals(TaylorSeerCache.Role.CACHE, custom.role("transformer_blocks.0.attn"));
+        assertEquals(TaylorSeerCache.Role.SKIP_PREDICT, custom.role("transformer_blocks.1.attn"));
+        assertEquals(TaylorSeerCache.Role.SKIP_PREDICT, custom.role("single_transformer_blocks.1.attn"));
+        assertEquals(TaylorSeerCache.Role.NONE, custom.role("single_transformer_blocks.0.attn"));
+        // a skip-predict pattern alone keeps the default cache patterns, as diffusers
+        TaylorSeerCache skipOnly = full.withIdentifiers(List.of(), List.of("single_transformer_blocks\\.0\\.attn"));
+        assertEquals(TaylorSeerCache.Role.CACHE, skipOnly.role("transformer_blocks.3.attn"));
+        assertEquals(TaylorSeerCache.Role.SKIP_PREDICT, skipOnly.role("single_transformer_blocks.0.attn"));
+    }
+
+    @Test
+    void taylorSeerSettingsAreChecked() {
+        assertThrows(IllegalArgumentException.class,
+                () -> TaylorSeerCache.full().withIdentifiers(List.of("transformer_blocks.(attn"), List.of()));
+        // lite mode hooks fixed modules: explicit identifiers are an error, not silently overridden
+        assertThrows(IllegalArgumentException.class,
+                () -> TaylorSeerCache.defaults().withIdentifiers(List.of(".*attn"), List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> TaylorSeerCache.full().withIdentifiers(List.of(".*attn"), List.of()).withLiteMode(true));
+        assertTrue(TaylorSeerCache.defaults().useLiteMode());
+        assertEquals(io.hunyuan4j.core.ops.ComputeDtype.FLOAT32, TaylorSeerCache.full().taylorFactorsDtype());
+    }
+
     /** diffusers' nearest_interp: round(i * (n - 1) / (target - 1)), half to even. */
     @Test
     void magCacheNearestInterp() {

@@ -66,6 +66,7 @@ class StepCacheParityTest {
         int steps = sigmas.length - 1;
         int batch = (int) latents.getShape().get(0);
         float[] decisions = new float[steps * 2];
+        float[] modulesComputed = new float[steps * 2];
         for (int i = 0; i < steps; i++) {
             float[] t = new float[batch];
             java.util.Arrays.fill(t, sigmas[i] * 1000f);
@@ -82,17 +83,22 @@ class StepCacheParityTest {
                 } else {
                     CacheContext ctx = session.context(name);
                     int before = ctx.computed();
+                    long modulesBefore = session.stats().modulesComputed();
                     preds[c] = model.forward(in, ctx);
                     decisions[i * 2 + c] = ctx.computed() > before ? 1 : 0;
+                    modulesComputed[i * 2 + c] = session.stats().modulesComputed() - modulesBefore;
                 }
             }
             NDArray pred = preds[1].add(preds[0].sub(preds[1]).mul(TRUE_CFG));
             latents = latents.add(pred.mul(sigmas[i + 1] - sigmas[i]));
         }
-        return new Run(latents.toFloatArray(), decisions);
+        return new Run(latents.toFloatArray(), decisions, modulesComputed);
     }
 
-    private record Run(float[] latents, float[] decisions) { }
+    /**
+     * @param modulesComputed per pass ([step, context] flattened), the hooked modules that computed their outputs
+     */
+    private record Run(float[] latents, float[] decisions, float[] modulesComputed) { }
 
     private static float[] expected(String name, NDManager m) {
         return fx.outputs().load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray();
@@ -110,17 +116,48 @@ class StepCacheParityTest {
 
     private static void checkParity(String strategy, StepCache cache, float tolerance) {
         try (NDManager m = NDManager.newBaseManager(); CacheSession session = cache.session(12)) {
-            Run run = denoise(dit, session, m);
-            assertArrayEquals(expected(strategy + ".decisions", m), run.decisions(), strategy + " decisions");
-            float err = relErr(run.latents(), expected(strategy + ".latents", m));
-            assertTrue(err <= tolerance, strategy + " latents max rel err " + err);
-            CacheStats stats = session.stats();
-            assertEquals(24, stats.evaluations());
-            int computed = 0;
-            for (float d : run.decisions()) {
-                computed += (int) d;
+            checkParity(strategy, session, denoise(dit, session, m), tolerance, m);
+        }
+    }
+
+    /** @return the latents' max relative error against the fixture */
+    private static float checkParity(String strategy, CacheSession session, Run run, float tolerance, NDManager m) {
+        assertArrayEquals(expected(strategy + ".decisions", m), run.decisions(), strategy + " decisions");
+        float err = relErr(run.latents(), expected(strategy + ".latents", m));
+        assertTrue(err <= tolerance, strategy + " latents max rel err " + err);
+        CacheStats stats = session.stats();
+        assertEquals(24, stats.evaluations());
+        int computed = 0;
+        for (float d : run.decisions()) {
+            computed += (int) d;
+        }
+        assertEquals(computed, stats.computed());
+        return err;
+    }
+
+    /**
+     * TaylorSeer's default mode against diffusers: the decisions, the latents, and per pass the attention modules
+     * that ran (diffusers counts every block's attention; the stats count the hooked ones, {@code unhooked} fewer);
+     * every block runs on every pass.
+     *
+     * @param hooked attention modules the settings hook (forecast or skip-predict)
+     * @param unhooked attention modules they leave alone (always computed)
+     */
+    private static void checkFull(String strategy, TaylorSeerCache cache, HunyuanVideoTransformer3D model,
+            int hooked, int unhooked, float tolerance) {
+        try (NDManager m = NDManager.newBaseManager(); CacheSession session = cache.session(12)) {
+            Run run = denoise(model, session, m);
+            checkParity(strategy, session, run, tolerance, m);
+            float[] attn = expected(strategy + ".attn_computed", m);
+            float[] hookedComputed = new float[attn.length];
+            for (int i = 0; i < attn.length; i++) {
+                hookedComputed[i] = attn[i] - unhooked;
             }
-            assertEquals(computed, stats.computed());
+            assertArrayEquals(hookedComputed, run.modulesComputed(), strategy + " modules computed per pass");
+            CacheStats stats = session.stats();
+            assertEquals(24L * hooked, stats.modulesComputed() + stats.modulesPredicted());
+            assertEquals(24L * (config.numLayers() + config.numSingleLayers()), stats.blocksRun());
+            assertEquals(0, stats.blocksSkipped());
         }
     }
 
@@ -137,6 +174,43 @@ class StepCacheParityTest {
     @Test
     void taylorSeerLiteMatchesDiffusers() {
         checkParity("taylorseer", new TaylorSeerCache(3, 2, 10, 2), TOLERANCE);
+    }
+
+    /** diffusers' default mode (use_lite_mode=False): every block's attention forecast, float32 factors. */
+    @Test
+    void taylorSeerFullMatchesDiffusers() {
+        checkFull("taylorseer_full", new TaylorSeerCache(3, 2, 10, 2).withLiteMode(false), dit, 4, 0, TOLERANCE);
+    }
+
+    /**
+     * The default mode with diffusers' default bf16 factors on the float32 model: the same bf16 roundings as
+     * torch (measured 4.7e-6 from the fixture, against 1.3e-4 between bf16 and float32 factors; a value within a
+     * float32 ulp of a rounding boundary could still round the other way).
+     */
+    @Test
+    void taylorSeerFullWithBf16FactorsMatchesDiffusers() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.hunyuan4j.core.ops.Kernels.available(Device.cpu()));
+        checkFull("taylorseer_full_bf16", new TaylorSeerCache(3, 2, 10, 2).withLiteMode(false)
+                .withTaylorFactorsDtype(ComputeDtype.BF16), dit, 4, 0, TOLERANCE);
+    }
+
+    /**
+     * Explicit identifiers: the dual blocks' attention forecast, the last single block's attention zero on
+     * forecast steps (skip-predict), the first single block's attention not hooked.
+     */
+    @Test
+    void taylorSeerExplicitIdentifiersMatchDiffusers() {
+        TaylorSeerCache custom = new TaylorSeerCache(3, 2, 10, 2).withLiteMode(false)
+                .withIdentifiers(List.of("^transformer_blocks\\.\\d+\\.attn"),
+                        List.of("^single_transformer_blocks\\.1\\.attn"));
+        checkFull("taylorseer_custom", custom, dit, 3, 1, TOLERANCE);
+        // a pattern that matches no hook point of this DiT is refused before the first pass runs
+        try (NDManager m = NDManager.newBaseManager(); CacheSession session = custom.withIdentifiers(
+                List.of("^transformer_blocks\\.\\d+\\.ff"), List.of()).session(12)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> denoise(dit, session, m));
+            assertTrue(e.getMessage().contains("transformer_blocks.0.attn"), e.getMessage());
+        }
     }
 
     @Test
@@ -203,6 +277,18 @@ class StepCacheParityTest {
             assertArrayEquals(expected("taylorseer.decisions", m), run.decisions());
             float err = relErr(run.latents(), expected("taylorseer.latents", m));
             assertTrue(err <= GoldenOptions.BF16_TOLERANCE, "bf16 max rel err " + err);
+        }
+    }
+
+    /** The default mode in bf16 compute: the same decisions, the latents within bf16 tolerance of the fixture. */
+    @Test
+    void taylorSeerFullInBf16() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.hunyuan4j.core.ops.Kernels.available(Device.cpu()));
+        ComponentOptions bf16 = new ComponentOptions(Device.cpu(), ComputeDtype.BF16, LoadMode.EAGER);
+        try (HunyuanVideoTransformer3D model = HunyuanVideoTransformer3D.fromWeights(config, fx.weights(), bf16,
+                "cache-bf16-full")) {
+            checkFull("taylorseer_full", new TaylorSeerCache(3, 2, 10, 2).withLiteMode(false), model, 4, 0,
+                    (float) GoldenOptions.BF16_TOLERANCE);
         }
     }
 
