@@ -60,6 +60,28 @@ class StepCachePipelineTest {
         assertTrue(relErr(plain.get(0), cached.get(0)) > 1e-4, "forecast steps change the video");
     }
 
+    /**
+     * TaylorSeer's default mode through the pipeline: every block runs on every pass, and each block's attention
+     * is forecast on steps 1 and 3 of each context; the provenance says so.
+     */
+    @Test
+    void taylorSeerFullModeCountsModules() {
+        List<Video> cached = run(new TaylorSeerCache(2, 1, -1, 1).withLiteMode(false));
+        int blocks = TinyModel.transformerConfig().numLayers() + TinyModel.transformerConfig().numSingleLayers();
+        for (Video v : cached) {
+            Provenance p = v.provenance();
+            CacheStats s = p.stepCache();
+            assertNotNull(s);
+            assertEquals(6, s.computed());
+            assertEquals(4, s.skipped());
+            assertEquals(10L * blocks, s.blocksRun());
+            assertEquals(0, s.blocksSkipped());
+            assertEquals(6L * blocks, s.modulesComputed());
+            assertEquals(4L * blocks, s.modulesPredicted());
+            assertTrue(p.describe().contains("modulesPredicted=" + 4 * blocks), p.describe());
+        }
+    }
+
     /** Threshold 0: First-Block Cache never skips, so the video is the uncached one. */
     @Test
     void firstBlockCacheAtZeroThresholdIsExact() {

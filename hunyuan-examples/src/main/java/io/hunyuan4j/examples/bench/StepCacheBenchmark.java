@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * block structure (its options apply; smaller latents through {@code --frames/--height/--width}), flow-match
  * Euler with shift 7 over {@code --steps} steps, distilled guidance (one DiT call per step, as HunyuanVideo).
  * Also the quality cost: the largest difference of the final latents from the uncached ones, relative to their
- * largest value.
+ * largest value. A pass counts as skipped when its block stack was skipped or, for TaylorSeer's default mode
+ * ({@code taylorseer-full}, whose blocks always run), when its attention outputs were forecast.
  *
  * <pre>
  * mvn -q -pl hunyuan-examples exec:java -Dexec.mainClass=io.hunyuan4j.examples.bench.StepCacheBenchmark \
@@ -34,7 +35,7 @@ import org.jspecify.annotations.Nullable;
 public final class StepCacheBenchmark {
 
     static final String USAGE = "usage: StepCacheBenchmark [--dtype fp32|bf16] [--steps 50]"
-            + " [--strategies none,fbc,taylorseer,magcache,teacache] [TransformerBenchmark options]";
+            + " [--strategies none,fbc,taylorseer,taylorseer-full,magcache,teacache] [TransformerBenchmark options]";
 
     private StepCacheBenchmark() {}
 
@@ -63,6 +64,7 @@ public final class StepCacheBenchmark {
         s.put("none", null);
         s.put("fbc", FirstBlockCache.defaults());
         s.put("taylorseer", TaylorSeerCache.defaults());
+        s.put("taylorseer-full", TaylorSeerCache.full());
         s.put("magcache", MagCache.hunyuanVideo());
         s.put("teacache", TeaCache.hunyuanVideo());
         return s;
@@ -75,9 +77,9 @@ public final class StepCacheBenchmark {
         Map<String, @Nullable StepCache> all = strategies();
         out.printf(Locale.ROOT, "config: %s, %s, %d steps; load average %s%n", TransformerBenchmark.config(a), dtype,
                 steps, AttentionBenchmark.loadAverage());
-        out.println("| strategy | DiT block stacks run | skipped | blocks skipped | wall time | speed-up |"
-                + " max rel diff vs none |");
-        out.println("|---|---|---|---|---|---|---|");
+        out.println("| strategy | passes computed | skipped (forecast) | blocks skipped | modules forecast | wall time |"
+                + " speed-up | max rel diff vs none |");
+        out.println("|---|---|---|---|---|---|---|---|");
         try (NDManager weights = NDManager.newBaseManager(); NDManager calls = NDManager.newBaseManager()) {
             TransformerBenchmark.Setup setup = TransformerBenchmark.setup(a, dtype, weights, calls);
             // warm-up: kernels load and the JIT compiles before the clock runs
@@ -105,9 +107,10 @@ public final class StepCacheBenchmark {
                     reference = result;
                     baseline = sec;
                 }
-                out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f s | %.2fx | %s |%n",
+                out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %.1f s | %.2fx | %s |%n",
                         name, stats == null ? steps : stats.computed(),
-                        stats == null ? 0 : stats.skipped(), stats == null ? 0 : stats.blocksSkipped(), sec,
+                        stats == null ? 0 : stats.skipped(), stats == null ? 0 : stats.blocksSkipped(),
+                        stats == null ? 0 : stats.modulesPredicted(), sec,
                         baseline / sec, reference == null ? "n/a" : String.format(Locale.ROOT, "%.3e",
                                 relErr(result, reference)));
             }
