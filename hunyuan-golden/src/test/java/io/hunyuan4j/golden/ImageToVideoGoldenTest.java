@@ -26,13 +26,13 @@ class ImageToVideoGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"latent_concat", "token_replace", "llava"})
+    @ValueSource(strings = {"latent_concat", "token_replace", "llava", "text"})
     void passesInFloat32(String set) {
         run(set, GoldenOptions.float32());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"latent_concat", "token_replace", "llava"})
+    @ValueSource(strings = {"latent_concat", "token_replace", "llava", "text"})
     void passesInBf16(String set) {
         for (ComponentResult r : run(set, new GoldenOptions(ComputeDtype.BF16))) {
             if (!r.component().equals("pipeline")) {
