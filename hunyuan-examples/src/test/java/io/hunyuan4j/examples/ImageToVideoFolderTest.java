@@ -16,6 +16,7 @@ import io.hunyuan4j.core.pipeline.Generator;
 import io.hunyuan4j.core.pipeline.Pipelines;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.testing.TinyImageToVideo;
+import io.hunyuan4j.testing.TinyModel;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -139,5 +140,33 @@ class ImageToVideoFolderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> Pipelines.fromPretrained(dir));
         assertTrue(e.getMessage().contains("image_condition_type") && e.getMessage().contains("token_replace"),
                 e.getMessage());
+    }
+
+    @Test
+    void skyreelsFolderRunsWithTrueCfgByDefault(@TempDir Path dir) throws IOException {
+        TinyImageToVideo.writeSkyreelsFolder(dir);
+        try (Generator g = Pipelines.fromPretrained(dir)) {
+            GenerationRequest r = request(g, "the cat turns its head", picture(40, 30, 0));
+            assertEquals(6.0f, r.trueCfgScale());
+            assertEquals(1.0f, r.guidanceScale());
+            Video cfg = g.generate(r.withNegativePrompt("blurry"));
+            assertEquals(5, cfg.frameCount());
+            assertEquals(2 * 2, cfg.provenance().modelEvaluations(), "true CFG: two DiT calls per step");
+            Video noNegative = g.generate(r);
+            assertFalse(Arrays.equals(frames(cfg), frames(noNegative)));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> g.generate(g.request("no image").withSize(16, 32).withFrames(5).withSteps(1)));
+            assertTrue(e.getMessage().contains("SkyReels") && e.getMessage().contains("withImage"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aSkyreelsFolderWithATextToVideoTransformerIsRefused(@TempDir Path dir) throws IOException {
+        TinyModel.writeDiffusersFolder(dir);
+        Path index = dir.resolve("model_index.json");
+        Files.writeString(index, Files.readString(index).replace("\"HunyuanVideoPipeline\"",
+                "\"HunyuanSkyreelsImageToVideoPipeline\""));
+        ConfigException e = assertThrows(ConfigException.class, () -> Pipelines.fromPretrained(dir));
+        assertTrue(e.getMessage().contains("in_channels 4") && e.getMessage().contains("(8)"), e.getMessage());
     }
 }

@@ -29,6 +29,7 @@ import java.util.Map;
  * (CLIP vision tower of 28 x 28 pixels in 2 x 2 patches, projector, {@link TinyModel}'s Llama with one more token,
  * {@code <image>}), its tokenizer and {@code image_processor/preprocessor_config.json}. Seeded random weights,
  * written as safetensors, so a test loads it with {@code Pipelines.fromPretrained} or the CLI's {@code --model}.
+ * {@link #writeSkyreelsFolder} writes a SkyReels-V1 I2V folder the same way.
  */
 public final class TinyImageToVideo {
 
@@ -120,6 +121,32 @@ public final class TinyImageToVideo {
         image.addProperty("special", true);
         tokenizer.getAsJsonArray("added_tokens").add(image);
         Files.writeString(dir.resolve("tokenizer/tokenizer.json"), GSON.toJson(tokenizer));
+        return dir;
+    }
+
+    /**
+     * Writes {@link TinyModel}'s folder as a SkyReels-V1 I2V one ({@code HunyuanSkyreelsImageToVideoPipeline}): the
+     * same text encoders, VAE and scheduler, a DiT taking 2 x 4 = 8 channels (latents, then the image latent).
+     *
+     * @param dir an existing, empty folder
+     * @return {@code dir}
+     * @throws IOException if a file cannot be written
+     */
+    public static Path writeSkyreelsFolder(Path dir) throws IOException {
+        TinyModel.writeDiffusersFolder(dir);
+        Path index = dir.resolve("model_index.json");
+        Files.writeString(index, Files.readString(index).replace("\"HunyuanVideoPipeline\"",
+                "\"HunyuanSkyreelsImageToVideoPipeline\""));
+        try (var files = Files.list(dir.resolve("transformer"))) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        String json = TinyModel.configJson("transformer").replace("\"in_channels\": 4", "\"in_channels\": 8");
+        TransformerConfig config = TransformerConfig.fromJson(JsonConfig.parse("tiny-skyreels/transformer", json));
+        write(dir, "transformer", json, "diffusion_pytorch_model.safetensors", InMemoryTensors.builder()
+                .label("tiny-skyreels/transformer").seed(TinyModel.SEED + 12)
+                .randomLike(HunyuanVideoTransformer3D.expectedShapes(config)).build());
         return dir;
     }
 

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * The HunyuanVideo family: {@code HunyuanVideoPipeline} and {@code HunyuanVideoImageToVideoPipeline} folders, loaded
- * as a {@link VideoPipeline}.
+ * The HunyuanVideo family: {@code HunyuanVideoPipeline}, {@code HunyuanVideoImageToVideoPipeline} and
+ * {@code HunyuanSkyreelsImageToVideoPipeline} folders, loaded as a {@link VideoPipeline}.
  */
 public final class HunyuanVideoFamily implements PipelineFamily {
 
@@ -23,7 +23,7 @@ public final class HunyuanVideoFamily implements PipelineFamily {
     /** {@inheritDoc} */
     @Override
     public Set<String> pipelineClasses() {
-        return Set.of(ModelIndex.PIPELINE_CLASS, ModelIndex.I2V_PIPELINE_CLASS);
+        return Set.of(ModelIndex.PIPELINE_CLASS, ModelIndex.I2V_PIPELINE_CLASS, ModelIndex.SKYREELS_PIPELINE_CLASS);
     }
 
     /** {@inheritDoc} */

@@ -51,6 +51,12 @@ final class ModelIndex {
         return Map.copyOf(m);
     }
 
+    /** diffusers' {@code HunyuanSkyreelsImageToVideoPipeline} (SkyReels-V1 I2V): the text-to-video components. */
+    static final String SKYREELS_PIPELINE_CLASS = "HunyuanSkyreelsImageToVideoPipeline";
+
+    /** The SkyReels-V1 image-to-video layout. */
+    static final PipelineLayout SKYREELS_LAYOUT = new PipelineLayout(SKYREELS_PIPELINE_CLASS, COMPONENTS, CLASSES);
+
     private static Map<String, Set<String>> i2vClasses() {
         Map<String, Set<String>> m = new LinkedHashMap<>(CLASSES);
         m.put("text_encoder", Set.of("LlavaForConditionalGeneration"));
@@ -60,12 +66,15 @@ final class ModelIndex {
 
     /**
      * The layout {@code _class_name} of {@code modelDir/model_index.json} names: image-to-video for
-     * {@link #I2V_PIPELINE_CLASS}, else text-to-video (whose check then names a wrong class).
+     * {@link #I2V_PIPELINE_CLASS}, SkyReels for
+     * {@link #SKYREELS_PIPELINE_CLASS}, else text-to-video (whose check then names a wrong class).
      *
      * @throws IllegalArgumentException if the folder or its {@code model_index.json} is missing
      */
     static PipelineLayout layoutOf(Path modelDir) {
-        return I2V_PIPELINE_CLASS.equals(PipelineLayout.pipelineClassOf(modelDir)) ? I2V_LAYOUT : LAYOUT;
+        String cls = PipelineLayout.pipelineClassOf(modelDir);
+        return I2V_PIPELINE_CLASS.equals(cls) ? I2V_LAYOUT : SKYREELS_PIPELINE_CLASS.equals(cls) ? SKYREELS_LAYOUT
+                : LAYOUT;
     }
 
     /**

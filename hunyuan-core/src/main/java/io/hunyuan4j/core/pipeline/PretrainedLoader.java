@@ -69,6 +69,13 @@ final class PretrainedLoader {
                         + " (\"latent_concat\" or \"token_replace\")");
             }
             LatentDecoder vae = vaeFactory.load(modelDir.resolve("vae"), options);
+            if (layout == ModelIndex.SKYREELS_LAYOUT && !ImageToVideo.isSkyreels(transformer, vae)) {
+                vae.close();
+                throw new ConfigException(modelDir.resolve("transformer/config.json") + ": in_channels "
+                        + transformer.inChannels() + ", image_condition_type " + transformer.imageConditionType()
+                        .configValue() + "; " + layout.pipelineClass() + " needs in_channels = 2 x the VAE's"
+                        + " latent_channels (" + 2 * vae.latentChannels() + ") and image_condition_type null");
+            }
             return VideoPipeline.builder(transformer, textEncoder, vae).scheduler(scheduler)
                     .device(options.device()).computeDtype(options.computeDtype())
                     .model(model).textEncoderLoader(text);

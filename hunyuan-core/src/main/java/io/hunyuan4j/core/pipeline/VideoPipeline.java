@@ -79,6 +79,9 @@ public final class VideoPipeline implements Generator {
     /** diffusers {@code encode_prompt(image_embed_interleave=2)}: what the negative prompt is encoded with. */
     static final int DEFAULT_IMAGE_EMBED_INTERLEAVE = 2;
 
+    /** diffusers {@code HunyuanSkyreelsImageToVideoPipeline.__call__(true_cfg_scale=6.0)}. */
+    public static final float SKYREELS_TRUE_CFG_SCALE = 6.0f;
+
     /** {@code shift} of the released HunyuanVideo {@code scheduler/scheduler_config.json}. */
     public static final float DEFAULT_FLOW_SHIFT = 7.0f;
 
@@ -295,7 +298,7 @@ public final class VideoPipeline implements Generator {
                 // image-to-video: the image latents of prepare_latents, and how they enter each step
                 ImageToVideo i2v = request.image() == null ? ImageToVideo.NONE : stages.run("encodeImage",
                         () -> placement.run(vae, "encodeImage", call,
-                                () -> ImageToVideo.prepare(request, transformer, vae, latentShape(request), call)));
+                                () -> ImageToVideo.prepare(request, transformer, vae, latentShape(request), seed, call)));
                 NDArray denoised = stages.run("denoise", () -> placement.run(transformer, "denoise", call,
                         () -> loop.run(i2v.prepareLatents(latents), call, i2v)));
                 checkCancelled(cancel, schedule.size());
@@ -470,7 +473,7 @@ public final class VideoPipeline implements Generator {
 
     /** [B, C, (F-1)/temporal + 1, H/spatial, W/spatial]. */
     private long[] latentShape(GenerationRequest r) {
-        return new long[] {r.batchSize(), ImageToVideo.latentChannels(transformer),
+        return new long[] {r.batchSize(), ImageToVideo.latentChannels(transformer, vae),
             (r.frames() - 1) / vae.temporalCompression() + 1,
             r.height() / vae.spatialCompression(), r.width() / vae.spatialCompression()};
     }
@@ -702,10 +705,16 @@ public final class VideoPipeline implements Generator {
         return HunyuanVideoFamily.NAME;
     }
 
-    /** {@return a request with diffusers' HunyuanVideoPipeline defaults}: {@link GenerationRequest#of(String)}. */
+    /**
+     * {@return a request with diffusers' defaults}: {@link GenerationRequest#of(String)}; for a SkyReels-V1 I2V DiT
+     * ({@code HunyuanSkyreelsImageToVideoPipeline}) {@code true_cfg_scale} {@value #SKYREELS_TRUE_CFG_SCALE} and
+     * {@code guidance_scale} 1 (true CFG then needs a negative prompt).
+     */
     @Override
     public GenerationRequest request(String prompt) {
-        return GenerationRequest.of(prompt);
+        GenerationRequest r = GenerationRequest.of(prompt);
+        return ImageToVideo.isSkyreels(transformer, vae)
+                ? r.withTrueCfgScale(SKYREELS_TRUE_CFG_SCALE).withGuidanceScale(1f) : r;
     }
 
     /** Where the components came from (for provenance). */
@@ -964,7 +973,7 @@ public final class VideoPipeline implements Generator {
          * @throws UnsupportedOperationException for LoRA on a DiT that takes no adapters
          */
         public VideoPipeline build() {
-            if (ImageToVideo.latentChannels(transformer) != vae.latentChannels()
+            if (ImageToVideo.latentChannels(transformer, vae) != vae.latentChannels()
                     || (transformer.imageConditionType() == ImageConditionType.LATENT_CONCAT
                             && transformer.inChannels() != 2 * vae.latentChannels() + 1)) {
                 throw new IllegalArgumentException("transformer in_channels " + transformer.inChannels()
