@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.ImageConditionType;
+import io.hunyuan4j.core.api.PromptEmbeds;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.pipeline.ConditionImage;
@@ -17,6 +20,7 @@ import io.hunyuan4j.core.pipeline.Pipelines;
 import io.hunyuan4j.core.pipeline.Video;
 import io.hunyuan4j.testing.TinyImageToVideo;
 import io.hunyuan4j.testing.TinyModel;
+import io.hunyuan4j.text.LlavaPromptEncoder;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,5 +173,23 @@ class ImageToVideoFolderTest {
                 "\"HunyuanSkyreelsImageToVideoPipeline\""));
         ConfigException e = assertThrows(ConfigException.class, () -> Pipelines.fromPretrained(dir));
         assertTrue(e.getMessage().contains("in_channels 4") && e.getMessage().contains("(8)"), e.getMessage());
+    }
+
+    @Test
+    void theLlavaEncoderNeedsTheImage(@TempDir Path dir) throws IOException {
+        TinyImageToVideo.writeDiffusersFolder(dir, ImageConditionType.TOKEN_REPLACE);
+        try (LlavaPromptEncoder enc = LlavaPromptEncoder.load(dir, ComponentOptions.defaults());
+                NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> enc.encode(List.of("a cat"), m));
+            assertTrue(e.getMessage().contains("image"), e.getMessage());
+            // the template numbers for the tiny tokenizer and the 28 / 14 vision tower: 4 image positions
+            assertEquals(4, enc.assembly().imageEmbLen());
+            PromptEmbeds p = enc.encode(List.of("a cat", "a dog"), ConditionImage.of(picture(40, 30, 0)).toRgb8(), 2,
+                    m);
+            // 4 / 2 image tokens + 256 - 4 text tokens, per prompt
+            assertEquals(new Shape(2, 2 + 252, 16), p.promptEmbeds().getShape());
+            assertEquals(new Shape(2, 8), p.pooled().getShape());
+        }
     }
 }
