@@ -5,6 +5,7 @@ import io.hunyuan4j.core.offload.Bytes;
 import io.hunyuan4j.core.offload.MemoryPlanner.MemoryPlan;
 import io.hunyuan4j.core.offload.MemoryPlanner.PlanRequest;
 import io.hunyuan4j.core.offload.MemoryPlanner.StageUsage;
+import io.hunyuan4j.core.offload.ImageToVideoMemory;
 import io.hunyuan4j.core.offload.MemoryPlanner;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.offload.WeightStorage;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -70,6 +72,12 @@ final class PlanMemoryCommand implements Callable<Integer> {
             description = "CogVideoX: which transformer manifest. Default: 5b.")
     private String variant = "5b";
 
+    @Option(names = "--image-to-video", paramLabel = "DIR",
+            description = "HunyuanVideo-I2V: the image-to-video manifests (transformer.json, text_encoder.json of the"
+                    + " LLaVA), e.g. hunyuan-golden/src/test/resources/manifests/HunyuanVideo-I2V; --manifests then"
+                    + " gives CLIP and the VAE. Plans the I2V stages (vision tower, VAE encoder, I2V DiT).")
+    private @Nullable Path imageToVideo;
+
     private final PrintStream out;
 
     PlanMemoryCommand(PrintStream out) {
@@ -86,7 +94,8 @@ final class PlanMemoryCommand implements Callable<Integer> {
         }
         PlanRequest req = new PlanRequest(height, width, frames, offload, dtype, budget, storage);
         MemoryPlan plan = switch (family.toLowerCase(Locale.ROOT)) {
-            case "hunyuanvideo" -> MemoryPlanner.fromManifests(manifests).plan(req);
+            case "hunyuanvideo" -> imageToVideo != null ? ImageToVideoMemory.plan(manifests, imageToVideo, req)
+                    : MemoryPlanner.fromManifests(manifests).plan(req);
             case "cogvideox" -> CogVideoXMemory.plan(manifests, variant.toLowerCase(Locale.ROOT), req);
             case "hunyuandit" -> HunyuanDiTMemory.plan(manifests, req);
             default -> throw new Cli.UsageException("--family must be hunyuanvideo, cogvideox or hunyuandit but is "

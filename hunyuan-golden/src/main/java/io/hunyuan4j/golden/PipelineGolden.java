@@ -77,6 +77,16 @@ public final class PipelineGolden implements GoldenComponent {
         if (fx.inputs().names().contains("image")) {
             request = request.withImage(conditionImage(fx.input("image", manager)));
         }
+        if (fx.inputs().names().contains("negative_prompt_embeds")) {
+            request = request.withNegativePromptEmbeds(new PromptEmbeds(fx.input("negative_prompt_embeds", manager),
+                    fx.input("negative_prompt_attention_mask", manager),
+                    fx.input("negative_pooled_prompt_embeds", manager), java.util.Collections.nCopies(
+                            (int) fx.input("negative_prompt_embeds", manager).getShape().get(0), 0)));
+        }
+        if (fx.inputs().names().contains("image_noise")) {
+            // the posterior sample's standard-normal draw of the Python run (SkyReels' retrieve_latents)
+            vae.sampleNoise = fx.input("image_noise", manager);
+        }
         List<NDArray> stepLatents = new ArrayList<>();
         float[] timesteps = new float[request.steps()];
         List<Video> videos;
@@ -197,11 +207,21 @@ public final class PipelineGolden implements GoldenComponent {
             private final NDManager keep;
             @Nullable NDArray output;
             @Nullable NDArray imageLatents;
+            @Nullable NDArray sampleNoise;
 
             /** The image latents as diffusers' {@code prepare_latents} scales them. */
             @Override
             public NDArray encodeMode(NDArray video) {
                 NDArray out = ((LatentEncoder) inner).encodeMode(video);
+                imageLatents = out.mul(inner.scalingFactor());
+                imageLatents.attach(keep);
+                return out;
+            }
+
+            /** The image latents of a posterior sample, with the fixture's noise when it has one. */
+            @Override
+            public NDArray encodeSample(NDArray video, NDArray noise) {
+                NDArray out = ((LatentEncoder) inner).encodeSample(video, sampleNoise != null ? sampleNoise : noise);
                 imageLatents = out.mul(inner.scalingFactor());
                 imageLatents.attach(keep);
                 return out;

@@ -11,7 +11,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The image-to-video fixture sets through golden-check, in float32 and within the bf16 bound:
  * tools/golden/make_i2v_fixtures.py (diffusers' transformer with {@code image_condition_type} {@code latent_concat}
- * and {@code token_replace}, and the I2V pipeline on each) and make_llava_fixture.py (the LLaVA prompt encoder).
+ * and {@code token_replace}, and the I2V pipeline on each), make_llava_fixture.py (the LLaVA prompt encoder),
+ * make_i2v_text_pipeline.py (the I2V pipeline from prompt text and image, set {@code text}) and
+ * make_skyreels_pipeline.py (SkyReels-V1 I2V, set {@code skyreels}).
  */
 class ImageToVideoGoldenTest {
 
@@ -26,18 +28,27 @@ class ImageToVideoGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"latent_concat", "token_replace", "llava"})
+    @ValueSource(strings = {"latent_concat", "token_replace", "llava", "text", "skyreels"})
     void passesInFloat32(String set) {
         run(set, GoldenOptions.float32());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"latent_concat", "token_replace", "llava"})
+    @ValueSource(strings = {"latent_concat", "token_replace", "llava", "text", "skyreels"})
     void passesInBf16(String set) {
         for (ComponentResult r : run(set, new GoldenOptions(ComputeDtype.BF16))) {
             if (!r.component().equals("pipeline")) {
                 assertTrue(r.maxRelErr() > 0, "a bf16 run equal to float32 did not run in bf16: " + r.line());
             }
+        }
+    }
+
+    /** The pipelines of the text+image and SkyReels sets also stay within the bf16 bound end to end. */
+    @ParameterizedTest
+    @ValueSource(strings = {"text", "skyreels"})
+    void pipelinesWithinTheBf16Bound(String set) {
+        for (ComponentResult r : run(set, new GoldenOptions(ComputeDtype.BF16))) {
+            assertTrue(r.maxRelErr() <= 3e-2 && r.maxRelErr() > 0, r.line());
         }
     }
 }

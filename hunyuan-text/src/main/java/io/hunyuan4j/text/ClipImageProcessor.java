@@ -3,6 +3,8 @@ package io.hunyuan4j.text;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.RgbImage;
+import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.ops.HostArrays;
 import io.hunyuan4j.core.ops.PilResize;
 
@@ -40,6 +42,47 @@ public record ClipImageProcessor(int shortestEdge, int cropHeight, int cropWidth
     /** The processor of CLIP ViT-L/14-336 (HunyuanVideo-I2V's LLaVA): shortest edge 336, crop 336, OpenAI stats. */
     public static ClipImageProcessor clipVitL14At336() {
         return new ClipImageProcessor(336, 336, 336, OPENAI_CLIP_MEAN, OPENAI_CLIP_STD);
+    }
+
+    /**
+     * Reads {@code image_processor/preprocessor_config.json}: {@code size.shortest_edge}, {@code crop_size},
+     * {@code image_mean}, {@code image_std} (transformers' defaults: 224, 224, OpenAI statistics). Only what
+     * HunyuanVideo-I2V's processor does is implemented: resize with bicubic, center crop, rescale by 1/255,
+     * normalise.
+     *
+     * @throws io.hunyuan4j.core.config.ConfigException naming the key for another resampling, a disabled step, another rescale factor,
+     *     or statistics that are not 3 values
+     */
+    public static ClipImageProcessor fromJson(JsonConfig j) {
+        // PIL.Image.BICUBIC == 3
+        j.require(j.getInt("resample", 3) == 3, "resample", "supported: 3 (bicubic)");
+        for (String step : new String[] {"do_resize", "do_center_crop", "do_rescale", "do_normalize"}) {
+            j.require(j.getBoolean(step, true), step, "must be true (the I2V processor runs every step)");
+        }
+        j.require(Math.abs(j.getDouble("rescale_factor", 1 / 255.0) - 1 / 255.0) < 1e-9, "rescale_factor",
+                "supported: 1/255");
+        int edge = j.has("size") && j.json().get("size").isJsonObject() ? j.object("size").getInt("shortest_edge", 224)
+                : j.getInt("size", 224);
+        int cropH = 224;
+        int cropW = 224;
+        if (j.has("crop_size") && j.json().get("crop_size").isJsonObject()) {
+            cropH = j.object("crop_size").getInt("height", 224);
+            cropW = j.object("crop_size").getInt("width", 224);
+        } else if (j.has("crop_size")) {
+            cropH = j.getInt("crop_size");
+            cropW = cropH;
+        }
+        float[] mean = j.getFloatArray("image_mean", OPENAI_CLIP_MEAN);
+        float[] std = j.getFloatArray("image_std", OPENAI_CLIP_STD);
+        j.require(mean.length == 3, "image_mean", "must be 3 values");
+        j.require(std.length == 3, "image_std", "must be 3 values");
+        j.require(edge >= 1 && cropH >= 1 && cropW >= 1, "crop_size", "size and crop_size must be positive");
+        return new ClipImageProcessor(edge, cropH, cropW, mean, std);
+    }
+
+    /** {@link #preprocess(int[], int, int, NDManager)} of an {@link RgbImage}. */
+    public NDArray preprocess(RgbImage image, NDManager manager) {
+        return preprocess(image.rgb(), image.height(), image.width(), manager);
     }
 
     /**

@@ -32,14 +32,24 @@ public final class LlavaTextEncoder {
     private final LlamaTextEncoder languageModel;
     private final @Nullable Parameter lmHead;
 
-    /** Binds the vision tower, the projector and the language model. */
+    /** Binds the vision tower, the projector and the language model (resident). */
     public LlavaTextEncoder(StateDict w, LlavaConfig config, AttentionBackend attention) {
+        this(w, config, attention, false);
+    }
+
+    /**
+     * Binds the vision tower, the projector and the language model.
+     *
+     * @param streamLayers read each Llama layer's weights from the (lazily bound) checkpoint on every call and
+     *     drop them after the layer, as {@link LlamaTextEncoder} does for the 8B encoder
+     */
+    public LlavaTextEncoder(StateDict w, LlavaConfig config, AttentionBackend attention, boolean streamLayers) {
         this.config = config;
         this.visionTower = new ClipVisionModel(w.child("vision_tower"), config.visionConfig(), attention);
         this.multiModalProjector = new LlavaMultiModalProjector(w.child("multi_modal_projector"),
                 config.visionConfig().hiddenSize(), config.textConfig().hiddenSize());
         StateDict lm = w.child("language_model");
-        this.languageModel = new LlamaTextEncoder(lm.child("model"), config.textConfig(), attention, false);
+        this.languageModel = new LlamaTextEncoder(lm.child("model"), config.textConfig(), attention, streamLayers);
         // the causal-LM head: in the checkpoint, never used for embeddings
         this.lmHead = lm.takeOptional("lm_head.weight", config.textConfig().vocabSize(),
                 config.textConfig().hiddenSize());
@@ -103,6 +113,11 @@ public final class LlavaTextEncoder {
         inputsEmbeds.close();
         features.close();
         return languageModel.hiddenStateFromEmbeds(merged, attentionMask, numHiddenLayersToSkip);
+    }
+
+    /** The Llama language model (its embeddings and tokenizer-facing config). */
+    public LlamaTextEncoder languageModel() {
+        return languageModel;
     }
 
     /** Every bound weight. */

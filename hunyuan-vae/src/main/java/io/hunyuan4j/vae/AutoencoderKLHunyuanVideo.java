@@ -311,6 +311,12 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
         return encode(video).mode();
     }
 
+    /** {@inheritDoc} With the tiling given at load. */
+    @Override
+    public NDArray encodeSample(NDArray video, NDArray noise) {
+        return encode(video).sample(noise);
+    }
+
     /** Encodes with the tiling given at load. */
     public DiagonalGaussianDistribution encode(NDArray video) {
         return encode(video, tiling);

@@ -3,6 +3,7 @@ package io.hunyuan4j.core.pipeline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.RgbImage;
 import io.hunyuan4j.core.ops.HostArrays;
 import io.hunyuan4j.core.ops.PilResize;
 import java.awt.image.BufferedImage;
@@ -168,6 +169,18 @@ public final class ConditionImage {
     }
 
     /**
+     * The pixels in 8 bits as PIL holds them (what an image-aware prompt encoder's processor reads); images read
+     * from files or {@link BufferedImage}s come back exactly.
+     */
+    public RgbImage toRgb8() {
+        int[] bytes = new int[rgb.length];
+        for (int i = 0; i < rgb.length; i++) {
+            bytes[i] = Math.round(rgb[i] * 255f);
+        }
+        return new RgbImage(bytes, height, width);
+    }
+
+    /**
      * The image resized to {@code height x width} as PIL's {@code Image.resize((width, height), LANCZOS)} does an
      * 8-bit RGB image (bit-exact; float pixels are rounded to 8 bits first, as PIL holds them); the same image
      * when the size already matches.
@@ -177,10 +190,7 @@ public final class ConditionImage {
             return this;
         }
         checkSize("resize target", newHeight, newWidth);
-        int[] bytes = new int[rgb.length];
-        for (int i = 0; i < rgb.length; i++) {
-            bytes[i] = Math.round(rgb[i] * 255f);
-        }
+        int[] bytes = toRgb8().rgb();
         int[] out = PilResize.resize(PilResize.Filter.LANCZOS, bytes, height, width, 3, newHeight, newWidth);
         float[] resized = new float[out.length];
         for (int i = 0; i < out.length; i++) {

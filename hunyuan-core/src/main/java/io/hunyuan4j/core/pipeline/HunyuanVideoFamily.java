@@ -5,7 +5,10 @@ import io.hunyuan4j.core.offload.Offload;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** The HunyuanVideo family: {@code HunyuanVideoPipeline} folders, loaded as a {@link VideoPipeline}. */
+/**
+ * The HunyuanVideo family: {@code HunyuanVideoPipeline}, {@code HunyuanVideoImageToVideoPipeline} and
+ * {@code HunyuanSkyreelsImageToVideoPipeline} folders, loaded as a {@link VideoPipeline}.
+ */
 public final class HunyuanVideoFamily implements PipelineFamily {
 
     /** The name {@link Pipelines#family(String)} and the CLI's {@code --family} use. */
@@ -20,7 +23,7 @@ public final class HunyuanVideoFamily implements PipelineFamily {
     /** {@inheritDoc} */
     @Override
     public Set<String> pipelineClasses() {
-        return Set.of(ModelIndex.PIPELINE_CLASS);
+        return Set.of(ModelIndex.PIPELINE_CLASS, ModelIndex.I2V_PIPELINE_CLASS, ModelIndex.SKYREELS_PIPELINE_CLASS);
     }
 
     /** {@inheritDoc} */

@@ -34,9 +34,20 @@ class ImageToVideo {
     private ImageToVideo() {}
 
     /** Latent channels C of the noise for a denoiser: latent_concat's input also holds the image latent and mask. */
-    static int latentChannels(Denoiser transformer) {
-        return transformer.imageConditionType() == ImageConditionType.LATENT_CONCAT
-                ? (transformer.inChannels() - 1) / 2 : transformer.inChannels();
+    static int latentChannels(Denoiser transformer, LatentDecoder vae) {
+        if (transformer.imageConditionType() == ImageConditionType.LATENT_CONCAT) {
+            return (transformer.inChannels() - 1) / 2;
+        }
+        return isSkyreels(transformer, vae) ? transformer.inChannels() / 2 : transformer.inChannels();
+    }
+
+    /**
+     * SkyReels-V1 I2V ({@code HunyuanSkyreelsImageToVideoPipeline}): no {@code image_condition_type}, but the DiT
+     * takes twice the VAE's latent channels (the noisy latents, then the image latent zero-padded over the frames).
+     */
+    static boolean isSkyreels(Denoiser transformer, LatentDecoder vae) {
+        return transformer.imageConditionType() == ImageConditionType.NONE
+                && transformer.inChannels() == 2 * vae.latentChannels();
     }
 
     /**
@@ -46,7 +57,8 @@ class ImageToVideo {
      */
     static void checkInputs(GenerationRequest r, Denoiser transformer, LatentDecoder vae) {
         ImageConditionType type = transformer.imageConditionType();
-        if (type == ImageConditionType.NONE) {
+        boolean skyreels = isSkyreels(transformer, vae);
+        if (type == ImageConditionType.NONE && !skyreels) {
             if (r.image() != null) {
                 throw new IllegalArgumentException("the request has an image but the transformer is text-to-video"
                         + " (image_condition_type null); remove the image or load an image-to-video model");
@@ -54,8 +66,11 @@ class ImageToVideo {
             return;
         }
         if (r.image() == null) {
-            throw new IllegalArgumentException("the transformer is image-to-video (image_condition_type \""
-                    + type.configValue() + "\") and needs an image: GenerationRequest.withImage(...)");
+            throw new IllegalArgumentException(skyreels
+                    ? "the transformer is SkyReels-V1 image-to-video (in_channels " + transformer.inChannels()
+                            + " = 2 x the VAE's latent channels) and needs an image: GenerationRequest.withImage(...)"
+                    : "the transformer is image-to-video (image_condition_type \"" + type.configValue()
+                            + "\") and needs an image: GenerationRequest.withImage(...)");
         }
         if (!(vae instanceof LatentEncoder)) {
             throw new IllegalArgumentException("image-to-video needs a VAE that encodes (a LatentEncoder) but "
@@ -70,15 +85,27 @@ class ImageToVideo {
 
     /**
      * The image part of {@code prepare_latents}: the image preprocessed to the request's size, VAE-encoded (mode,
-     * times the scaling factor) and repeated over the batch and the latent frames.
+     * times the scaling factor; SkyReels: a posterior sample with noise from {@code ~seed}) and repeated over the
+     * batch and the latent frames.
      *
      * @param latentShape [B, C, T', H', W'] of the noise
      */
     static ImageToVideo prepare(GenerationRequest r, Denoiser transformer, LatentDecoder vae, long[] latentShape,
-            NDManager call) {
+            long seed, NDManager call) {
         ConditionImage image = java.util.Objects.requireNonNull(r.image(), "image");
         // [1, 3, H, W] -> [1, 3, 1, H, W]
         NDArray pixels = image.toTensor(call, r.height(), r.width()).expandDims(2);
+        if (isSkyreels(transformer, vae)) {
+            // retrieve_latents(vae.encode(image), generator): sample_mode "sample", not the mode
+            long[] one = {1, latentShape[1], 1, latentShape[3], latentShape[4]};
+            NDArray eps = GaussianNoise.sample(~seed, one).toArray(call);
+            NDArray sampled = ((LatentEncoder) vae).encodeSample(pixels, eps).mul(vae.scalingFactor());
+            // cat([image_latents, zeros(T' - 1 frames)], dim=2), one image for every item
+            NDArray padded = latentShape[2] == 1 ? sampled : NDArrays.concat(new NDList(sampled,
+                    call.zeros(new ai.djl.ndarray.types.Shape(1, latentShape[1], latentShape[2] - 1, latentShape[3],
+                            latentShape[4]), sampled.getDataType())), 2);
+            return new Skyreels(padded.repeat(0, latentShape[0]));
+        }
         NDArray encoded = ((LatentEncoder) vae).encodeMode(pixels);
         NDArray imageLatents = encoded.mul(vae.scalingFactor());
         // image_latents.repeat(1, 1, num_latent_frames, 1, 1), one image for every item of the batch
@@ -141,6 +168,27 @@ class ImageToVideo {
         @Override
         NDArray postDecode(NDArray video) {
             return video.get(new NDIndex(":, :, {}:", LATENT_CONCAT_DROPPED_FRAMES));
+        }
+    }
+
+    /**
+     * SkyReels-V1: the model input is {@code cat([latents, image_latents], dim=1)}, the starting latents are the
+     * noise alone and the video is kept whole.
+     */
+    private static final class Skyreels extends ImageToVideo {
+        private final NDArray imageLatents;
+
+        Skyreels(NDArray imageLatents) {
+            this.imageLatents = imageLatents;
+        }
+
+        @Override
+        NDArray step(Scheduler sch, Schedule schedule, int index, Velocity velocity, NDArray latents) {
+            return sch.step(schedule, index, (sample, t) -> {
+                NDArray input = NDArrays.concat(new NDList(sample, imageLatents), 1);
+                input.attach(sample.getManager());
+                return velocity.at(input, t);
+            }, latents);
         }
     }
 

@@ -5,8 +5,10 @@ import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserFactory;
 import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.LatentDecoderFactory;
+import io.hunyuan4j.core.api.ImageConditionType;
 import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.api.PromptEncoderFactory;
+import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.scheduler.FlowMatchEulerScheduler;
 import io.hunyuan4j.core.scheduler.Scheduler;
 import java.nio.file.Files;
@@ -35,8 +37,14 @@ final class PretrainedLoader {
         if (transformerWeights != null && !Files.exists(transformerWeights)) {
             throw new IllegalArgumentException("transformer weights " + transformerWeights + " do not exist");
         }
-        ModelIndex.LAYOUT.check(modelDir, transformerWeights == null ? Set.of() : Set.of("transformer"));
-        PipelineLayout layout = ModelIndex.LAYOUT;
+        PipelineLayout layout = ModelIndex.layoutOf(modelDir);
+        layout.check(modelDir, transformerWeights == null ? Set.of() : Set.of("transformer"));
+        if (layout == ModelIndex.I2V_LAYOUT
+                && !Files.isRegularFile(modelDir.resolve("image_processor/preprocessor_config.json"))) {
+            throw new IllegalArgumentException("model folder " + modelDir + " has no"
+                    + " image_processor/preprocessor_config.json (" + layout.pipelineClass()
+                    + " needs the CLIPImageProcessor config of its LLaVA text encoder)");
+        }
         PromptEncoderFactory textFactory = service(PromptEncoderFactory.class,
                 layout.componentClass(modelDir, "text_encoder"), PromptEncoderFactory::classNames, "hunyuan-text");
         DenoiserFactory transformerFactory = service(DenoiserFactory.class,
@@ -55,7 +63,19 @@ final class PretrainedLoader {
                 transformer = transformerFactory.loadFile(transformerWeights, modelDir.resolve("transformer"), options);
                 model += " (transformer " + transformerWeights.toAbsolutePath().normalize() + ")";
             }
+            if (layout == ModelIndex.I2V_LAYOUT && transformer.imageConditionType() == ImageConditionType.NONE) {
+                throw new ConfigException(modelDir.resolve("transformer/config.json") + ": \"image_condition_type\""
+                        + " is null but " + layout.pipelineClass() + " needs an image-to-video transformer"
+                        + " (\"latent_concat\" or \"token_replace\")");
+            }
             LatentDecoder vae = vaeFactory.load(modelDir.resolve("vae"), options);
+            if (layout == ModelIndex.SKYREELS_LAYOUT && !ImageToVideo.isSkyreels(transformer, vae)) {
+                vae.close();
+                throw new ConfigException(modelDir.resolve("transformer/config.json") + ": in_channels "
+                        + transformer.inChannels() + ", image_condition_type " + transformer.imageConditionType()
+                        .configValue() + "; " + layout.pipelineClass() + " needs in_channels = 2 x the VAE's"
+                        + " latent_channels (" + 2 * vae.latentChannels() + ") and image_condition_type null");
+            }
             return VideoPipeline.builder(transformer, textEncoder, vae).scheduler(scheduler)
                     .device(options.device()).computeDtype(options.computeDtype())
                     .model(model).textEncoderLoader(text);

@@ -18,11 +18,13 @@ import io.hunyuan4j.core.cache.CacheStats;
 import io.hunyuan4j.core.cache.StepCache;
 import io.hunyuan4j.core.api.GroupOnloader;
 import io.hunyuan4j.core.api.ImageConditionType;
+import io.hunyuan4j.core.api.ImagePromptEncoder;
 import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.LatentDecoderFactory;
 import io.hunyuan4j.core.api.PromptEmbeds;
 import io.hunyuan4j.core.api.PromptEncoder;
 import io.hunyuan4j.core.api.PromptEncoderFactory;
+import io.hunyuan4j.core.api.RgbImage;
 import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.offload.OffloadPlan;
 import io.hunyuan4j.core.ops.ComputeDtype;
@@ -73,6 +75,12 @@ public final class VideoPipeline implements Generator {
 
     /** pipeline_hunyuan_video.py: {@code guidance = tensor([guidance_scale] * B) * 1000.0}. */
     public static final float GUIDANCE_EMBED_SCALE = 1000f;
+
+    /** diffusers {@code encode_prompt(image_embed_interleave=2)}: what the negative prompt is encoded with. */
+    static final int DEFAULT_IMAGE_EMBED_INTERLEAVE = 2;
+
+    /** diffusers {@code HunyuanSkyreelsImageToVideoPipeline.__call__(true_cfg_scale=6.0)}. */
+    public static final float SKYREELS_TRUE_CFG_SCALE = 6.0f;
 
     /** {@code shift} of the released HunyuanVideo {@code scheduler/scheduler_config.json}. */
     public static final float DEFAULT_FLOW_SHIFT = 7.0f;
@@ -290,7 +298,7 @@ public final class VideoPipeline implements Generator {
                 // image-to-video: the image latents of prepare_latents, and how they enter each step
                 ImageToVideo i2v = request.image() == null ? ImageToVideo.NONE : stages.run("encodeImage",
                         () -> placement.run(vae, "encodeImage", call,
-                                () -> ImageToVideo.prepare(request, transformer, vae, latentShape(request), call)));
+                                () -> ImageToVideo.prepare(request, transformer, vae, latentShape(request), seed, call)));
                 NDArray denoised = stages.run("denoise", () -> placement.run(transformer, "denoise", call,
                         () -> loop.run(i2v.prepareLatents(latents), call, i2v)));
                 checkCancelled(cancel, schedule.size());
@@ -392,12 +400,16 @@ public final class VideoPipeline implements Generator {
      */
     private Conditioning encodePrompt(GenerationRequest r, boolean doTrueCfg, NDManager call) {
         int prompts = r.promptCount();
+        RgbImage image = r.image() == null ? null : r.image().toRgb8();
         PromptEmbeds positive = r.promptEmbeds() != null ? own(r.promptEmbeds(), call)
-                : encoder().encode(r.prompts(), call);
+                : encodeText(r.prompts(), image, imageEmbedInterleave(), call);
         PromptEmbeds negative = null;
         if (doTrueCfg) {
+            // diffusers encodes the negative prompt with a black image of the video's size and encode_prompt's
+            // default interleave
             negative = r.negativePromptEmbeds() != null ? own(r.negativePromptEmbeds(), call)
-                    : encoder().encode(r.negativePrompts(), call);
+                    : encodeText(r.negativePrompts(), image == null ? null : RgbImage.black(r.height(), r.width()),
+                            DEFAULT_IMAGE_EMBED_INTERLEAVE, call);
             negative = repeat(negative, prompts / (int) negative.promptEmbeds().getShape().get(0));
         }
         if (offload != Offload.NONE && textEncoder != null) {
@@ -409,6 +421,26 @@ public final class VideoPipeline implements Generator {
         int n = r.videosPerPrompt();
         return new Conditioning(repeat(positive, n), negative == null ? null : repeat(negative, n),
                 r.trueCfgScale());
+    }
+
+    /** The prompt encoder's own call, with the image when it reads one (HunyuanVideo-I2V's LLaVA). */
+    private PromptEmbeds encodeText(List<String> prompts, @Nullable RgbImage image, int interleave, NDManager call) {
+        PromptEncoder e = encoder();
+        if (image != null && e instanceof ImagePromptEncoder withImage) {
+            return withImage.encode(prompts, image, interleave, call);
+        }
+        return e.encode(prompts, call);
+    }
+
+    /**
+     * diffusers {@code __call__}: {@code image_embed_interleave} 2 for latent_concat, 4 for token_replace, else 1.
+     */
+    private int imageEmbedInterleave() {
+        return switch (transformer.imageConditionType()) {
+            case LATENT_CONCAT -> 2;
+            case TOKEN_REPLACE -> 4;
+            case NONE -> 1;
+        };
     }
 
     /** Each item {@code times} times in a row: {@code repeat(1, n).view(B * n, ...)} of the reference. */
@@ -441,7 +473,7 @@ public final class VideoPipeline implements Generator {
 
     /** [B, C, (F-1)/temporal + 1, H/spatial, W/spatial]. */
     private long[] latentShape(GenerationRequest r) {
-        return new long[] {r.batchSize(), ImageToVideo.latentChannels(transformer),
+        return new long[] {r.batchSize(), ImageToVideo.latentChannels(transformer, vae),
             (r.frames() - 1) / vae.temporalCompression() + 1,
             r.height() / vae.spatialCompression(), r.width() / vae.spatialCompression()};
     }
@@ -673,10 +705,16 @@ public final class VideoPipeline implements Generator {
         return HunyuanVideoFamily.NAME;
     }
 
-    /** {@return a request with diffusers' HunyuanVideoPipeline defaults}: {@link GenerationRequest#of(String)}. */
+    /**
+     * {@return a request with diffusers' defaults}: {@link GenerationRequest#of(String)}; for a SkyReels-V1 I2V DiT
+     * ({@code HunyuanSkyreelsImageToVideoPipeline}) {@code true_cfg_scale} {@value #SKYREELS_TRUE_CFG_SCALE} and
+     * {@code guidance_scale} 1 (true CFG then needs a negative prompt).
+     */
     @Override
     public GenerationRequest request(String prompt) {
-        return GenerationRequest.of(prompt);
+        GenerationRequest r = GenerationRequest.of(prompt);
+        return ImageToVideo.isSkyreels(transformer, vae)
+                ? r.withTrueCfgScale(SKYREELS_TRUE_CFG_SCALE).withGuidanceScale(1f) : r;
     }
 
     /** Where the components came from (for provenance). */
@@ -935,7 +973,7 @@ public final class VideoPipeline implements Generator {
          * @throws UnsupportedOperationException for LoRA on a DiT that takes no adapters
          */
         public VideoPipeline build() {
-            if (ImageToVideo.latentChannels(transformer) != vae.latentChannels()
+            if (ImageToVideo.latentChannels(transformer, vae) != vae.latentChannels()
                     || (transformer.imageConditionType() == ImageConditionType.LATENT_CONCAT
                             && transformer.inChannels() != 2 * vae.latentChannels() + 1)) {
                 throw new IllegalArgumentException("transformer in_channels " + transformer.inChannels()
