@@ -81,7 +81,8 @@ public final class CogVideoXMemory {
         return StagePlanner.plan(request, List.of(
                 new Stage("text_encoder (T5-XXL" + (t5e == 4 ? " fp32" : "") + ", 226 tokens)", t5m, blocks, t5e,
                         2L * TEXT_TOKENS * (4 * t5D + 2 * t5Ff) * t5e),
-                new Stage("transformer (denoise, CFG batch 2)", dit, blocks, e, 2 * tokens * (8 * d + 8 * d) * e),
+                // the layers outside the blocks stay float32 (CogVideoXTransformer3DModel.weightLoader)
+                new Stage("transformer (denoise, CFG batch 2)", dit, blocks, e, 2 * tokens * (8 * d + 8 * d) * e, 4),
                 new Stage("vae (tiled decode, float32)", vae, blocks, 4, 4L * c0 * frames * tile * 4)));
     }
 }

@@ -79,8 +79,9 @@ public final class HunyuanDiTMemory {
                 new Stage("text_encoder (BERT, 77 tokens)", bert, blocks, e, 2L * 77 * (4 * bertD + 2 * bertFf) * e),
                 new Stage("text_encoder_2 (mT5" + (t5e == 4 ? " fp32" : "") + ", 256 tokens)", mt5, blocks, t5e,
                         2L * 256 * (4 * t5D + 2 * t5Ff) * t5e),
+                // the layers outside the blocks stay float32 (HunyuanDiT2DModel.weightLoader)
                 new Stage("transformer (denoise, CFG batch 2)", dit, blocks, e,
-                        2 * tokens * (8 * d + 2 * mlp) * e + layers / 2 * 2 * tokens * d * e),
+                        2 * tokens * (8 * d + 2 * mlp) * e + layers / 2 * 2 * tokens * d * e, 4),
                 new Stage("vae (decode, float32)", vae, blocks, 4,
                         4L * c0 * request.height() * request.width() * 4)));
     }
