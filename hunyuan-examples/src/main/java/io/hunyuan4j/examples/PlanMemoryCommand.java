@@ -11,6 +11,7 @@ import io.hunyuan4j.core.offload.Offload;
 import io.hunyuan4j.core.offload.WeightStorage;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.dit.pipeline.HunyuanDiTMemory;
+import io.hunyuan4j.text.t5.T5Precision;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -78,6 +79,11 @@ final class PlanMemoryCommand implements Callable<Integer> {
                     + " gives CLIP and the VAE. Plans the I2V stages (vision tower, VAE encoder, I2V DiT).")
     private @Nullable Path imageToVideo;
 
+    @Option(names = "--t5-dtype", paramLabel = "fp32|compute", defaultValue = "fp32",
+            description = "CogVideoX and HunyuanDiT: how the T5 / mT5 encoder is held: float32 (the SDK's default"
+                    + " under bf16, T5Precision.FLOAT32) or the compute dtype (the bf16 opt-in). Default: fp32.")
+    private String t5Dtype = "fp32";
+
     private final PrintStream out;
 
     PlanMemoryCommand(PrintStream out) {
@@ -92,20 +98,25 @@ final class PlanMemoryCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Cli.UsageException("--weights-dtype: " + e.getMessage());
         }
+        T5Precision t5 = switch (t5Dtype.toLowerCase(Locale.ROOT)) {
+            case "fp32", "float32" -> T5Precision.FLOAT32;
+            case "compute" -> T5Precision.COMPUTE_DTYPE;
+            default -> throw new Cli.UsageException("--t5-dtype must be fp32 or compute but is " + t5Dtype);
+        };
         PlanRequest req = new PlanRequest(height, width, frames, offload, dtype, budget, storage);
         MemoryPlan plan = switch (family.toLowerCase(Locale.ROOT)) {
             case "hunyuanvideo" -> imageToVideo != null ? ImageToVideoMemory.plan(manifests, imageToVideo, req)
                     : MemoryPlanner.fromManifests(manifests).plan(req);
-            case "cogvideox" -> CogVideoXMemory.plan(manifests, variant.toLowerCase(Locale.ROOT), req);
-            case "hunyuandit" -> HunyuanDiTMemory.plan(manifests, req);
+            case "cogvideox" -> CogVideoXMemory.plan(manifests, variant.toLowerCase(Locale.ROOT), req, t5);
+            case "hunyuandit" -> HunyuanDiTMemory.plan(manifests, req, t5);
             default -> throw new Cli.UsageException("--family must be hunyuanvideo, cogvideox or hunyuandit but is "
                     + family);
         };
         out.printf(Locale.ROOT, "plan: %dx%d, %d frames, offload=%s, dtype=%s%s%n", req.width(), req.height(),
                 req.frames(), req.offload(), req.dtype(), storage == WeightStorage.FP8 ? ", weights=fp8" : "");
-        out.printf(Locale.ROOT, "%-36s %12s %12s %12s%n", "stage", "weights", "activations", "peak");
+        out.printf(Locale.ROOT, "%-40s %12s %12s %12s%n", "stage", "weights", "activations", "peak");
         for (StageUsage s : plan.stages()) {
-            out.printf(Locale.ROOT, "%-36s %12s %12s %12s%n", s.stage(), Bytes.format(s.weightBytes()),
+            out.printf(Locale.ROOT, "%-40s %12s %12s %12s%n", s.stage(), Bytes.format(s.weightBytes()),
                     Bytes.format(s.activationBytes()), Bytes.format(s.peakBytes()));
         }
         out.println("largest block: " + plan.largestBlock().getKey() + " " + Bytes.format(plan.largestBlock().getValue())

@@ -8,6 +8,8 @@ import io.hunyuan4j.cogvideox.transformer.CogVideoXTransformerInput;
 import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.transformer.IntermediateListener;
 import io.hunyuan4j.core.transformer.RotaryEmbedding;
+import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.StateDict;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +35,9 @@ public final class CogVideoXTransformerGolden implements GoldenComponent {
         Set<String> names = fx.inputs().names();
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (NDManager weights = NDManager.newBaseManager(manager.getDevice())) {
-            CogVideoXTransformer3DModel model = new CogVideoXTransformer3DModel(config, fx.weights(weights, options),
+            StateDict w = StateDict.load(fx.weights(), weights, LoadMode.EAGER,
+                    CogVideoXTransformer3DModel.weightLoader(options.computeDtype()), fx.dir() + "/weights.safetensors");
+            CogVideoXTransformer3DModel model = new CogVideoXTransformer3DModel(config, w,
                     AttentionBackends.defaultBackend(), options.computeDtype());
             weights.cap();
             RotaryEmbedding rope = names.contains("image_rotary_emb.cos")

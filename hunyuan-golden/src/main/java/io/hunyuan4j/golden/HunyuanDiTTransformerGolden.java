@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.ops.AttentionBackends;
 import io.hunyuan4j.core.transformer.IntermediateListener;
 import io.hunyuan4j.core.transformer.RotaryEmbedding;
+import io.hunyuan4j.core.weights.LoadMode;
+import io.hunyuan4j.core.weights.StateDict;
 import io.hunyuan4j.dit.transformer.HunyuanDiT2DModel;
 import io.hunyuan4j.dit.transformer.HunyuanDiTConfig;
 import io.hunyuan4j.dit.transformer.HunyuanDiTInput;
@@ -50,8 +52,10 @@ public class HunyuanDiTTransformerGolden implements GoldenComponent {
         HunyuanDiTConfig config = HunyuanDiTConfig.fromJson(fx.config());
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (NDManager weights = NDManager.newBaseManager(manager.getDevice())) {
-            HunyuanDiT2DModel model = new HunyuanDiT2DModel(config, fx.weights(weights, options),
-                    AttentionBackends.defaultBackend(), options.computeDtype());
+            StateDict w = StateDict.load(fx.weights(), weights, LoadMode.EAGER,
+                    HunyuanDiT2DModel.weightLoader(options.computeDtype()), fx.dir() + "/weights.safetensors");
+            HunyuanDiT2DModel model = new HunyuanDiT2DModel(config, w, AttentionBackends.defaultBackend(),
+                    options.computeDtype());
             weights.cap();
             HunyuanDiTInput input = input(fx, manager);
             IntermediateListener keep = (n, value) -> {

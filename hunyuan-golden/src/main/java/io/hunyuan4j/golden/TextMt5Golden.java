@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Fixture {@code text_mt5} (HunyuanDiT's mT5 encoder, the same {@link T5EncoderModel}): the masked call the
- * pipeline makes, every hidden state, block 0's position bias without the mask and the [L, L] bucket grid.
+ * pipeline makes, every hidden state, block 0's position bias without the mask and the [L, L] bucket grid. float32
+ * under every compute dtype, as the SDK's T5 precision policy runs mT5.
  */
 public final class TextMt5Golden implements GoldenComponent {
 
@@ -21,19 +22,11 @@ public final class TextMt5Golden implements GoldenComponent {
         return "text_mt5";
     }
 
-    /**
-     * {@inheritDoc} T5 with bf16 weights: {@link TextT5Golden#T5_BF16_TOLERANCE}, not the modules' 3e-2 (see there).
-     */
-    @Override
-    public double bf16Tolerance() {
-        return TextT5Golden.T5_BF16_TOLERANCE;
-    }
-
     /** {@inheritDoc} */
     @Override
     public Map<String, NDArray> run(GoldenFixture fx, NDManager manager, GoldenOptions options) {
         T5Config config = T5Config.fromJson(fx.config());
-        StateDict w = fx.weights(manager, options);
+        StateDict w = fx.weights(manager, TextT5Golden.encoderOptions(options));
         T5EncoderModel encoder = new T5EncoderModel(w, config, false);
         w.requireAllConsumed();
         NDArray ids = fx.input("input_ids", manager);

@@ -8,25 +8,17 @@ import io.hunyuan4j.core.weights.StateDict;
 import io.hunyuan4j.text.t5.T5Attention;
 import io.hunyuan4j.text.t5.T5Config;
 import io.hunyuan4j.text.t5.T5EncoderModel;
+import io.hunyuan4j.text.t5.T5Precision;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Fixture {@code text_t5} (CogVideoX's T5 v1.1 encoder): the unmasked call CogVideoX makes and the masked call
  * ({@code masked.*}), every hidden state and block output, the position bias each block adds, the [L, L] bucket
- * grid and the bucket of every {@code bucket_table.relative_position}.
+ * grid and the bucket of every {@code bucket_table.relative_position}. The encoder follows the SDK's T5 precision
+ * policy ({@link T5Precision#FLOAT32}), so a bf16 run is checked at the modules' bf16 bound like every other.
  */
 public final class TextT5Golden implements GoldenComponent {
-
-    /**
-     * The bf16 bound of the T5 fixtures (text_t5, text_mt5). The fixtures' random T5 is too sensitive for the
-     * modules' 3e-2: the generator's own float32 reference ({@code text_t5.py}) run with its weights merely rounded
-     * to bf16, everything else float32, already differs from the fixture by 5.8e-2 on text_t5's
-     * {@code masked.last_hidden_state} (2.1e-2 unmasked): the attention is unscaled, so rounding in q and k moves
-     * the logits of a near-one-hot softmax. The SDK's bf16 run (bf16 projections, float32 residual stream) differs by
-     * 7.3e-2 there.
-     */
-    public static final double T5_BF16_TOLERANCE = 1e-1;
 
     /** {@inheritDoc} */
     @Override
@@ -34,19 +26,11 @@ public final class TextT5Golden implements GoldenComponent {
         return "text_t5";
     }
 
-    /**
-     * {@inheritDoc} T5 with bf16 weights: {@link #T5_BF16_TOLERANCE}, not the modules' 3e-2 (see there).
-     */
-    @Override
-    public double bf16Tolerance() {
-        return TextT5Golden.T5_BF16_TOLERANCE;
-    }
-
     /** {@inheritDoc} */
     @Override
     public Map<String, NDArray> run(GoldenFixture fx, NDManager manager, GoldenOptions options) {
         T5Config config = T5Config.fromJson(fx.config());
-        StateDict w = fx.weights(manager, options);
+        StateDict w = fx.weights(manager, encoderOptions(options));
         T5EncoderModel encoder = new T5EncoderModel(w, config, false);
         w.requireAllConsumed();
         NDArray ids = fx.input("input_ids", manager);
@@ -72,6 +56,11 @@ public final class TextT5Golden implements GoldenComponent {
             out.put("bucket_table.bucket", bucketTable(fx.input("bucket_table.relative_position", manager), config));
         }
         return out;
+    }
+
+    /** The options the SDK's T5 policy gives the encoder: {@link T5Precision#FLOAT32} under every compute dtype. */
+    static GoldenOptions encoderOptions(GoldenOptions options) {
+        return new GoldenOptions(T5Precision.FLOAT32.weightDtype(options.computeDtype()), options.device());
     }
 
     static void putStates(Map<String, NDArray> out, String prefix, T5EncoderModel.Output o) {

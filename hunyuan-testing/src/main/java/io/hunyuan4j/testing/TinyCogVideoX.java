@@ -26,6 +26,7 @@ import io.hunyuan4j.text.TinyTokenizers;
 import io.hunyuan4j.text.cogvideox.CogVideoXPromptEncoder;
 import io.hunyuan4j.text.t5.T5Config;
 import io.hunyuan4j.text.t5.T5EncoderModel;
+import io.hunyuan4j.text.t5.T5Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -284,7 +285,8 @@ public final class TinyCogVideoX {
             manager.setName("tiny-cogvideox-text-weights");
             opened.add(manager);
             ComponentOptions eager = new ComponentOptions(options.device(), options.computeDtype(), LoadMode.EAGER);
-            T5EncoderModel t5 = T5EncoderModel.bind(weights("text_encoder"), t5Config(), manager, eager,
+            T5EncoderModel t5 = T5EncoderModel.bind(weights("text_encoder"), t5Config(), manager,
+                    T5Precision.FLOAT32.encoderOptions(eager),
                     "tiny/text_encoder (in memory)");
             return new CogVideoXPromptEncoder(t5, tokenizer, CogVideoXPromptEncoder.MAX_SEQUENCE_LENGTH, opened);
         } catch (RuntimeException e) {

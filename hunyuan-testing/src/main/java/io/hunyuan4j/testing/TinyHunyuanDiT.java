@@ -21,6 +21,7 @@ import io.hunyuan4j.text.bert.BertModel;
 import io.hunyuan4j.text.hunyuandit.HunyuanDiTPromptEncoder;
 import io.hunyuan4j.text.t5.T5Config;
 import io.hunyuan4j.text.t5.T5EncoderModel;
+import io.hunyuan4j.text.t5.T5Precision;
 import io.hunyuan4j.vae.kl.AutoencoderKL;
 import io.hunyuan4j.vae.kl.AutoencoderKLConfig;
 import io.hunyuan4j.vae.kl.AutoencoderKLTiling;
@@ -260,7 +261,8 @@ public final class TinyHunyuanDiT {
             BertModel bert = BertModel.bind(weights("text_encoder"), BertConfig.fromJson(config("text_encoder")),
                     manager, eager, AttentionBackends.defaultBackend(), "tiny-hunyuandit/text_encoder");
             T5EncoderModel mt5 = T5EncoderModel.bind(weights("text_encoder_2"),
-                    T5Config.fromJson(config("text_encoder_2")), manager, eager, "tiny-hunyuandit/text_encoder_2");
+                    T5Config.fromJson(config("text_encoder_2")), manager, T5Precision.FLOAT32.encoderOptions(eager),
+                    "tiny-hunyuandit/text_encoder_2");
             return new HunyuanDiTPromptEncoder(bert, tokenizer, mt5, tokenizer2, opened);
         } catch (IOException e) {
             UncheckedIOException u = new UncheckedIOException(e);

@@ -7,6 +7,7 @@ import io.hunyuan4j.core.offload.MemoryPlanner.PlanRequest;
 import io.hunyuan4j.core.offload.StagePlanner;
 import io.hunyuan4j.core.offload.StagePlanner.Stage;
 import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.text.t5.T5Precision;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -16,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The device-memory plan of a CogVideoX generation from the published manifests ({@code text_encoder},
  * {@code transformer-2b} or {@code transformer-5b}, {@code vae}): T5-XXL encodes prompt and negative prompt, the
- * DiT denoises the CFG batch of 2, the VAE decodes (float32 weights and activations, as this SDK runs it).
+ * DiT denoises the CFG batch of 2, the VAE decodes (float32 weights and activations, as this SDK runs it). T5 is
+ * held in the dtype its {@link T5Precision} gives it (float32 by default, as this SDK runs it under bf16).
  *
  * <p>Activation models (elements of the compute dtype unless said): T5: {@code 2 * 226 (4 D + 2 ff)}; DiT, per
  * block: {@code 2 N (8 D + 2 * 4 D)} over the joint sequence of N = 226 + F' (H/16)(W/16) tokens; VAE decode,
@@ -49,16 +51,27 @@ public final class CogVideoXMemory {
      * @throws IllegalArgumentException for another variant or a missing manifest
      */
     public static MemoryPlan plan(Path manifests, String variant, PlanRequest request) {
+        return plan(manifests, variant, request, T5Precision.FLOAT32);
+    }
+
+    /**
+     * As {@link #plan(Path, String, PlanRequest)} with the T5's precision policy (the prompt encoder's load option).
+     *
+     * @param t5 float32 T5 (the default) or the compute dtype (the bf16 opt-in)
+     * @throws IllegalArgumentException for another variant or a missing manifest
+     */
+    public static MemoryPlan plan(Path manifests, String variant, PlanRequest request, T5Precision t5) {
         if (!variant.equals("2b") && !variant.equals("5b")) {
             throw new IllegalArgumentException("variant must be 2b or 5b but is " + variant);
         }
         int e = request.dtype() == ComputeDtype.BF16 ? 2 : 4;
-        Manifest t5 = Manifest.read(manifests, "text_encoder");
+        Manifest t5m = Manifest.read(manifests, "text_encoder");
         Manifest dit = Manifest.read(manifests, "transformer-" + variant);
         Manifest vae = Manifest.read(manifests, "vae");
         Function<String, String> blocks = CogVideoXMemory::blockOf;
-        long t5D = t5.config().getInt("d_model");
-        long t5Ff = t5.config().getInt("d_ff");
+        int t5e = t5.weightDtype(request.dtype()) == ComputeDtype.BF16 ? 2 : 4;
+        long t5D = t5m.config().getInt("d_model");
+        long t5Ff = t5m.config().getInt("d_ff");
         long d = (long) dit.config().getInt("num_attention_heads") * dit.config().getInt("attention_head_dim");
         long latentFrames = (request.frames() - 1) / 4 + 1;
         long tokens = TEXT_TOKENS + latentFrames * (request.height() / 16) * (request.width() / 16);
@@ -66,9 +79,10 @@ public final class CogVideoXMemory {
         long tile = (long) Math.min(request.height(), TILE_HEIGHT) * Math.min(request.width(), TILE_WIDTH);
         long frames = Math.min(request.frames(), DECODED_FRAMES_PER_BATCH);
         return StagePlanner.plan(request, List.of(
-                new Stage("text_encoder (T5-XXL, 226 tokens)", t5, blocks, e,
-                        2L * TEXT_TOKENS * (4 * t5D + 2 * t5Ff) * e),
-                new Stage("transformer (denoise, CFG batch 2)", dit, blocks, e, 2 * tokens * (8 * d + 8 * d) * e),
+                new Stage("text_encoder (T5-XXL" + (t5e == 4 ? " fp32" : "") + ", 226 tokens)", t5m, blocks, t5e,
+                        2L * TEXT_TOKENS * (4 * t5D + 2 * t5Ff) * t5e),
+                // the layers outside the blocks stay float32 (CogVideoXTransformer3DModel.weightLoader)
+                new Stage("transformer (denoise, CFG batch 2)", dit, blocks, e, 2 * tokens * (8 * d + 8 * d) * e, 4),
                 new Stage("vae (tiled decode, float32)", vae, blocks, 4, 4L * c0 * frames * tile * 4)));
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import io.hunyuan4j.core.nn.LayerNorm;
 import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.ops.AttentionBackend;
+import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.transformer.RotaryEmbedding;
 import io.hunyuan4j.core.transformer.Streams;
@@ -17,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * diffusers {@code Attention(qk_norm="layer_norm", eps=1e-6)} with {@code CogVideoXAttnProcessor2_0}: joint
  * self-attention over {@code [text ; video]} with ONE set of projections (q, k, v with bias when
  * {@code attention_bias}), per-head LayerNorm on q and k, RoPE on the video tokens of q and k only, no mask,
- * {@code to_out.0}; the output is split back into the two streams.
+ * {@code to_out.0}; the output is split back into the two streams. The projections and the attention compute in the
+ * compute dtype (bf16 outputs under bf16), the per-head norms and RoPE in float32.
  *
  * <p>Shapes: B batch, N video tokens, L text tokens, H heads, D head dim, C = H x D.
  *
@@ -37,9 +39,22 @@ public final class CogVideoXAttention {
     private final LayerNorm normQ;
     private final LayerNorm normK;
     private final Linear toOut;
+    private final ComputeDtype computeDtype;
 
     /** Binds {@code to_q/k/v}, {@code norm_q/k} (affine, over head_dim) and {@code to_out.0} (with bias). */
     public CogVideoXAttention(StateDict w, int heads, int headDim, boolean bias, AttentionBackend backend) {
+        this(w, heads, headDim, bias, backend, ComputeDtype.FLOAT32);
+    }
+
+    /**
+     * As the five-argument constructor, with the precision of the projections and the attention.
+     *
+     * @param computeDtype under {@link ComputeDtype#BF16} q, k, v, the attention and {@code to_out} run in bf16,
+     *     the per-head norms and RoPE in float32
+     */
+    public CogVideoXAttention(StateDict w, int heads, int headDim, boolean bias, AttentionBackend backend,
+            ComputeDtype computeDtype) {
+        this.computeDtype = computeDtype;
         this.heads = heads;
         this.headDim = headDim;
         this.backend = backend;
@@ -61,12 +76,14 @@ public final class CogVideoXAttention {
     public Streams forward(NDArray hiddenStates, NDArray encoderHiddenStates,
             @Nullable RotaryEmbedding imageRotaryEmb) {
         long textSeqLength = encoderHiddenStates.getShape().get(1);
-        // [B, L + N, C], text first
-        NDArray joint = NDArrays.concat(new NDList(encoderHiddenStates, hiddenStates), 1);
-        NDArray query = rope(normQ.forward(heads(toQ.forward(joint))).transpose(0, 2, 1, 3), textSeqLength,
-                imageRotaryEmb);
-        NDArray key = rope(normK.forward(heads(toK.forward(joint))).transpose(0, 2, 1, 3), textSeqLength,
-                imageRotaryEmb);
+        // [B, L + N, C], text first; cast once for the three projections
+        NDArray joint = F.toCompute(NDArrays.concat(new NDList(encoderHiddenStates, hiddenStates), 1), computeDtype);
+        // the q/k norms and RoPE in float32 (their statistics and rotations are what bf16 would round), the
+        // attention itself in the compute dtype
+        NDArray query = F.toCompute(rope(normQ.forward(heads(F.toFloat32(toQ.forward(joint)))).transpose(0, 2, 1, 3),
+                textSeqLength, imageRotaryEmb), computeDtype);
+        NDArray key = F.toCompute(rope(normK.forward(heads(F.toFloat32(toK.forward(joint)))).transpose(0, 2, 1, 3),
+                textSeqLength, imageRotaryEmb), computeDtype);
         NDArray value = heads(toV.forward(joint)).transpose(0, 2, 1, 3);
         NDArray out = backend.attention(query, key, value, null); // [B, H, L + N, D]
         long b = out.getShape().get(0);

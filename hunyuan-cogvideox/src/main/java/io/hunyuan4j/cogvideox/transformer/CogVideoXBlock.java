@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import io.hunyuan4j.core.ops.AttentionBackend;
+import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.transformer.FeedForward;
 import io.hunyuan4j.core.transformer.IntermediateListener;
 import io.hunyuan4j.core.transformer.RotaryEmbedding;
@@ -17,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * attention, gated residuals, {@code norm2}, then ONE feed-forward (GELU tanh, 4x) over the concatenation
  * {@code [text ; video]}, again with a gate per stream.
  *
+ * <p><b>Precision.</b> Mixed: the residual streams (float32 in, float32 out), the LayerNorms and the modulation are
+ * float32; q/k/v, the attention, {@code to_out} and the feed-forward compute in the compute dtype, and their bf16
+ * outputs are added to the float32 streams (the promotion keeps the sum float32).
+ *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/transformers/cogvideox_transformer_3d.py">diffusers CogVideoXBlock</a>
  */
 public final class CogVideoXBlock {
@@ -28,14 +34,27 @@ public final class CogVideoXBlock {
     private final CogVideoXAttention attn1;
     private final CogVideoXLayerNormZero norm2;
     private final FeedForward ff;
+    private final ComputeDtype computeDtype;
 
-    /** Binds {@code norm1}, {@code attn1}, {@code norm2} and {@code ff}. */
+    /** Binds {@code norm1}, {@code attn1}, {@code norm2} and {@code ff}, computing in float32. */
     public CogVideoXBlock(StateDict w, CogVideoXTransformerConfig c, AttentionBackend backend) {
+        this(w, c, backend, ComputeDtype.FLOAT32);
+    }
+
+    /**
+     * Binds {@code norm1}, {@code attn1}, {@code norm2} and {@code ff}.
+     *
+     * @param computeDtype the dtype of the projections, the attention and the feed-forward; the two residual streams,
+     *     the norms and the modulation stay float32 (the weights are whatever {@code w} holds)
+     */
+    public CogVideoXBlock(StateDict w, CogVideoXTransformerConfig c, AttentionBackend backend,
+            ComputeDtype computeDtype) {
+        this.computeDtype = computeDtype;
         int dim = c.innerDim();
         this.norm1 = new CogVideoXLayerNormZero(w.child("norm1"), c.timeEmbedDim(), dim, c.normElementwiseAffine(),
                 c.normEps());
         this.attn1 = new CogVideoXAttention(w.child("attn1"), c.numAttentionHeads(), c.attentionHeadDim(),
-                c.attentionBias(), backend);
+                c.attentionBias(), backend, computeDtype);
         this.norm2 = new CogVideoXLayerNormZero(w.child("norm2"), c.timeEmbedDim(), dim, c.normElementwiseAffine(),
                 c.normEps());
         this.ff = new FeedForward(w.child("ff"), dim, FF_MULT * dim, FeedForward.Activation.GELU_TANH);
@@ -69,7 +88,8 @@ public final class CogVideoXBlock {
         CogVideoXLayerNormZero.Output n2 = norm2.forward(h, e, temb);
 
         // feed-forward over [text ; video]
-        NDArray ffOutput = ff.forward(NDArrays.concat(new NDList(n2.encoderHiddenStates(), n2.hiddenStates()), 1));
+        NDArray ffOutput = ff.forward(F.toCompute(
+                NDArrays.concat(new NDList(n2.encoderHiddenStates(), n2.hiddenStates()), 1), computeDtype));
         NDArray hOut = h.add(n2.gate().mul(ffOutput.get(new NDIndex(":, {}:", textSeqLength))));
         NDArray eOut = e.add(n2.encGate().mul(ffOutput.get(new NDIndex(":, :{}", textSeqLength))));
         return new Streams(hOut, eOut);

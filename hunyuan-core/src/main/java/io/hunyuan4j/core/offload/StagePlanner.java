@@ -33,17 +33,30 @@ public final class StagePlanner {
      *     weights every call needs)
      * @param bytesPerElement how the weights are held (2 for bf16, 4 for float32, e.g. a VAE kept in float32)
      * @param activationBytes the stage's modelled activation peak
+     * @param sharedBytesPerElement how the {@link io.hunyuan4j.core.api.Offloadable#SHARED} weights are held (a
+     *     bf16 denoiser that keeps its embeddings and output layers in float32: 4)
      */
     public record Stage(String name, Manifest weights, Function<String, String> blockOf, int bytesPerElement,
-            long activationBytes) {
+            long activationBytes, int sharedBytesPerElement) {
+
+        /** Every weight, shared ones included, held at {@code bytesPerElement}. */
+        public Stage(String name, Manifest weights, Function<String, String> blockOf, int bytesPerElement,
+                long activationBytes) {
+            this(name, weights, blockOf, bytesPerElement, activationBytes, bytesPerElement);
+        }
 
         long weightBytes() {
-            return weights.parameters() * bytesPerElement;
+            return blockBytes().values().stream().mapToLong(Long::longValue).sum();
         }
 
         Map<String, Long> blockBytes() {
             Map<String, Long> b = new LinkedHashMap<>();
-            weights.tensors().forEach((n, s) -> b.merge(blockOf.apply(n), s.size() * bytesPerElement, Long::sum));
+            weights.tensors().forEach((n, s) -> {
+                String unit = blockOf.apply(n);
+                int e = unit.equals(io.hunyuan4j.core.api.Offloadable.SHARED) ? sharedBytesPerElement
+                        : bytesPerElement;
+                b.merge(unit, s.size() * e, Long::sum);
+            });
             return b;
         }
     }

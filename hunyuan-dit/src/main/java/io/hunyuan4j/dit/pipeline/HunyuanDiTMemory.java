@@ -7,6 +7,7 @@ import io.hunyuan4j.core.offload.MemoryPlanner.PlanRequest;
 import io.hunyuan4j.core.offload.StagePlanner;
 import io.hunyuan4j.core.offload.StagePlanner.Stage;
 import io.hunyuan4j.core.ops.ComputeDtype;
+import io.hunyuan4j.text.t5.T5Precision;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -16,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The device-memory plan of a HunyuanDiT generation from the published manifests ({@code text_encoder},
  * {@code text_encoder_2}, {@code transformer}, {@code vae}): BERT and mT5 encode prompt and negative prompt, the
- * DiT denoises the CFG batch of 2, the 2D VAE decodes (float32 weights and activations, as this SDK runs it).
+ * DiT denoises the CFG batch of 2, the 2D VAE decodes (float32 weights and activations, as this SDK runs it). The
+ * mT5 is held in the dtype its {@link T5Precision} gives it (float32 by default, as this SDK runs it under bf16).
  *
  * <p>Activation models (elements of the compute dtype unless said): BERT and mT5: {@code 2 L (4 D + 2 ff)};
  * DiT, per block: {@code 2 N (8 D + 2 mlp)} (residual, norms, q/k/v, attention output, feed-forward hidden) plus
@@ -44,6 +46,16 @@ public final class HunyuanDiTMemory {
      * @throws IllegalArgumentException for more than one frame or a missing manifest
      */
     public static MemoryPlan plan(Path manifests, PlanRequest request) {
+        return plan(manifests, request, T5Precision.FLOAT32);
+    }
+
+    /**
+     * As {@link #plan(Path, PlanRequest)} with the mT5's precision policy (the prompt encoder's load option).
+     *
+     * @param t5 float32 mT5 (the default) or the compute dtype (the bf16 opt-in)
+     * @throws IllegalArgumentException for more than one frame or a missing manifest
+     */
+    public static MemoryPlan plan(Path manifests, PlanRequest request, T5Precision t5) {
         if (request.frames() != 1) {
             throw new IllegalArgumentException("HunyuanDiT makes images: frames must be 1 but is " + request.frames());
         }
@@ -55,6 +67,7 @@ public final class HunyuanDiTMemory {
         Function<String, String> blocks = HunyuanDiTMemory::blockOf;
         long bertD = bert.config().getInt("hidden_size");
         long bertFf = bert.config().getInt("intermediate_size");
+        int t5e = t5.weightDtype(request.dtype()) == ComputeDtype.BF16 ? 2 : 4;
         long t5D = mt5.config().getInt("d_model");
         long t5Ff = mt5.config().getInt("d_ff");
         long d = dit.config().getInt("hidden_size");
@@ -64,9 +77,11 @@ public final class HunyuanDiTMemory {
         long c0 = vae.config().json().getAsJsonArray("block_out_channels").get(0).getAsLong();
         return StagePlanner.plan(request, List.of(
                 new Stage("text_encoder (BERT, 77 tokens)", bert, blocks, e, 2L * 77 * (4 * bertD + 2 * bertFf) * e),
-                new Stage("text_encoder_2 (mT5, 256 tokens)", mt5, blocks, e, 2L * 256 * (4 * t5D + 2 * t5Ff) * e),
+                new Stage("text_encoder_2 (mT5" + (t5e == 4 ? " fp32" : "") + ", 256 tokens)", mt5, blocks, t5e,
+                        2L * 256 * (4 * t5D + 2 * t5Ff) * t5e),
+                // the layers outside the blocks stay float32 (HunyuanDiT2DModel.weightLoader)
                 new Stage("transformer (denoise, CFG batch 2)", dit, blocks, e,
-                        2 * tokens * (8 * d + 2 * mlp) * e + layers / 2 * 2 * tokens * d * e),
+                        2 * tokens * (8 * d + 2 * mlp) * e + layers / 2 * 2 * tokens * d * e, 4),
                 new Stage("vae (decode, float32)", vae, blocks, 4,
                         4L * c0 * request.height() * request.width() * 4)));
     }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import io.hunyuan4j.core.ops.AttentionBackend;
-import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.transformer.IntermediateListener;
 import io.hunyuan4j.core.transformer.PixArtAlphaTextProjection;
@@ -35,11 +34,12 @@ public final class HunyuanCombinedTimestepTextSizeStyleEmbedding {
     private final HunyuanDiTAttentionPool pooler;
     private final @Nullable Parameter styleEmbedder;
     private final PixArtAlphaTextProjection extraEmbedder;
-    private final ComputeDtype computeDtype;
 
-    /** Binds {@code timestep_embedder}, {@code pooler}, {@code extra_embedder} and (v1.1) {@code style_embedder}. */
-    public HunyuanCombinedTimestepTextSizeStyleEmbedding(StateDict w, HunyuanDiTConfig c, AttentionBackend backend,
-            ComputeDtype computeDtype) {
+    /**
+     * Binds {@code timestep_embedder}, {@code pooler}, {@code extra_embedder} and (v1.1) {@code style_embedder}.
+     * It computes in its weights' dtype (float32 under {@link HunyuanDiT2DModel#weightLoader}).
+     */
+    public HunyuanCombinedTimestepTextSizeStyleEmbedding(StateDict w, HunyuanDiTConfig c, AttentionBackend backend) {
         int embeddingDim = c.hiddenSize();
         this.timestepEmbedder = new TimestepEmbedding(w.child("timestep_embedder"), FREQUENCY_CHANNELS, embeddingDim);
         this.pooler = new HunyuanDiTAttentionPool(w.child("pooler"), c.textLenT5(), c.crossAttentionDimT5(),
@@ -54,7 +54,6 @@ public final class HunyuanCombinedTimestepTextSizeStyleEmbedding {
         }
         this.extraEmbedder = new PixArtAlphaTextProjection(w.child("extra_embedder"), extraInDim, embeddingDim * 4,
                 embeddingDim);
-        this.computeDtype = computeDtype;
     }
 
     /** Rows of the style table (the valid style ids are {@code 0 .. rows-1}); 0 without style conditioning. */
@@ -65,7 +64,7 @@ public final class HunyuanCombinedTimestepTextSizeStyleEmbedding {
 
     /**
      * @param timestep [B] float32
-     * @param encoderHiddenStatesT5 raw mT5 states [B, L_t5, C_t5], in the compute dtype
+     * @param encoderHiddenStatesT5 raw mT5 states [B, L_t5, C_t5] float32
      * @param imageMetaSize [B, 6] float32, required with style conditioning
      * @param style style ids INT64 [B], each in {@code [0, styles())} (checked by the caller), required with style
      *     conditioning
@@ -95,7 +94,8 @@ public final class HunyuanCombinedTimestepTextSizeStyleEmbedding {
             // extra condition2: image meta size embedding, [B, 6] -> [6B, 256] -> [B, 1536]
             NDArray sizes = sizeProj.forward(imageMetaSize.reshape(-1));
             listener.onIntermediate("size_proj", sizes);
-            NDArray metaEmb = F.toCompute(sizes, computeDtype).reshape(b, (long) FREQUENCY_CHANNELS * IMAGE_META_SIZE);
+            NDArray metaEmb = F.castLike(sizes, pooledProjections).reshape(b,
+                    (long) FREQUENCY_CHANNELS * IMAGE_META_SIZE);
             // extra condition3: style embedding
             NDArray styleEmbedding = F.embedding(style, styleTable.array());
             listener.onIntermediate("style_embedder", styleEmbedding);

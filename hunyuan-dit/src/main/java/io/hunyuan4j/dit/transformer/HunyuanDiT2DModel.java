@@ -27,6 +27,7 @@ import io.hunyuan4j.core.weights.Checkpoints;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
+import io.hunyuan4j.core.weights.TensorLoader;
 import io.hunyuan4j.core.weights.TensorSource;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -93,7 +94,7 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
 
     /**
      * As {@link #HunyuanDiT2DModel(HunyuanDiTConfig, StateDict, AttentionBackend)}, computing in
-     * {@code computeDtype}; for {@link ComputeDtype#BF16} load {@code w} with {@code computeDtype.loader()}.
+     * {@code computeDtype}; for {@link ComputeDtype#BF16} load {@code w} with {@link #weightLoader}.
      */
     public HunyuanDiT2DModel(HunyuanDiTConfig config, StateDict w, AttentionBackend backend,
             ComputeDtype computeDtype) {
@@ -113,7 +114,7 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
         this.posEmbed = new PatchEmbed(w.child("pos_embed"), config.patchSize(), config.inChannels(),
                 config.hiddenSize());
         this.timeExtraEmb = new HunyuanCombinedTimestepTextSizeStyleEmbedding(w.child("time_extra_emb"), config,
-                backend, computeDtype);
+                backend);
         List<HunyuanDiTBlock> list = new ArrayList<>();
         for (int layer = 0; layer < config.numLayers(); layer++) {
             list.add(new HunyuanDiTBlock(w.child("blocks", layer), config, layer > config.numLayers() / 2, backend,
@@ -136,6 +137,36 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
             Matcher m = BLOCK.matcher(name);
             return m.find() ? m.group(1) : SHARED;
         });
+    }
+
+    /**
+     * The weight loader of the mixed-precision policy. Under {@link ComputeDtype#BF16} the blocks' weights (their
+     * projections, feed-forward, modulation and long-skip linears: about 97% of the parameters) load as bf16 and the
+     * rest (patch and text embedders, the timestep / pooled-text / size / style embedding, {@code norm_out},
+     * {@code proj_out}) as float32, so those layers compute in float32: {@code proj_out} writes the prediction
+     * itself, whose bf16 rounding classifier-free guidance then amplifies.
+     *
+     * @param computeDtype the compute dtype
+     * @return {@code computeDtype.loader()} for float32, else the mixed loader
+     */
+    public static TensorLoader weightLoader(ComputeDtype computeDtype) {
+        TensorLoader blocks = computeDtype.loader();
+        if (computeDtype != ComputeDtype.BF16) {
+            return blocks;
+        }
+        TensorLoader rest = TensorLoader.float32();
+        return new TensorLoader() {
+            @Override
+            public NDArray load(TensorSource source, String name, NDManager manager) {
+                return BLOCK.matcher(name).find() ? blocks.load(source, name, manager)
+                        : rest.load(source, name, manager);
+            }
+
+            @Override
+            public int elementBytes() {
+                return blocks.elementBytes();
+            }
+        };
     }
 
     /**
@@ -195,7 +226,8 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
         NDManager weights = NDManager.newBaseManager(options.device());
         weights.setName("hunyuandit-transformer-weights");
         try {
-            StateDict w = StateDict.load(source, weights, options.loadMode(), options.computeDtype().loader(), where);
+            StateDict w = StateDict.load(source, weights, options.loadMode(), weightLoader(options.computeDtype()),
+                    where);
             HunyuanDiT2DModel model = new HunyuanDiT2DModel(config, w, AttentionBackends.defaultBackend(),
                     options.computeDtype());
             if (options.loadMode() == LoadMode.EAGER) {
@@ -258,11 +290,12 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
             HunyuanDiTInputChecks.lend(call, input);
             HunyuanDiTInputChecks.check(input, config, timeExtraEmb.styles());
             Shape s = x.getShape();
-            // bf16: weights, text, attention and feed-forward inputs; the residual stream stays float32 (diffusers
-            // keeps it in the model dtype; float32 sums hold 6 blocks within the 3e-2 bf16 bound, bf16 sums do not)
+            // bf16: the blocks' weights, the attention and feed-forward inputs and the text context; the residual
+            // stream, the embedders and the output layers stay float32 (see weightLoader; diffusers keeps all in the
+            // model dtype: float32 sums hold 6 blocks within the 3e-2 bf16 bound, bf16 sums do not)
             NDArray latents = x.toType(DataType.FLOAT32, false);
-            NDArray bert = F.toCompute(input.encoderHiddenStates(), computeDtype);
-            NDArray t5 = F.toCompute(input.encoderHiddenStatesT5(), computeDtype);
+            NDArray bert = F.toFloat32(input.encoderHiddenStates());
+            NDArray t5 = F.toFloat32(input.encoderHiddenStatesT5());
             NDArray timestep = input.timestep().toType(DataType.FLOAT32, false);
             NDArray meta = input.imageMetaSize();
             if (meta != null) {
@@ -285,6 +318,7 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
             encoderHiddenStates = NDArrays.where(keep, encoderHiddenStates,
                     F.castLike(textEmbeddingPadding.array(), encoderHiddenStates));
             listener.onIntermediate("encoder_hidden_states_padded", encoderHiddenStates);
+            encoderHiddenStates = F.toCompute(encoderHiddenStates, computeDtype); // the cross-attention's k/v input
 
             Deque<NDArray> skips = new ArrayDeque<>();
             int numLayers = config.numLayers();

@@ -68,14 +68,16 @@ public final class HunyuanDiTAttention {
             RotaryEmbedding imageRotaryEmb) {
         NDArray kvInput = encoderHiddenStates == null ? hiddenStates : encoderHiddenStates;
         // [B, T, C] -> [B, H, T, D], per-head LayerNorm
-        NDArray query = heads(toQ.forward(hiddenStates), normQ);
-        NDArray key = heads(toK.forward(kvInput), normK);
+        NDArray query = heads(F.toFloat32(toQ.forward(hiddenStates)), normQ);
+        NDArray key = heads(F.toFloat32(toK.forward(kvInput)), normK);
         NDArray value = heads(toV.forward(kvInput), null);
         // RoPE: q always; k only when it comes from the image tokens
         query = F.applyRotaryEmbInterleaved(query, imageRotaryEmb.cos(), imageRotaryEmb.sin());
         if (!crossAttention) {
             key = F.applyRotaryEmbInterleaved(key, imageRotaryEmb.cos(), imageRotaryEmb.sin());
         }
+        query = F.castLike(query, value);
+        key = F.castLike(key, value);
         NDArray out = backend.attention(query, key, value, null);
         // [B, H, N, D] -> [B, N, C]
         long b = out.getShape().get(0);

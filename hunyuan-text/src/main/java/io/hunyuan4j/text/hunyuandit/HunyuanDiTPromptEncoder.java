@@ -18,6 +18,7 @@ import io.hunyuan4j.text.bert.BertConfig;
 import io.hunyuan4j.text.bert.BertModel;
 import io.hunyuan4j.text.t5.T5Config;
 import io.hunyuan4j.text.t5.T5EncoderModel;
+import io.hunyuan4j.text.t5.T5Precision;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,21 @@ public final class HunyuanDiTPromptEncoder implements PromptEncoder {
      * @throws io.hunyuan4j.core.weights.CheckpointMismatchException if names or shapes differ from the configs
      */
     public static HunyuanDiTPromptEncoder load(Path modelDir, ComponentOptions options) {
+        return load(modelDir, options, T5Precision.FLOAT32);
+    }
+
+    /**
+     * As {@link #load(Path, ComponentOptions)}, with the mT5's precision chosen: {@link T5Precision#FLOAT32} (what
+     * the two-argument load uses) keeps mT5 in float32 under a bf16 pipeline while BERT follows {@code options};
+     * {@link T5Precision#COMPUTE_DTYPE} opts in to a bf16 mT5 (half its memory, a measured max_rel_err of 4.9e-2 on
+     * the golden {@code text_mt5}).
+     *
+     * @param precision the mT5's precision policy
+     * @throws IllegalArgumentException for a too large eager load, before reading weights; for a folder without
+     *     weights
+     */
+    public static HunyuanDiTPromptEncoder load(Path modelDir, ComponentOptions options, T5Precision precision) {
+        ComponentOptions t5Options = precision.encoderOptions(options);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             BertConfig bertConfig = BertConfig.fromJson(JsonConfig.read(modelDir.resolve("text_encoder/config.json")));
@@ -94,12 +110,12 @@ public final class HunyuanDiTPromptEncoder implements PromptEncoder {
             TensorSource t5Source = Checkpoints.open(modelDir.resolve("text_encoder_2"));
             opened.add(t5Source);
             PromptEncoders.requireEagerFits(bertSource, options, "text_encoder/");
-            PromptEncoders.requireEagerFits(t5Source, options, "text_encoder_2/");
+            PromptEncoders.requireEagerFits(t5Source, t5Options, "text_encoder_2/");
             NDManager weights = NDManager.newBaseManager(options.device());
             opened.add(weights);
             BertModel bert = BertModel.bind(bertSource, bertConfig, weights, options,
                     AttentionBackends.defaultBackend(), "text_encoder/");
-            T5EncoderModel mt5 = T5EncoderModel.bind(t5Source, t5Config, weights, options, "text_encoder_2/");
+            T5EncoderModel mt5 = T5EncoderModel.bind(t5Source, t5Config, weights, t5Options, "text_encoder_2/");
             LOG.info("text encoders bound from {} (BERT {} layers, mT5 {} blocks, {})", modelDir,
                     bertConfig.numHiddenLayers(), t5Config.numLayers(), options.loadMode());
             return new HunyuanDiTPromptEncoder(bert, tokenizer, mt5, tokenizer2, opened);
