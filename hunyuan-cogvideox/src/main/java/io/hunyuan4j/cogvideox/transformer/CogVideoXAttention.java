@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import io.hunyuan4j.core.nn.LayerNorm;
+import io.hunyuan4j.core.nn.Scoped;
 import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.ComputeDtype;
@@ -77,20 +78,27 @@ public final class CogVideoXAttention {
             @Nullable RotaryEmbedding imageRotaryEmb) {
         long textSeqLength = encoderHiddenStates.getShape().get(1);
         // [B, L + N, C], text first; cast once for the three projections
-        NDArray joint = F.toCompute(NDArrays.concat(new NDList(encoderHiddenStates, hiddenStates), 1), computeDtype);
-        // the q/k norms and RoPE in float32 (their statistics and rotations are what bf16 would round), the
-        // attention itself in the compute dtype
-        NDArray query = F.toCompute(rope(normQ.forward(heads(F.toFloat32(toQ.forward(joint)))).transpose(0, 2, 1, 3),
-                textSeqLength, imageRotaryEmb), computeDtype);
-        NDArray key = F.toCompute(rope(normK.forward(heads(F.toFloat32(toK.forward(joint)))).transpose(0, 2, 1, 3),
-                textSeqLength, imageRotaryEmb), computeDtype);
-        NDArray value = heads(toV.forward(joint)).transpose(0, 2, 1, 3);
-        NDArray out = backend.attention(query, key, value, null); // [B, H, L + N, D]
-        long b = out.getShape().get(0);
-        long t = out.getShape().get(2);
-        NDArray projected = toOut.forward(out.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim));
-        return new Streams(projected.get(new NDIndex(":, {}:", textSeqLength)),
-                projected.get(new NDIndex(":, :{}", textSeqLength)));
+        NDArray joint = Scoped.keep(() -> F.toCompute(NDArrays.concat(new NDList(encoderHiddenStates, hiddenStates),
+                1), computeDtype));
+        // each of q, k, v in its own scope, so only the three results outlive their temporaries (the float32 RoPE
+        // products alone are about 2.5 GB per tensor at 480x720x49 on the CFG batch); the joint tokens and then
+        // q, k, v are freed as soon as their successors exist. The q/k norms and RoPE run in float32 (their
+        // statistics and rotations are what bf16 would round), the attention itself in the compute dtype.
+        NDArray query = Scoped.keep(() -> F.toCompute(rope(normQ.forward(heads(F.toFloat32(toQ.forward(joint))))
+                .transpose(0, 2, 1, 3), textSeqLength, imageRotaryEmb), computeDtype), joint);
+        NDArray key = Scoped.keep(() -> F.toCompute(rope(normK.forward(heads(F.toFloat32(toK.forward(joint))))
+                .transpose(0, 2, 1, 3), textSeqLength, imageRotaryEmb), computeDtype), joint);
+        NDArray value = Scoped.keepConsuming(() -> heads(toV.forward(joint)).transpose(0, 2, 1, 3), joint);
+        // the split streams are views of the projection: closing both frees it
+        NDList out = Scoped.keepAllConsuming(() -> {
+            NDArray attended = backend.attention(query, key, value, null); // [B, H, L + N, D]
+            long b = attended.getShape().get(0);
+            long t = attended.getShape().get(2);
+            NDArray projected = toOut.forward(attended.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim));
+            return new NDList(projected.get(new NDIndex(":, {}:", textSeqLength)),
+                    projected.get(new NDIndex(":, :{}", textSeqLength)));
+        }, query, key, value);
+        return new Streams(out.get(0), out.get(1));
     }
 
     /** [B, T, C] -> [B, T, H, D]. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import io.hunyuan4j.core.nn.LayerNorm;
 import io.hunyuan4j.core.nn.Linear;
+import io.hunyuan4j.core.nn.Scoped;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.weights.StateDict;
 
@@ -46,8 +47,10 @@ public final class CogVideoXLayerNormZero {
      */
     public Output forward(NDArray hiddenStates, NDArray encoderHiddenStates, NDArray temb) {
         NDList m = F.chunk(linear.forward(F.silu(temb)).expandDims(1), 6, 2); // 6 x [B, 1, C]
-        NDArray h = norm.forward(hiddenStates).mul(m.get(1).add(1f)).add(m.get(0));
-        NDArray e = norm.forward(encoderHiddenStates).mul(m.get(4).add(1f)).add(m.get(3));
+        // scoped: the normed and scaled intermediates (two activations per stream) die at once
+        NDArray h = Scoped.keep(() -> norm.forward(hiddenStates).mul(m.get(1).add(1f)).add(m.get(0)), hiddenStates);
+        NDArray e = Scoped.keep(() -> norm.forward(encoderHiddenStates).mul(m.get(4).add(1f)).add(m.get(3)),
+                encoderHiddenStates);
         return new Output(h, e, m.get(2), m.get(5));
     }
 }

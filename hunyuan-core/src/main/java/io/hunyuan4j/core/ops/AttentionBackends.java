@@ -37,16 +37,30 @@ public final class AttentionBackends {
 
     /**
      * Chooses per call from the measured rule ({@link #choose}): bf16 inputs with at least
-     * {@link #BF16_CHUNKED_MIN_KEYS} keys and no causal mask go to {@link Bf16ChunkedAttention}, everything else
-     * to {@link FusedAttention}.
+     * {@link #BF16_CHUNKED_MIN_KEYS} keys, query blocks of at least {@link #BF16_CHUNKED_MIN_ROWS} rows and no
+     * causal mask go to {@link Bf16ChunkedAttention}, everything else to {@link FusedAttention}.
      */
     public static AttentionBackend auto() {
         return new Auto();
     }
 
+    /**
+     * Query rows per block (at the default score budget) below which {@link #auto()} keeps the fused kernel even
+     * for long bf16 sequences: with many heads the block shrinks to a few rows and the chunked products stop
+     * paying (measured with AttentionBenchmark at 96 heads x 64, CogVideoX-5B's CFG batch: flash 1.4x faster at
+     * 4096 keys, 21-row blocks; at 17,776 keys the block is 4 rows).
+     */
+    public static final long BF16_CHUNKED_MIN_ROWS = 64;
+
     /** The backend {@link #auto()} uses for a call with bf16 (or not) inputs and {@code keys} keys. */
     static AttentionBackend choose(boolean bf16, long keys) {
         return bf16 && keys >= BF16_CHUNKED_MIN_KEYS ? Auto.BF16_CHUNKED : Auto.FUSED;
+    }
+
+    /** {@link #choose(boolean, long)}, also keeping the fused kernel where the query blocks would be too short. */
+    static AttentionBackend choose(boolean bf16, Shape q, Shape k) {
+        AttentionBackend b = choose(bf16, k.get(2));
+        return b == Auto.BF16_CHUNKED && Auto.BF16_CHUNKED.chunk(q, k) < BF16_CHUNKED_MIN_ROWS ? Auto.FUSED : b;
     }
 
     /**
@@ -69,7 +83,7 @@ public final class AttentionBackends {
     /** The per-shape choice. */
     private static final class Auto implements AttentionBackend {
         static final AttentionBackend FUSED = new FusedAttention();
-        static final AttentionBackend BF16_CHUNKED = new Bf16ChunkedAttention();
+        static final Bf16ChunkedAttention BF16_CHUNKED = new Bf16ChunkedAttention();
 
         @Override
         public String name() {
@@ -83,7 +97,7 @@ public final class AttentionBackends {
 
         @Override
         public NDArray attention(NDArray q, NDArray k, NDArray v, @Nullable NDArray mask, boolean causal) {
-            AttentionBackend b = causal ? FUSED : choose(Kernels.isBf16(q), k.getShape().get(2));
+            AttentionBackend b = causal ? FUSED : choose(Kernels.isBf16(q), q.getShape(), k.getShape());
             return b.attention(q, k, v, mask, causal);
         }
     }

@@ -332,8 +332,12 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
                 NDArray out;
                 try (GroupOnloader.Scope weights = GroupOnloader.scope(off, this, "blocks." + layer, call);
                         NDManager scope = call.newSubManager()) {
-                    // the input dies with the block unless it is a pending skip; the skip dies once used
-                    if (!skips.contains(in)) {
+                    // the input dies with the block unless it is a pending skip, which is only lent: either way the
+                    // block's temporaries follow it into the scope (left in the call manager, every first-half
+                    // block's activations lived until the step ended: about 1 GiB a block at 1024x1024)
+                    if (skips.contains(in)) {
+                        scope.tempAttachAll(in);
+                    } else {
                         scope.attachAll(in);
                     }
                     if (skip != null) {

@@ -18,8 +18,6 @@ import io.hunyuan4j.core.transformer.IntermediateListener;
 import io.hunyuan4j.core.transformer.RotaryEmbedding;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.RandomWeights;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
@@ -31,6 +29,7 @@ import java.util.Map;
  * {@code ../shared/golden-cogvideox/manifests/transformer-5b.json}), with random weights. {@code --layers N}
  * keeps the first N of the 30 (2B) or 42 (5B) blocks, so the step time scales to the full model by
  * {@code (embed + N blocks)}; the per-block time is printed. Defaults: 480x720, 49 frames, bf16, all layers.
+ * Each phase (building the random weights, the inputs, every step) prints its wall time and peak RSS.
  */
 public final class CogVideoXStepBenchmark {
 
@@ -43,9 +42,8 @@ public final class CogVideoXStepBenchmark {
      * Runs the benchmark; exits 2 on bad arguments.
      *
      * @param args {@code --name value} options, see {@link #USAGE}
-     * @throws IOException if {@code /proc/self/status} cannot be read
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         Map<String, String> a = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
@@ -77,40 +75,34 @@ public final class CogVideoXStepBenchmark {
                 + " -> %d video + %d text tokens, CFG batch 2%n", manifest.getFileName(), layers, fullLayers,
                 c.numAttentionHeads(), c.attentionHeadDim(), dtype, c.inChannels(), lf, lh, lw, tokens,
                 c.maxTextSeqLength());
+        long params = CogVideoXTransformer3DModel.expectedShapes(c).values().stream().mapToLong(Shape::size).sum();
+        System.out.printf(Locale.ROOT, "%d parameters: %.0f MiB in %s%n", params,
+                params * (dtype == ComputeDtype.BF16 ? 2.0 : 4.0) / (1 << 20), dtype);
         ComponentOptions options = new ComponentOptions(Device.cpu(), dtype, LoadMode.EAGER);
-        long t0 = System.nanoTime();
-        try (CogVideoXTransformer3DModel model = CogVideoXTransformer3DModel.fromWeights(c,
-                new RandomWeights(CogVideoXTransformer3DModel.expectedShapes(c), seed), options, "random");
+        try (PeakRss rss = new PeakRss();
+                CogVideoXTransformer3DModel model = CogVideoXTransformer3DModel.fromWeights(c,
+                        new RandomWeights(CogVideoXTransformer3DModel.expectedShapes(c), seed), options, "random");
                 NDManager m = NDManager.newBaseManager()) {
-            System.out.printf(Locale.ROOT, "weights built in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            rss.phase("build weights");
             m.getEngine().setRandomSeed((int) seed);
             NDArray latents = m.randomNormal(new Shape(2, lf, c.inChannels(), lh, lw));
             NDArray text = m.randomNormal(new Shape(2, c.maxTextSeqLength(), c.textEmbedDim()));
             NDArray timestep = HostArrays.longs(m, new long[] {999, 999}, new Shape(2));
             RotaryEmbedding rope = c.useRotaryPositionalEmbeddings()
                     ? CogVideoXRotaryPosEmbed.forLatents(m, c, lf, lh, lw) : null;
+            rss.phase("inputs");
             for (int i = 0; i < iters; i++) {
-                long s = System.nanoTime();
                 try (NDManager step = m.newSubManager()) {
                     NDArray out = model.forward(new CogVideoXTransformerInput(latents, text, timestep, null, rope),
                             IntermediateListener.NONE);
                     out.attach(step);
                     float probe = out.toType(DataType.FLOAT32, false).get(0, 0, 0, 0, 0).getFloat();
-                    double sec = (System.nanoTime() - s) / 1e9;
+                    double sec = rss.phase("step " + i);
                     System.out.printf(Locale.ROOT, "step %d: %.1f s (%.1f s per block incl. embed/out share),"
                             + " output[0]=%.4f%n", i, sec, sec / layers, probe);
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "peak RSS (VmHWM): %.0f MiB%n", vmHwmKb() / 1024.0);
-    }
-
-    private static long vmHwmKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
+        System.out.printf(Locale.ROOT, "peak RSS (VmHWM): %.0f MiB%n", PeakRss.highWaterMib());
     }
 }

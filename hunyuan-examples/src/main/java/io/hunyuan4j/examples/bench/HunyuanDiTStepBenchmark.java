@@ -14,7 +14,6 @@ import io.hunyuan4j.dit.transformer.HunyuanDiT2DModel;
 import io.hunyuan4j.dit.transformer.HunyuanDiTConfig;
 import io.hunyuan4j.dit.transformer.HunyuanDiTInput;
 import io.hunyuan4j.dit.transformer.HunyuanDiTRotaryPosEmbed;
-import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -22,7 +21,8 @@ import java.util.Locale;
  * batch of 2 (latents 4 x 128 x 128, 4096 image tokens, 77 BERT + 256 mT5 text tokens) at the published v1.2 widths
  * (hidden 1408 = 16 heads x 88, mlp ratio 4.3637, cross-attention 1024 / 2048), random weights. The published model
  * has 40 blocks; {@code --blocks N} (even, the long skips pair the halves) builds fewer, and the line
- * {@code per block} lets the full step be extrapolated.
+ * {@code per block} lets the full step be extrapolated. Each phase (building the random bf16 weights, the
+ * inputs, every step) prints its wall time and peak RSS.
  *
  * <p>Usage: {@code HunyuanDiTStepBenchmark [--dtype bf16|fp32] [--blocks 40] [--size 1024] [--iters 1]}.
  */
@@ -34,9 +34,8 @@ public final class HunyuanDiTStepBenchmark {
      * Runs the benchmark.
      *
      * @param args {@code --name value} options, see the class notes
-     * @throws IOException if {@code /proc/self} cannot be read
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         java.util.Map<String, String> a = new java.util.HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -62,31 +61,32 @@ public final class HunyuanDiTStepBenchmark {
         long batch = 2;
         System.out.printf(Locale.ROOT, "HunyuanDiT v1.2 widths, %d blocks, %dx%d (latent %d, %d image tokens),"
                 + " batch %d (CFG), %s%n", blocks, size, size, latent, (latent / 2) * (latent / 2), batch, dtype);
-        long t0 = System.nanoTime();
-        try (HunyuanDiT2DModel model = HunyuanDiT2DModel.fromWeights(c,
-                new RandomWeights(HunyuanDiT2DModel.expectedShapes(c), 0),
-                new ComponentOptions(Device.cpu(), dtype, LoadMode.EAGER), "random");
+        long params = HunyuanDiT2DModel.expectedShapes(c).values().stream().mapToLong(Shape::size).sum();
+        System.out.printf(Locale.ROOT, "%d parameters: %.0f MiB in %s%n", params,
+                params * (dtype == ComputeDtype.BF16 ? 2.0 : 4.0) / (1 << 20), dtype);
+        try (PeakRss rss = new PeakRss();
+                HunyuanDiT2DModel model = HunyuanDiT2DModel.fromWeights(c,
+                        new RandomWeights(HunyuanDiT2DModel.expectedShapes(c), 0),
+                        new ComponentOptions(Device.cpu(), dtype, LoadMode.EAGER), "random");
                 NDManager m = NDManager.newBaseManager()) {
-            System.out.printf(Locale.ROOT, "weights built in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            rss.phase("build weights");
             m.getEngine().setRandomSeed(0);
             HunyuanDiTInput input = new HunyuanDiTInput(m.randomNormal(new Shape(batch, 4, latent, latent)),
                     m.create(new float[] {500f, 500f}), m.randomNormal(new Shape(batch, 77, 1024)),
                     m.ones(new Shape(batch, 77), DataType.INT64), m.randomNormal(new Shape(batch, 256, 2048)),
                     m.ones(new Shape(batch, 256), DataType.INT64), null, null,
                     HunyuanDiTRotaryPosEmbed.forGrid(m, 88, latent / 2, latent / 2, 2));
+            rss.phase("inputs");
             double best = Double.MAX_VALUE;
             for (int i = 0; i < iters; i++) {
-                long s = System.nanoTime();
                 try (NDArray out = model.forward(input)) {
                     out.getFloat(0, 0, 0, 0);
-                    double sec = (System.nanoTime() - s) / 1e9;
-                    best = Math.min(best, sec);
-                    System.out.printf(Locale.ROOT, "step %d: %.2f s, output %s%n", i, sec, out.getShape());
+                    best = Math.min(best, rss.phase("step " + i));
                 }
             }
             System.out.printf(Locale.ROOT, "best step %.2f s; per block %.2f s; 40-block step extrapolated %.1f s%n",
                     best, best / blocks, best / blocks * 40);
-            System.out.printf(Locale.ROOT, "peak RSS (VmHWM): %.0f MiB%n", TransformerBenchmark.vm("VmHWM") / 1024.0);
+            System.out.printf(Locale.ROOT, "peak RSS (VmHWM): %.0f MiB%n", PeakRss.highWaterMib());
         }
     }
 }
