@@ -79,7 +79,7 @@ public final class CogVideoXAttention {
         long textSeqLength = encoderHiddenStates.getShape().get(1);
         // [B, L + N, C], text first; cast once for the three projections
         NDArray joint = Scoped.keep(() -> F.toCompute(NDArrays.concat(new NDList(encoderHiddenStates, hiddenStates),
-                1), computeDtype));
+                1), computeDtype), hiddenStates, encoderHiddenStates);
         // each of q, k, v in its own scope, so only the three results outlive their temporaries (the float32 RoPE
         // products alone are about 2.5 GB per tensor at 480x720x49 on the CFG batch); the joint tokens and then
         // q, k, v are freed as soon as their successors exist. The q/k norms and RoPE run in float32 (their
