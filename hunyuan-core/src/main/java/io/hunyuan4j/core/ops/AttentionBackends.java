@@ -45,10 +45,11 @@ public final class AttentionBackends {
     }
 
     /**
-     * Query rows per block (at the default score budget) below which {@link #auto()} keeps the fused kernel even
-     * for long bf16 sequences: with many heads the block shrinks to a few rows and the chunked products stop
-     * paying (measured with AttentionBenchmark at 96 heads x 64, CogVideoX-5B's CFG batch: flash 1.4x faster at
-     * 4096 keys, 21-row blocks; at 17,776 keys the block is 4 rows).
+     * Query rows per block (at the default score budget, heads grouped as {@link Bf16ChunkedAttention} groups
+     * them) below which {@link #auto()} keeps the fused kernel even for long bf16 sequences: at a few rows per
+     * block the chunked products stop paying (measured with AttentionBenchmark at 96 heads x 64, CogVideoX-5B's
+     * CFG batch, all heads in one call: flash 1.4x faster at 4096 keys with 21-row blocks, 3.7x at 8192 keys).
+     * With grouping one head alone keeps 64 rows up to 131,072 keys.
      */
     public static final long BF16_CHUNKED_MIN_ROWS = 64;
 
@@ -60,7 +61,7 @@ public final class AttentionBackends {
     /** {@link #choose(boolean, long)}, also keeping the fused kernel where the query blocks would be too short. */
     static AttentionBackend choose(boolean bf16, Shape q, Shape k) {
         AttentionBackend b = choose(bf16, k.get(2));
-        return b == Auto.BF16_CHUNKED && Auto.BF16_CHUNKED.chunk(q, k) < BF16_CHUNKED_MIN_ROWS ? Auto.FUSED : b;
+        return b == Auto.BF16_CHUNKED && Auto.BF16_CHUNKED.blockRows(q, k) < BF16_CHUNKED_MIN_ROWS ? Auto.FUSED : b;
     }
 
     /**

@@ -58,7 +58,18 @@ class Bf16ChunkedAttentionTest {
                 float plain = relErr(attn.attention(q, k, v, null), exact.attention(qf, kf, vf, null));
                 assertTrue(plain < 1e-2f, "unmasked, budget " + budget + ": " + plain);
             }
-            assertEquals(8, new Bf16ChunkedAttention(2 * 3 * 90 * 4 * 8).chunk(q.getShape(), k.getShape()));
+            // that small budget leaves 8-row blocks with all heads at once, so the calls above ran per batch item
+            // and single head (48-row blocks)
+            Bf16ChunkedAttention small = new Bf16ChunkedAttention(2 * 3 * 90 * 4 * 8);
+            assertEquals(8, small.chunk(q.getShape(), k.getShape()));
+            assertEquals(1, small.headGroup(q.getShape(), k.getShape()));
+            assertEquals(48, small.blockRows(q.getShape(), k.getShape()));
+            assertEquals(3, new Bf16ChunkedAttention().headGroup(q.getShape(),
+                    k.getShape()));
+            // a per-head, per-query additive mask is sliced with its heads
+            NDArray full = m.randomUniform(-4f, 0f, new Shape(2, 3, 70, 90));
+            float err = relErr(small.attention(q, k, v, full), exact.attention(qf, kf, vf, full));
+            assertTrue(err < 1e-2f, "per-head mask, grouped: " + err);
         }
     }
 
@@ -76,9 +87,14 @@ class Bf16ChunkedAttentionTest {
         // H=8 x 128 at 8192 keys: 128-row blocks, chunked (measured 1.3x faster)
         Shape few = new Shape(1, 8, 8192, 128);
         assertEquals("bf16-chunked", AttentionBackends.choose(true, few, few).name());
-        // CogVideoX-5B at 480x720x49 on the CFG batch: 96 heads x 17,776 keys leave 4-row blocks
+        // CogVideoX-5B at 480x720x49 on the CFG batch: 96 heads x 17,776 keys would leave 4-row blocks, so the
+        // chunked kernel runs 3 heads per call with 157-row blocks
         Shape many = new Shape(2, 48, 17776, 64);
-        assertEquals("fused", AttentionBackends.choose(true, many, many).name());
+        assertEquals("bf16-chunked", AttentionBackends.choose(true, many, many).name());
+        assertEquals(157, new Bf16ChunkedAttention().blockRows(many, many));
+        // one head over 200,000 keys: 41-row blocks even alone
+        assertEquals("fused", AttentionBackends.choose(true, new Shape(1, 1, 1000, 64), new Shape(1, 1, 200_000, 64))
+                .name());
         assertEquals("fused", AttentionBackends.choose(false, few, few).name());
     }
 }
