@@ -34,6 +34,7 @@ import java.util.Map;
 public final class CogVideoXStepBenchmark {
 
     static final String USAGE = "usage: CogVideoXStepBenchmark [--manifest path] [--layers N] [--dtype bf16|fp32]"
+            + " [--device cpu|gpu|gpu:N]"
             + " [--height 480] [--width 720] [--frames 49] [--iters 1] [--seed 0]";
 
     private CogVideoXStepBenchmark() {}
@@ -55,6 +56,7 @@ public final class CogVideoXStepBenchmark {
             a.put(args[i].substring(2), args[i + 1]);
         }
         ComputeDtype dtype = ComputeDtype.parse(a.getOrDefault("dtype", "bf16"));
+        Device device = ComponentOptions.parseDevice(a.getOrDefault("device", "cpu"));
         Path manifest = Path.of(a.getOrDefault("manifest", "../shared/golden-cogvideox/manifests/transformer-5b.json"));
         JsonObject cfg = JsonConfig.read(manifest).object("config").json().deepCopy();
         int fullLayers = cfg.get("num_layers").getAsInt();
@@ -78,11 +80,15 @@ public final class CogVideoXStepBenchmark {
         long params = CogVideoXTransformer3DModel.expectedShapes(c).values().stream().mapToLong(Shape::size).sum();
         System.out.printf(Locale.ROOT, "%d parameters: %.0f MiB in %s%n", params,
                 params * (dtype == ComputeDtype.BF16 ? 2.0 : 4.0) / (1 << 20), dtype);
-        ComponentOptions options = new ComponentOptions(Device.cpu(), dtype, LoadMode.EAGER);
+        ComponentOptions options = new ComponentOptions(device, dtype, LoadMode.EAGER);
+        Map<String, Shape> shapes = CogVideoXTransformer3DModel.expectedShapes(c);
+        // off the CPU the weights are drawn on the device itself: billions of host-drawn values would dominate
+        RandomWeights weights = device.equals(Device.cpu()) ? new RandomWeights(shapes, seed)
+                : RandomWeights.onDevice(shapes, seed);
         try (PeakRss rss = new PeakRss();
-                CogVideoXTransformer3DModel model = CogVideoXTransformer3DModel.fromWeights(c,
-                        new RandomWeights(CogVideoXTransformer3DModel.expectedShapes(c), seed), options, "random");
-                NDManager m = NDManager.newBaseManager()) {
+                CogVideoXTransformer3DModel model = CogVideoXTransformer3DModel.fromWeights(c, weights, options,
+                        "random on " + device);
+                NDManager m = NDManager.newBaseManager(device)) {
             rss.phase("build weights");
             m.getEngine().setRandomSeed((int) seed);
             NDArray latents = m.randomNormal(new Shape(2, lf, c.inChannels(), lh, lw));

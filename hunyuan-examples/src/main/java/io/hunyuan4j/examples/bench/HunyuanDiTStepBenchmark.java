@@ -24,7 +24,8 @@ import java.util.Locale;
  * {@code per block} lets the full step be extrapolated. Each phase (building the random bf16 weights, the
  * inputs, every step) prints its wall time and peak RSS.
  *
- * <p>Usage: {@code HunyuanDiTStepBenchmark [--dtype bf16|fp32] [--blocks 40] [--size 1024] [--iters 1]}.
+ * <p>Usage: {@code HunyuanDiTStepBenchmark [--dtype bf16|fp32] [--blocks 40] [--size 1024] [--iters 1]
+ * [--device cpu|gpu|gpu:N]}; off the CPU the weights are drawn on the device ({@link RandomWeights#onDevice}).
  */
 public final class HunyuanDiTStepBenchmark {
 
@@ -45,6 +46,7 @@ public final class HunyuanDiTStepBenchmark {
         int blocks = Integer.parseInt(a.getOrDefault("blocks", "40"));
         int size = Integer.parseInt(a.getOrDefault("size", "1024"));
         int iters = Integer.parseInt(a.getOrDefault("iters", "1"));
+        Device device = ComponentOptions.parseDevice(a.getOrDefault("device", "cpu"));
         if (blocks < 2 || blocks % 2 != 0 || size % 16 != 0) {
             System.err.println("error: --blocks must be even and >= 2, --size a multiple of 16");
             System.exit(2);
@@ -64,11 +66,14 @@ public final class HunyuanDiTStepBenchmark {
         long params = HunyuanDiT2DModel.expectedShapes(c).values().stream().mapToLong(Shape::size).sum();
         System.out.printf(Locale.ROOT, "%d parameters: %.0f MiB in %s%n", params,
                 params * (dtype == ComputeDtype.BF16 ? 2.0 : 4.0) / (1 << 20), dtype);
+        java.util.Map<String, Shape> shapes = HunyuanDiT2DModel.expectedShapes(c);
+        // off the CPU the weights are drawn on the device itself, without a host copy
+        RandomWeights weights = device.equals(Device.cpu()) ? new RandomWeights(shapes, 0)
+                : RandomWeights.onDevice(shapes, 0);
         try (PeakRss rss = new PeakRss();
-                HunyuanDiT2DModel model = HunyuanDiT2DModel.fromWeights(c,
-                        new RandomWeights(HunyuanDiT2DModel.expectedShapes(c), 0),
-                        new ComponentOptions(Device.cpu(), dtype, LoadMode.EAGER), "random");
-                NDManager m = NDManager.newBaseManager()) {
+                HunyuanDiT2DModel model = HunyuanDiT2DModel.fromWeights(c, weights,
+                        new ComponentOptions(device, dtype, LoadMode.EAGER), "random on " + device);
+                NDManager m = NDManager.newBaseManager(device)) {
             rss.phase("build weights");
             m.getEngine().setRandomSeed(0);
             HunyuanDiTInput input = new HunyuanDiTInput(m.randomNormal(new Shape(batch, 4, latent, latent)),
