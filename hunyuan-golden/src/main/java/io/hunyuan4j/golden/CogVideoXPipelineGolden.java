@@ -1,6 +1,5 @@
 package io.hunyuan4j.golden;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -92,7 +91,7 @@ public final class CogVideoXPipelineGolden implements GoldenComponent {
         boolean i2v = call.getString("pipeline").equals("CogVideoXImageToVideoPipeline");
         float scaling = vaeConfig.getFloat("scaling_factor");
         boolean invert = vaeConfig.getBoolean("invert_scale_latents", false);
-        ComponentOptions co = new ComponentOptions(Device.cpu(), options.computeDtype(), LoadMode.EAGER);
+        ComponentOptions co = new ComponentOptions(options.device(), options.computeDtype(), LoadMode.EAGER);
         CogVideoXVaeConfig vc = CogVideoXVaeConfig.fromJson(vaeConfig);
         try (AutoencoderKLCogVideoX decoder = withVae
                 ? AutoencoderKLCogVideoX.fromWeights(vc, vaeWeights, co, CogVideoXTiling.defaults(vc)) : null) {
@@ -140,7 +139,7 @@ public final class CogVideoXPipelineGolden implements GoldenComponent {
             if (encoder != null) {
                 b.imageEncoder(encoder, invert);
             }
-            CogVideoXPipeline pipe = b.model("golden/" + fx.name()).build();
+            CogVideoXPipeline pipe = b.model("golden/" + fx.name()).device(co.device()).build();
             Trace trace = new Trace(manager, scheduler.stochastic() ? recorded : null);
             CogVideoXCall c = new CogVideoXCall(fx.input("prompt_embeds", manager),
                     fx.input("negative_prompt_embeds", manager), fx.input("latents", manager),

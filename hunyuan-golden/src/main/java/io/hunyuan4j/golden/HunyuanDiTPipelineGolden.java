@@ -1,6 +1,5 @@
 package io.hunyuan4j.golden;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -27,7 +26,6 @@ import io.hunyuan4j.vae.kl.AutoencoderKLConfig;
 import io.hunyuan4j.vae.kl.AutoencoderKLTiling;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,12 +38,26 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HunyuanDiTPipelineGolden implements GoldenComponent {
 
-    private final @Nullable BiFunction<JsonConfig, TensorSource, LatentDecoder> vae;
+    /** Builds the decoder from the fixture's {@code vae} section, its weights and the run's device and dtype. */
+    @FunctionalInterface
+    public interface DecoderFactory {
+        /**
+         * Builds the decoder.
+         *
+         * @param config the fixture's {@code vae} config section
+         * @param weights the {@code vae.*} weights, prefix stripped
+         * @param options the run's device (the decoder is float32 whatever the compute dtype)
+         * @return the decoder
+         */
+        LatentDecoder build(JsonConfig config, TensorSource weights, ComponentOptions options);
+    }
+
+    private final @Nullable DecoderFactory vae;
 
     /** With the real decoder: {@link AutoencoderKL} from the fixture's {@code vae} section (every output). */
     public HunyuanDiTPipelineGolden() {
-        this((config, weights) -> AutoencoderKL.fromWeights(AutoencoderKLConfig.fromJson(config), weights,
-                new ComponentOptions(Device.cpu(), ComputeDtype.FLOAT32, LoadMode.EAGER),
+        this((config, weights, options) -> AutoencoderKL.fromWeights(AutoencoderKLConfig.fromJson(config), weights,
+                new ComponentOptions(options.device(), ComputeDtype.FLOAT32, LoadMode.EAGER),
                 AutoencoderKLTiling.defaults(AutoencoderKLConfig.fromJson(config))));
     }
 
@@ -63,7 +75,7 @@ public final class HunyuanDiTPipelineGolden implements GoldenComponent {
      *
      * @param vae builds the decoder, or null for latents-level outputs only
      */
-    public HunyuanDiTPipelineGolden(@Nullable BiFunction<JsonConfig, TensorSource, LatentDecoder> vae) {
+    public HunyuanDiTPipelineGolden(@Nullable DecoderFactory vae) {
         this.vae = vae;
     }
 
@@ -85,7 +97,7 @@ public final class HunyuanDiTPipelineGolden implements GoldenComponent {
         JsonConfig config = fx.config();
         JsonConfig call = config.object("call");
         HunyuanDiTConfig ditConfig = HunyuanDiTConfig.fromJson(config.object("transformer"));
-        ComponentOptions componentOptions = new ComponentOptions(Device.cpu(), options.computeDtype(),
+        ComponentOptions componentOptions = new ComponentOptions(options.device(), options.computeDtype(),
                 LoadMode.EAGER);
         Map<String, NDArray> out = new LinkedHashMap<>();
         HunyuanDiT2DModel transformer = HunyuanDiT2DModel.fromWeights(ditConfig,
@@ -94,9 +106,10 @@ public final class HunyuanDiTPipelineGolden implements GoldenComponent {
         var decoderFactory = vae;
         HunyuanDiTPipeline.Builder builder = decoderFactory == null ? HunyuanDiTPipeline.latentsOnly(transformer)
                 : HunyuanDiTPipeline.builder(transformer,
-                        decoderFactory.apply(config.object("vae"), new PrefixedTensors(fx.weights(), "vae.")));
+                        decoderFactory.build(config.object("vae"), new PrefixedTensors(fx.weights(), "vae."),
+                                componentOptions));
         DDPMScheduler scheduler = new DDPMScheduler(DDPMSchedulerConfig.fromJson(config.object("scheduler")));
-        try (HunyuanDiTPipeline pipe = builder.scheduler(scheduler).build()) {
+        try (HunyuanDiTPipeline pipe = builder.scheduler(scheduler).device(options.device()).build()) {
             HunyuanDiTEmbeddings embeddings = new HunyuanDiTEmbeddings(fx.input("prompt_embeds", manager),
                     fx.input("prompt_attention_mask", manager), fx.input("prompt_embeds_2", manager),
                     fx.input("prompt_attention_mask_2", manager), fx.input("negative_prompt_embeds", manager),

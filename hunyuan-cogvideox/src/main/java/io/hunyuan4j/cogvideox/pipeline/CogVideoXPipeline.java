@@ -526,7 +526,7 @@ public final class CogVideoXPipeline implements Generator {
             return generateBatch(request, null, listener, cancel);
         }
         // image-to-video: the request's image at the output size, one copy per prompt, in [0, 1]
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
             ConditionImage r = image.resized(request.height(), request.width());
             int n = request.height() * request.width();
             float[] rgb = r.rgb();
@@ -566,7 +566,7 @@ public final class CogVideoXPipeline implements Generator {
         }
         checkCancelled(cancel, 0);
         long seed = request.seed() != null ? request.seed() : new SecureRandom().nextLong();
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
             NDArray embeds = embeds(request.promptEmbeds(), request.prompts(), m);
             long b = embeds.getShape().get(0);
             NDArray negative = null;
