@@ -58,6 +58,15 @@ public final class AttentionBackends {
         return bf16 && keys >= BF16_CHUNKED_MIN_KEYS ? Auto.BF16_CHUNKED : Auto.FUSED;
     }
 
+    /**
+     * {@link #choose(boolean, Shape, Shape)} on the CPU; elsewhere always the fused kernel: the chunked kernels
+     * block for CPU caches, while a GPU's SDPA picks flash or memory-efficient kernels of its own (on an H100 the
+     * chunked path held a CogVideoX-5B step at about 66 TFLOP/s).
+     */
+    static AttentionBackend choose(Device device, boolean bf16, Shape q, Shape k) {
+        return device.getDeviceType().equals(Device.Type.CPU) ? choose(bf16, q, k) : Auto.FUSED;
+    }
+
     /** {@link #choose(boolean, long)}, also keeping the fused kernel where the query blocks would be too short. */
     static AttentionBackend choose(boolean bf16, Shape q, Shape k) {
         AttentionBackend b = choose(bf16, k.get(2));
@@ -98,7 +107,7 @@ public final class AttentionBackends {
 
         @Override
         public NDArray attention(NDArray q, NDArray k, NDArray v, @Nullable NDArray mask, boolean causal) {
-            AttentionBackend b = causal ? FUSED : choose(Kernels.isBf16(q), q.getShape(), k.getShape());
+            AttentionBackend b = causal ? FUSED : choose(q.getDevice(), Kernels.isBf16(q), q.getShape(), k.getShape());
             return b.attention(q, k, v, mask, causal);
         }
     }

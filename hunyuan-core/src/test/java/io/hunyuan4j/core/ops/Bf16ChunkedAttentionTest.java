@@ -96,5 +96,8 @@ class Bf16ChunkedAttentionTest {
         assertEquals("fused", AttentionBackends.choose(true, new Shape(1, 1, 1000, 64), new Shape(1, 1, 200_000, 64))
                 .name());
         assertEquals("fused", AttentionBackends.choose(false, few, few).name());
+        // off the CPU the device's own SDPA kernels always run
+        assertEquals("bf16-chunked", AttentionBackends.choose(ai.djl.Device.cpu(), true, many, many).name());
+        assertEquals("fused", AttentionBackends.choose(ai.djl.Device.gpu(), true, many, many).name());
     }
 }
