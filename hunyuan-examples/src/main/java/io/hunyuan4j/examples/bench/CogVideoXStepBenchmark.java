@@ -34,7 +34,7 @@ import java.util.Map;
 public final class CogVideoXStepBenchmark {
 
     static final String USAGE = "usage: CogVideoXStepBenchmark [--manifest path] [--layers N] [--dtype bf16|fp32]"
-            + " [--device cpu|gpu|gpu:N]"
+            + " [--device cpu|gpu|gpu:N] [--progress false|true]"
             + " [--height 480] [--width 720] [--frames 49] [--iters 1] [--seed 0]";
 
     private CogVideoXStepBenchmark() {}
@@ -69,6 +69,7 @@ public final class CogVideoXStepBenchmark {
         int frames = Integer.parseInt(a.getOrDefault("frames", "49"));
         int iters = Integer.parseInt(a.getOrDefault("iters", "1"));
         long seed = Long.parseLong(a.getOrDefault("seed", "0"));
+        boolean progress = Boolean.parseBoolean(a.getOrDefault("progress", "false"));
         int lf = (frames - 1) / 4 + 1;
         int lh = height / 8;
         int lw = width / 8;
@@ -99,8 +100,17 @@ public final class CogVideoXStepBenchmark {
             rss.phase("inputs");
             for (int i = 0; i < iters; i++) {
                 try (NDManager step = m.newSubManager()) {
+                    long t0 = System.nanoTime();
+                    // per-block progress (a listener makes the bf16 forward hand out float32 copies: a few % slower)
+                    IntermediateListener listener = !progress ? IntermediateListener.NONE : (name, value) -> {
+                        if (name.matches("transformer_blocks\\.\\d+\\.hidden_states")) {
+                            System.out.printf(Locale.ROOT, "  %s done at %.1f s, RSS %.0f MiB%n",
+                                    name.substring(0, name.lastIndexOf('.')), (System.nanoTime() - t0) / 1e9,
+                                    PeakRss.currentMib());
+                        }
+                    };
                     NDArray out = model.forward(new CogVideoXTransformerInput(latents, text, timestep, null, rope),
-                            IntermediateListener.NONE);
+                            listener);
                     out.attach(step);
                     float probe = out.toType(DataType.FLOAT32, false).get(0, 0, 0, 0, 0).getFloat();
                     double sec = rss.phase("step " + i);

@@ -62,6 +62,11 @@ final class PeakRss implements AutoCloseable {
         return sec;
     }
 
+    /** The process's resident set now ({@code VmRSS}) in MiB, or a negative value if unknown. */
+    static double currentMib() {
+        return kb("VmRSS") / 1024.0;
+    }
+
     /** The process's high-water mark so far ({@code VmHWM}) in MiB, or a negative value if unknown. */
     static double highWaterMib() {
         return kb("VmHWM") / 1024.0;
