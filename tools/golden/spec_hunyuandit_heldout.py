@@ -12,6 +12,12 @@ Make it (from /work/shared/golden-hunyuandit/tools):
       --components hunyuandit_transformer,hunyuandit_transformer_v11,hunyuandit_vae,hunyuandit_scheduler,hunyuandit_pipeline
 then copy every folder but hunyuandit_vae.
 """
+import inspect
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(inspect.currentframe().f_code.co_filename)))
+from heldout_parts import hunyuandit_vae  # noqa: E402
 
 _TRANSFORMER = dict(
     num_attention_heads=2,
@@ -59,20 +65,8 @@ SPEC = {
         "image_meta_size": [[512, 2048, 80, 32, 3, 5], [1280, 768, 80, 32, 0, 0]],
     },
     "hunyuandit_vae": {
-        "config": dict(
-            in_channels=3,
-            out_channels=3,
-            down_block_types=("DownEncoderBlock2D",) * 4,
-            up_block_types=("UpDecoderBlock2D",) * 4,
-            block_out_channels=(4, 4, 4, 4),
-            layers_per_block=1,
-            act_fn="silu",
-            latent_channels=4,
-            norm_num_groups=4,
-            sample_size=32,
-            scaling_factor=0.13025,
-            force_upcast=False,
-        ),
+        "config": hunyuandit_vae(block_out_channels=(4, 4, 4, 4), layers_per_block=1, latent_channels=4,
+                                 sample_size=32),
         "image_shape": (1, 3, 16, 24),
         "latent_shape": (1, 4, 2, 3),
         "big_latent_shape": (1, 4, 5, 6),

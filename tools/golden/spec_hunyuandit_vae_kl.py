@@ -9,25 +9,19 @@ Make it with (from shared/golden-hunyuandit/tools):
   /usr/bin/python3 make_golden_hunyuandit.py --spec <repo>/tools/golden/spec_hunyuandit_vae_kl.py \
       --components hunyuandit_vae --out /tmp/dit-vae-kl --diffusers-src /tmp/diffusers/src
 """
+import inspect
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(inspect.currentframe().f_code.co_filename)))
+from heldout_parts import hunyuandit_vae  # noqa: E402
 
 SPEC = {
     "name": "dit-vae-kl",
     "seed": 9177,
     "hunyuandit_vae": {
-        "config": dict(
-            in_channels=3,
-            out_channels=3,
-            down_block_types=("DownEncoderBlock2D",) * 4,
-            up_block_types=("UpDecoderBlock2D",) * 4,
-            block_out_channels=(8, 8, 12, 12),
-            layers_per_block=2,
-            act_fn="silu",
-            latent_channels=6,
-            norm_num_groups=4,
-            sample_size=64,
-            scaling_factor=0.13025,
-            force_upcast=False,
-        ),
+        "config": hunyuandit_vae(block_out_channels=(8, 8, 12, 12), layers_per_block=2, latent_channels=6,
+                                 sample_size=64),
         "image_shape": (2, 3, 16, 40),
         "latent_shape": (2, 6, 3, 2),
         "big_latent_shape": (1, 6, 10, 9),    # tiles start at 0, 6: 8 + 4 rows, 8 + 3 columns -> 80 x 72 px

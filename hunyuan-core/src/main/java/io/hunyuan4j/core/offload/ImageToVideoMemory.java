@@ -114,22 +114,8 @@ public final class ImageToVideoMemory {
 
     /** The single-stream block's peak of {@link MemoryPlanner}, over video tokens plus the I2V text tokens. */
     private static long ditActivations(Manifest dit, PlanRequest r, long e, int interleave) {
-        var c = dit.config();
-        long d = (long) c.getInt("num_attention_heads", 24) * c.getInt("attention_head_dim", 128);
-        long headDim = c.getInt("attention_head_dim", 128);
-        long mlp = (long) (d * c.getFloat("mlp_ratio", 4.0f));
-        int p = c.getInt("patch_size", 2);
-        int pt = c.getInt("patch_size_t", 1);
-        long channels = c.getInt("in_channels", 16);
-        long latentT = (r.frames() - 1) / 4 + 1;
-        long latentH = r.height() / 8;
-        long latentW = r.width() / 8;
-        long n = (latentT / pt) * (latentH / p) * (latentW / p);
         long text = MemoryPlanner.TEXT_TOKENS - 4 + IMAGE_TOKENS / interleave;
-        long stream = (n + text) * d * e;
-        long ffChunk = 2L * Math.min(MemoryPlanner.FF_CHUNK_TOKENS, n + text) * mlp * e;
-        return (long) (MemoryPlanner.SINGLE_BLOCK_STREAMS * stream) + ffChunk + MemoryPlanner.ENGINE_OVERHEAD_BYTES
-                + 2L * n * headDim * 4 + 3L * channels * latentT * latentH * latentW * 4;
+        return DitActivations.of(dit.config(), r, text, e).singleBlock();
     }
 
     private static Manifest part(Manifest m, Predicate<String> keep) {

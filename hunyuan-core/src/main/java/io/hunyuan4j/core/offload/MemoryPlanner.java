@@ -223,31 +223,17 @@ public final class MemoryPlanner {
 
     private List<Phase> ditPhases(Groups g, PlanRequest r, long e) {
         var c = transformer.config();
-        int heads = c.getInt("num_attention_heads", 24);
-        int headDim = c.getInt("attention_head_dim", 128);
-        long d = (long) heads * headDim;
-        long mlp = (long) (d * c.getFloat("mlp_ratio", 4.0f));
-        int p = c.getInt("patch_size", 2);
-        int pt = c.getInt("patch_size_t", 1);
-        int channels = c.getInt("in_channels", 16);
-        long latentT = (r.frames() - 1) / 4 + 1;
-        long latentH = r.height() / 8;
-        long latentW = r.width() / 8;
-        long n = (latentT / pt) * (latentH / p) * (latentW / p);
-        long s = n + TEXT_TOKENS;
-        long stream = s * d * e;
-        long ffChunk = 2L * Math.min(FF_CHUNK_TOKENS, s) * mlp * e;
-        long common = ffChunk + ENGINE_OVERHEAD_BYTES + 2L * n * headDim * 4
-                + 3L * channels * latentT * latentH * latentW * 4;
+        DitActivations a = DitActivations.of(c, r, TEXT_TOKENS, e);
         long textDim = c.getInt("text_embed_dim", 4096);
-        long refiner = TEXT_TOKENS * (textDim + 8 * d) * e + (long) heads * TEXT_TOKENS * TEXT_TOKENS * 4;
+        long refiner = TEXT_TOKENS * (textDim + 8 * a.hidden()) * e
+                + (long) c.getInt("num_attention_heads", 24) * TEXT_TOKENS * TEXT_TOKENS * 4;
         return List.of(
                 new Phase("context_embedder", g.largest("context_embedder"), g.widened("context_embedder"),
-                        refiner + stream + common),
+                        refiner + a.stream() + a.common()),
                 new Phase("transformer_blocks", g.largest("transformer_blocks."), g.widened("transformer_blocks."),
-                        (long) (DUAL_BLOCK_STREAMS * stream) + common),
+                        a.dualBlock()),
                 new Phase("single_transformer_blocks", g.largest("single_transformer_blocks."),
-                        g.widened("single_transformer_blocks."), (long) (SINGLE_BLOCK_STREAMS * stream) + common));
+                        g.widened("single_transformer_blocks."), a.singleBlock()));
     }
 
     private long llamaActivations(long e) {
