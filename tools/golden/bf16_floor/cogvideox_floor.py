@@ -6,6 +6,7 @@ Usage (from the repository root; /usr/bin/python3 with torch 1.13, diffusers src
 MODE: none | round (every transformer weight rounded to bf16, float32 compute) | only:REGEX (weights matching
 REGEX rounded) | emu:REGEX[|attn] (nn.Linear modules matching REGEX get bf16-rounded inputs, weights and outputs,
 as a bf16 matmul; |attn also rounds q, k, v and the attention output). ROUND_PAT=REGEX rounds further weights.
+Env of emu.py: CFGDIFF=REGEX (those emulated Linears in CFG-difference form), ATTN=qkvspo (what attention rounds).
 """
 import os, sys, re
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -15,7 +16,7 @@ import make_golden_cogvideox as mg
 import compat
 mg.D = compat.setup_diffusers(os.environ.get("DIFFUSERS_SRC", "/tmp/diffusers/src"), stub_transformers=True)
 from make_golden_cogvideox import *
-torch.set_num_threads(2)
+torch.set_num_threads(1)
 root = os.environ.get("GOLDEN_ROOT", "../shared/golden-cogvideox")
 
 def rel(a, b):
@@ -54,4 +55,6 @@ for name in sys.argv[2:]:
     case = dict(call, kind="i2v" if call["pipeline"] == "CogVideoXImageToVideoPipeline" else "t2v",
                 scheduler=cfg["scheduler"]["class"], scheduler_config=init_kwargs_from_config(cfg["scheduler"]["config"]))
     got = run_pipeline(case, tr, vae, i)[0]
-    print(name, mode, {k: "%.2e" % rel(got[k], o[k]) for k in ("noise_pred_raw", "noise_pred_guided", "latents", "video_decoded_raw", "video")})
+    e = {k: "%.2e" % rel(got[k], o[k]) for k in ("noise_pred_raw", "noise_pred_guided", "latents", "video_decoded_raw", "video")}
+    e.update({k + "0": "%.2e" % rel(got[k][0], o[k][0]) for k in ("noise_pred_raw", "noise_pred_guided")})  # step 0 alone
+    print(name, mode, e)
