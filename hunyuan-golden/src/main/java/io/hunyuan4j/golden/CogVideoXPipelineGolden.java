@@ -76,6 +76,18 @@ public final class CogVideoXPipelineGolden implements GoldenComponent {
         return 1e-3;
     }
 
+    /** Under bf16: {@link GoldenOptions#BF16_PIPELINE_TOLERANCE}, the first step at the modules' bound. */
+    @Override
+    public double bf16Tolerance() {
+        return GoldenOptions.BF16_PIPELINE_TOLERANCE;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public java.util.Set<String> bf16FirstStepOutputs() {
+        return java.util.Set.of("noise_pred_raw");
+    }
+
     /** {@inheritDoc} */
     @Override
     public Map<String, NDArray> run(GoldenFixture fx, NDManager manager, GoldenOptions options) {

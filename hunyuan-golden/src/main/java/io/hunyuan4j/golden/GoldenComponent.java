@@ -37,4 +37,16 @@ public interface GoldenComponent {
     default double bf16Tolerance() {
         return GoldenOptions.BF16_TOLERANCE;
     }
+
+    /**
+     * Outputs stacked over the denoising steps along axis 0 (a pipeline's raw predictions) whose first step, one
+     * denoiser call through the pipeline's whole plumbing before any error compounds, is held to
+     * {@link GoldenOptions#BF16_TOLERANCE} under bf16 while the whole component is held to
+     * {@link #bf16Tolerance()}. A name matches an output of that name or ending in {@code "." + name}.
+     *
+     * @return the names; none for a single module
+     */
+    default java.util.Set<String> bf16FirstStepOutputs() {
+        return java.util.Set.of();
+    }
 }

@@ -28,6 +28,16 @@ public record GoldenOptions(ComputeDtype computeDtype, Device device) {
     public static final double BF16_TOLERANCE = 3e-2;
 
     /**
+     * The bound on a pipeline's final outputs under bf16 (every output at most this far): the compounded error of
+     * several guided steps is chaotic in the rounding, and diffusers itself in bf16 lands between 4e-2 and 9.7e-2
+     * on the HunyuanDiT and CogVideoX pipeline fixtures, 2.5e-2 to 3.8e-2 with merely its weights rounded
+     * ({@code tools/golden/bf16_floor}); twice the worst reference figure still fails any real defect (those give
+     * errors of order 1). The first step is held to {@link #BF16_TOLERANCE}: see
+     * {@link GoldenComponent#bf16FirstStepOutputs()}.
+     */
+    public static final double BF16_PIPELINE_TOLERANCE = 2e-1;
+
+    /**
      * The reference's precision.
      *
      * @return float32 options

@@ -49,10 +49,16 @@ public final class PipelineGolden implements GoldenComponent {
         return 1e-3;
     }
 
-    /** Under bf16 the compounded error has no meaningful bound: reported only. */
+    /** Under bf16: {@link GoldenOptions#BF16_PIPELINE_TOLERANCE}, the first step at the modules' bound. */
     @Override
     public double bf16Tolerance() {
-        return Double.POSITIVE_INFINITY;
+        return GoldenOptions.BF16_PIPELINE_TOLERANCE;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public java.util.Set<String> bf16FirstStepOutputs() {
+        return java.util.Set.of("noise_preds");
     }
 
     /** {@inheritDoc} */
