@@ -209,7 +209,8 @@ final class SentencePieceTokenizerJson {
         return GSON.toJson(root);
     }
 
-    private static JsonObject metaspace() {
+    /** The Metaspace pre-tokenizer and decoder of a T5 (legacy SentencePiece) tokenizer. */
+    static JsonObject metaspace() {
         JsonObject o = new JsonObject();
         o.addProperty("type", "Metaspace");
         o.addProperty("replacement", "▁");
