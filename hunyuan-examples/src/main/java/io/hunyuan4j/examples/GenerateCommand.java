@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -207,6 +208,15 @@ final class GenerateCommand implements Callable<Integer> {
             // read and checked before any model is loaded: a bad file fails in milliseconds
             request = request.withImage(ConditionImage.read(image));
         }
+        List<Path> files = writableOutputs(request, ext, png);
+        return run(request, files, png, model == null ? TINY_NOTE : null, () -> load(rewriteOptions));
+    }
+
+    /**
+     * The checks on {@code --out} before any model loads: a PNG holds one frame, and every output file of the batch
+     * must be writable.
+     */
+    private List<Path> writableOutputs(GenerationRequest request, String ext, boolean png) {
         if (png && request.frames() != 1) {
             throw new Cli.UsageException("--out " + out.getFileName() + " is a PNG but --frames is "
                     + request.frames() + "; use --frames 1 for an image or a .mp4 output");
@@ -215,14 +225,26 @@ final class GenerateCommand implements Callable<Integer> {
         for (Path f : files) {
             OutputFiles.requireWritable(f, ext);
         }
+        return files;
+    }
+
+    /**
+     * Generates with the generator {@code open} makes and writes the outputs; Ctrl-C cancels the generation
+     * (through a shutdown hook) and nothing is written.
+     *
+     * @param note printed before the generator is opened, if not null
+     * @return the exit code: 0, or 130 when cancelled
+     */
+    private Integer run(GenerationRequest request, List<Path> files, boolean png, @Nullable String note,
+            Supplier<Generator> open) {
         CancellationToken cancel = new CancellationToken();
         Thread hook = new Thread(cancel::cancel, "hunyuan4j-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
-        if (model == null) {
-            stdout.println(TINY_NOTE);
+        if (note != null) {
+            stdout.println(note);
         }
-        try (VideoPipeline pipe = load(rewriteOptions)) {
-            List<Video> videos = pipe.generateBatch(request, new ProgressBar(stderr), cancel);
+        try (Generator gen = open.get()) {
+            List<Video> videos = gen.generateBatch(request, new ProgressBar(stderr), cancel);
             for (int i = 0; i < videos.size(); i++) {
                 write(videos.get(i), files.get(i), png, i % request.videosPerPrompt() == 0);
             }
@@ -304,40 +326,13 @@ final class GenerateCommand implements Callable<Integer> {
             // read and checked before any model is loaded; the model must be an image-to-video one
             request = request.withImage(ConditionImage.read(image));
         }
-        if (png && request.frames() != 1) {
-            throw new Cli.UsageException("--out " + out.getFileName() + " is a PNG but --frames is "
-                    + request.frames() + "; use --frames 1 for an image or a .mp4 output");
-        }
-        List<Path> files = outputFiles(out, request.batchSize());
-        for (Path f : files) {
-            OutputFiles.requireWritable(f, ext);
-        }
+        List<Path> files = writableOutputs(request, ext, png);
         ComponentOptions options = new ComponentOptions(ai.djl.Device.cpu(), dtype, offload.loadMode(LoadMode.EAGER));
-        CancellationToken cancel = new CancellationToken();
-        Thread hook = new Thread(cancel::cancel, "hunyuan4j-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
-        if (tiny) {
-            stdout.println("note: no --model given, so the embedded tiny " + fam.name() + " model runs: it has RANDOM"
-                    + " weights, so the output is noise-like by design. Pass --model DIR with a diffusers-layout "
-                    + fam.name() + " folder for real results.");
-        }
-        try (Generator gen = folder == null ? tinyGenerator(fam.name(), options, image != null)
-                : Pipelines.fromPretrained(folder, options, offload)) {
-            List<Video> videos = gen.generateBatch(request, new ProgressBar(stderr), cancel);
-            for (int i = 0; i < videos.size(); i++) {
-                write(videos.get(i), files.get(i), png, i % request.videosPerPrompt() == 0);
-            }
-            return 0;
-        } catch (GenerationCancelledException e) {
-            stderr.println("cancelled: " + e.getMessage() + "; nothing written");
-            return 130;
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting; the hook has run
-            }
-        }
+        String note = !tiny ? null : "note: no --model given, so the embedded tiny " + fam.name() + " model runs: it"
+                + " has RANDOM weights, so the output is noise-like by design. Pass --model DIR with a"
+                + " diffusers-layout " + fam.name() + " folder for real results.";
+        return run(request, files, png, note, () -> folder == null ? tinyGenerator(fam.name(), options, image != null)
+                : Pipelines.fromPretrained(folder, options, offload));
     }
 
     /** The tiny models' small defaults (the families' real defaults would take minutes on a CPU). */

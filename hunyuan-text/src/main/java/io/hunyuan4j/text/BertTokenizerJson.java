@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the {@code tokenizer.json} of a fast BERT tokenizer from the slow tokenizer's {@code vocab.txt} (one token
@@ -88,15 +90,7 @@ final class BertTokenizerJson {
             if (!vocab.has(s)) {
                 throw new TokenizerException(vocabTxt + ": special token " + s + " is not in the vocabulary");
             }
-            JsonObject t = new JsonObject();
-            t.addProperty("id", vocab.get(s).getAsInt());
-            t.addProperty("content", s);
-            t.addProperty("single_word", false);
-            t.addProperty("lstrip", false);
-            t.addProperty("rstrip", false);
-            t.addProperty("normalized", false);
-            t.addProperty("special", true);
-            added.add(t);
+            added.add(TemplateProcessingJson.addedToken(vocab.get(s).getAsInt(), s, true));
         }
         root.add("added_tokens", added);
         JsonObject normalizer = new JsonObject();
@@ -129,48 +123,15 @@ final class BertTokenizerJson {
     /** {@code [CLS]:0 $A:0 [SEP]:0}. */
     private static JsonObject template(String cls, long clsId, String sep, long sepId) {
         JsonArray single = new JsonArray();
-        single.add(special(cls));
-        JsonObject a = new JsonObject();
-        JsonObject seq = new JsonObject();
-        seq.addProperty("id", "A");
-        seq.addProperty("type_id", 0);
-        a.add("Sequence", seq);
-        single.add(a);
-        single.add(special(sep));
+        single.add(TemplateProcessingJson.specialToken(cls, 0));
+        single.add(TemplateProcessingJson.sequence("A", 0));
+        single.add(TemplateProcessingJson.specialToken(sep, 0));
         JsonArray pair = single.deepCopy();
-        JsonObject b = new JsonObject();
-        JsonObject seqB = new JsonObject();
-        seqB.addProperty("id", "B");
-        seqB.addProperty("type_id", 1);
-        b.add("Sequence", seqB);
-        pair.add(b);
-        pair.add(special(sep));
-        JsonObject specials = new JsonObject();
-        for (var e : List.of(java.util.Map.entry(cls, clsId), java.util.Map.entry(sep, sepId))) {
-            JsonObject s = new JsonObject();
-            s.addProperty("id", e.getKey());
-            JsonArray ids = new JsonArray();
-            ids.add(e.getValue());
-            s.add("ids", ids);
-            JsonArray tokens = new JsonArray();
-            tokens.add(e.getKey());
-            s.add("tokens", tokens);
-            specials.add(e.getKey(), s);
-        }
-        JsonObject p = new JsonObject();
-        p.addProperty("type", "TemplateProcessing");
-        p.add("single", single);
-        p.add("pair", pair);
-        p.add("special_tokens", specials);
-        return p;
-    }
-
-    private static JsonObject special(String id) {
-        JsonObject s = new JsonObject();
-        JsonObject t = new JsonObject();
-        t.addProperty("id", id);
-        t.addProperty("type_id", 0);
-        s.add("SpecialToken", t);
-        return s;
+        pair.add(TemplateProcessingJson.sequence("B", 1));
+        pair.add(TemplateProcessingJson.specialToken(sep, 0));
+        Map<String, Long> specials = new LinkedHashMap<>();
+        specials.put(cls, clsId);
+        specials.put(sep, sepId);
+        return TemplateProcessingJson.templateProcessing(single, pair, specials);
     }
 }

@@ -66,9 +66,9 @@ final class ClipTokenizerJson {
         root.add("truncation", JsonNull.INSTANCE);
         root.add("padding", JsonNull.INSTANCE);
         JsonArray added = new JsonArray();
-        added.add(addedToken(bosId, specials.bos()));
+        added.add(TemplateProcessingJson.addedToken(bosId, specials.bos(), true));
         if (eosId != bosId) {
-            added.add(addedToken(eosId, specials.eos()));
+            added.add(TemplateProcessingJson.addedToken(eosId, specials.eos(), true));
         }
         root.add("added_tokens", added);
 
@@ -157,18 +157,6 @@ final class ClipTokenizerJson {
             throw new TokenizerException(where + ": special token \"" + token + "\" is not in vocab.json");
         }
         return e.getAsInt();
-    }
-
-    private static JsonObject addedToken(int id, String content) {
-        JsonObject t = new JsonObject();
-        t.addProperty("id", id);
-        t.addProperty("content", content);
-        t.addProperty("single_word", false);
-        t.addProperty("lstrip", false);
-        t.addProperty("rstrip", false);
-        t.addProperty("normalized", false);
-        t.addProperty("special", true);
-        return t;
     }
 
     /**

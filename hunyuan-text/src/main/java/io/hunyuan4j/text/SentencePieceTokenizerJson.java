@@ -155,7 +155,7 @@ final class SentencePieceTokenizerJson {
             Piece p = m.pieces().get(i);
             vocab.add(scored(p.piece(), p.score()));
             if (p.type() == TYPE_CONTROL || p.type() == TYPE_USER_DEFINED) {
-                added.add(addedToken(i, p.piece(), p.type() == TYPE_CONTROL));
+                added.add(TemplateProcessingJson.addedToken(i, p.piece(), p.type() == TYPE_CONTROL));
             }
             if (p.piece().equals(eosToken)) {
                 eosId = i;
@@ -166,7 +166,7 @@ final class SentencePieceTokenizerJson {
         }
         for (int i = extraIds - 1; i >= 0; i--) {
             String extra = "<extra_id_" + i + ">";
-            added.add(addedToken(vocab.size(), extra, true));
+            added.add(TemplateProcessingJson.addedToken(vocab.size(), extra, true));
             vocab.add(scored(extra, 0.0));
         }
         JsonObject root = new JsonObject();
@@ -209,7 +209,8 @@ final class SentencePieceTokenizerJson {
         return GSON.toJson(root);
     }
 
-    private static JsonObject metaspace() {
+    /** The Metaspace pre-tokenizer and decoder of a T5 (legacy SentencePiece) tokenizer. */
+    static JsonObject metaspace() {
         JsonObject o = new JsonObject();
         o.addProperty("type", "Metaspace");
         o.addProperty("replacement", "▁");
@@ -222,45 +223,12 @@ final class SentencePieceTokenizerJson {
     /** {@code $A </s>} (and {@code $A </s> $B </s>} for pairs). */
     private static JsonObject eosTemplate(String eos, long eosId) {
         JsonArray single = new JsonArray();
-        single.add(sequence("A"));
-        single.add(specialToken(eos));
+        single.add(TemplateProcessingJson.sequence("A", 0));
+        single.add(TemplateProcessingJson.specialToken(eos, 0));
         JsonArray pair = single.deepCopy();
-        pair.add(sequence("B"));
-        pair.add(specialToken(eos));
-        JsonObject s = new JsonObject();
-        s.addProperty("id", eos);
-        JsonArray ids = new JsonArray();
-        ids.add(eosId);
-        s.add("ids", ids);
-        JsonArray tokens = new JsonArray();
-        tokens.add(eos);
-        s.add("tokens", tokens);
-        JsonObject specials = new JsonObject();
-        specials.add(eos, s);
-        JsonObject p = new JsonObject();
-        p.addProperty("type", "TemplateProcessing");
-        p.add("single", single);
-        p.add("pair", pair);
-        p.add("special_tokens", specials);
-        return p;
-    }
-
-    private static JsonObject sequence(String id) {
-        JsonObject o = new JsonObject();
-        JsonObject s = new JsonObject();
-        s.addProperty("id", id);
-        s.addProperty("type_id", 0);
-        o.add("Sequence", s);
-        return o;
-    }
-
-    private static JsonObject specialToken(String id) {
-        JsonObject o = new JsonObject();
-        JsonObject s = new JsonObject();
-        s.addProperty("id", id);
-        s.addProperty("type_id", 0);
-        o.add("SpecialToken", s);
-        return o;
+        pair.add(TemplateProcessingJson.sequence("B", 0));
+        pair.add(TemplateProcessingJson.specialToken(eos, 0));
+        return TemplateProcessingJson.templateProcessing(single, pair, java.util.Map.of(eos, eosId));
     }
 
     private static JsonArray scored(String piece, double score) {
@@ -268,18 +236,6 @@ final class SentencePieceTokenizerJson {
         a.add(piece);
         a.add(score);
         return a;
-    }
-
-    private static JsonObject addedToken(long id, String content, boolean special) {
-        JsonObject t = new JsonObject();
-        t.addProperty("id", id);
-        t.addProperty("content", content);
-        t.addProperty("single_word", false);
-        t.addProperty("lstrip", false);
-        t.addProperty("rstrip", false);
-        t.addProperty("normalized", false);
-        t.addProperty("special", special);
-        return t;
     }
 
     /** The protobuf wire format: varints, length-delimited fields, fixed 32/64-bit values. */

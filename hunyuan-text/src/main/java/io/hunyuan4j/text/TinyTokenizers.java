@@ -168,21 +168,8 @@ public final class TinyTokenizers {
     }
 
     private static JsonObject bosTemplate(String bos, int bosId) {
-        JsonObject special = new JsonObject();
-        JsonObject st = new JsonObject();
-        st.addProperty("id", bos);
-        st.addProperty("type_id", 0);
-        special.add("SpecialToken", st);
-        JsonObject seqA = new JsonObject();
-        JsonObject a = new JsonObject();
-        a.addProperty("id", "A");
-        a.addProperty("type_id", 0);
-        seqA.add("Sequence", a);
-        JsonObject seqB = new JsonObject();
-        JsonObject bb = new JsonObject();
-        bb.addProperty("id", "B");
-        bb.addProperty("type_id", 1);
-        seqB.add("Sequence", bb);
+        JsonObject special = TemplateProcessingJson.specialToken(bos, 0);
+        JsonObject seqA = TemplateProcessingJson.sequence("A", 0);
         JsonArray single = new JsonArray();
         single.add(special);
         single.add(seqA);
@@ -190,22 +177,8 @@ public final class TinyTokenizers {
         pair.add(special);
         pair.add(seqA);
         pair.add(special);
-        pair.add(seqB);
-        JsonObject entry = new JsonObject();
-        entry.addProperty("id", bos);
-        JsonArray ids = new JsonArray();
-        ids.add(bosId);
-        entry.add("ids", ids);
-        JsonArray tokens = new JsonArray();
-        tokens.add(bos);
-        entry.add("tokens", tokens);
-        JsonObject specials = new JsonObject();
-        specials.add(bos, entry);
-        JsonObject t = ClipTokenizerJson.type("TemplateProcessing");
-        t.add("single", single);
-        t.add("pair", pair);
-        t.add("special_tokens", specials);
-        return t;
+        pair.add(TemplateProcessingJson.sequence("B", 1));
+        return TemplateProcessingJson.templateProcessing(single, pair, java.util.Map.of(bos, bosId));
     }
 
     private static void writeFile(Path file, String text) {

@@ -89,7 +89,7 @@ public final class TinyUnigramWordPiece {
         root.add("padding", null);
         JsonArray added = new JsonArray();
         for (int i = 0; i < UNIGRAM_SPECIALS.size(); i++) {
-            added.add(addedToken(i, UNIGRAM_SPECIALS.get(i)));
+            added.add(TemplateProcessingJson.addedToken(i, UNIGRAM_SPECIALS.get(i), true));
         }
         root.add("added_tokens", added);
         JsonObject nfkc = new JsonObject();
@@ -101,11 +101,11 @@ public final class TinyUnigramWordPiece {
         pre.addProperty("type", "Sequence");
         JsonArray pres = new JsonArray();
         pres.add(ws);
-        pres.add(metaspace());
+        pres.add(SentencePieceTokenizerJson.metaspace());
         pre.add("pretokenizers", pres);
         root.add("pre_tokenizer", pre);
         root.add("post_processor", template(List.of(), List.of("</s>"), Map.of("</s>", 1L)));
-        root.add("decoder", metaspace());
+        root.add("decoder", SentencePieceTokenizerJson.metaspace());
         JsonObject model = new JsonObject();
         model.addProperty("type", "Unigram");
         model.addProperty("unk_id", 2);
@@ -145,7 +145,7 @@ public final class TinyUnigramWordPiece {
         root.add("padding", null);
         JsonArray added = new JsonArray();
         for (String s : List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")) {
-            added.add(addedToken(vocab.get(s), s));
+            added.add(TemplateProcessingJson.addedToken(vocab.get(s), s, true));
         }
         root.add("added_tokens", added);
         JsonObject norm = new JsonObject();
@@ -183,15 +183,6 @@ public final class TinyUnigramWordPiece {
         write(dir, root, config);
     }
 
-    private static JsonObject metaspace() {
-        JsonObject m = new JsonObject();
-        m.addProperty("type", "Metaspace");
-        m.addProperty("replacement", "▁");
-        m.addProperty("prepend_scheme", "always");
-        m.addProperty("split", true);
-        return m;
-    }
-
     private static JsonArray piece(String s, double score) {
         JsonArray a = new JsonArray();
         a.add(s);
@@ -199,55 +190,12 @@ public final class TinyUnigramWordPiece {
         return a;
     }
 
-    private static JsonObject addedToken(long id, String content) {
-        JsonObject t = new JsonObject();
-        t.addProperty("id", id);
-        t.addProperty("content", content);
-        t.addProperty("single_word", false);
-        t.addProperty("lstrip", false);
-        t.addProperty("rstrip", false);
-        t.addProperty("normalized", false);
-        t.addProperty("special", true);
-        return t;
-    }
-
     private static JsonObject template(List<String> before, List<String> after, Map<String, Long> ids) {
         JsonArray single = new JsonArray();
-        before.forEach(s -> single.add(special(s)));
-        JsonObject seq = new JsonObject();
-        JsonObject a = new JsonObject();
-        a.addProperty("id", "A");
-        a.addProperty("type_id", 0);
-        seq.add("Sequence", a);
-        single.add(seq);
-        after.forEach(s -> single.add(special(s)));
-        JsonObject specials = new JsonObject();
-        ids.forEach((k, id) -> {
-            JsonObject s = new JsonObject();
-            s.addProperty("id", k);
-            JsonArray i = new JsonArray();
-            i.add(id);
-            s.add("ids", i);
-            JsonArray t = new JsonArray();
-            t.add(k);
-            s.add("tokens", t);
-            specials.add(k, s);
-        });
-        JsonObject p = new JsonObject();
-        p.addProperty("type", "TemplateProcessing");
-        p.add("single", single);
-        p.add("pair", single.deepCopy());
-        p.add("special_tokens", specials);
-        return p;
-    }
-
-    private static JsonObject special(String id) {
-        JsonObject s = new JsonObject();
-        JsonObject t = new JsonObject();
-        t.addProperty("id", id);
-        t.addProperty("type_id", 0);
-        s.add("SpecialToken", t);
-        return s;
+        before.forEach(s -> single.add(TemplateProcessingJson.specialToken(s, 0)));
+        single.add(TemplateProcessingJson.sequence("A", 0));
+        after.forEach(s -> single.add(TemplateProcessingJson.specialToken(s, 0)));
+        return TemplateProcessingJson.templateProcessing(single, single.deepCopy(), ids);
     }
 
     private static void write(Path dir, JsonObject tokenizer, JsonObject config) {

@@ -22,6 +22,7 @@ import io.hunyuan4j.core.pipeline.CancellationToken;
 import io.hunyuan4j.core.pipeline.ConditionImage;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
+import io.hunyuan4j.core.pipeline.Guidance;
 import io.hunyuan4j.core.pipeline.Generator;
 import io.hunyuan4j.core.pipeline.Latents;
 import io.hunyuan4j.core.pipeline.Provenance;
@@ -348,7 +349,7 @@ public final class CogVideoXPipeline implements Generator {
                 if (cfg) {
                     NDArray uncond = noisePred.get(":{}", p.batch());
                     NDArray text = noisePred.get("{}:", p.batch());
-                    guided = uncond.add(text.sub(uncond).mul((float) g));
+                    guided = Guidance.classifierFree(uncond, text, (float) g);
                 }
                 // compute the previous noisy sample x_t -> x_t-1
                 CogVideoXScheduler.StepOutput out = scheduler.step(state, c.numInferenceSteps(), t, guided, latents,
@@ -571,10 +572,7 @@ public final class CogVideoXPipeline implements Generator {
             long b = embeds.getShape().get(0);
             NDArray negative = null;
             if (request.guidanceScale() > 1) {
-                List<String> negPrompts = request.negativePrompts().isEmpty() ? nCopies(b, "")
-                        : request.negativePrompts().size() == 1 ? nCopies(b, request.negativePrompts().get(0))
-                        : request.negativePrompts();
-                negative = embeds(request.negativePromptEmbeds(), negPrompts, m);
+                negative = embeds(request.negativePromptEmbeds(), request.negativePromptsFor((int) b), m);
                 if (negative.getShape().get(0) == 1 && b > 1) {
                     negative = negative.repeat(0, b);
                 }
@@ -671,10 +669,6 @@ public final class CogVideoXPipeline implements Generator {
                     + " precomputed prompt embeddings in the request");
         }
         return enc.encode(prompts, m).promptEmbeds();
-    }
-
-    private static List<String> nCopies(long n, String s) {
-        return java.util.Collections.nCopies((int) n, s);
     }
 
     private static <T> T nonNull(@Nullable T value) {

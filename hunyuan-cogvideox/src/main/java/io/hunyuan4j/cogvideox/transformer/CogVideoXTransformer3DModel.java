@@ -1,14 +1,11 @@
 package io.hunyuan4j.cogvideox.transformer;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.api.ComponentOptions;
-import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserInput;
 import io.hunyuan4j.core.api.GroupOnloader;
-import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.nn.LayerNorm;
 import io.hunyuan4j.core.nn.Linear;
@@ -23,18 +20,15 @@ import io.hunyuan4j.core.transformer.RotaryEmbedding;
 import io.hunyuan4j.core.transformer.Streams;
 import io.hunyuan4j.core.transformer.TimestepEmbedding;
 import io.hunyuan4j.core.transformer.Timesteps;
+import io.hunyuan4j.core.transformer.TransformerModel;
 import io.hunyuan4j.core.weights.Checkpoints;
-import io.hunyuan4j.core.weights.LoadMode;
-import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
 import io.hunyuan4j.core.weights.TensorLoader;
 import io.hunyuan4j.core.weights.TensorSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -60,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/transformers/cogvideox_transformer_3d.py">diffusers CogVideoXTransformer3DModel</a>
  */
-public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable {
+public final class CogVideoXTransformer3DModel extends TransformerModel {
 
     /** The ofs value CogVideoX 1.5 image-to-video passes: {@code latents.new_full((1,), fill_value=2.0)}. */
     public static final float PIPELINE_OFS = 2.0f;
@@ -68,7 +62,6 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
     private static final Pattern BLOCK = Pattern.compile("^(transformer_blocks\\.\\d+)\\.");
 
     private final CogVideoXTransformerConfig config;
-    private final ComputeDtype computeDtype;
     private final CogVideoXPatchEmbed patchEmbed;
     private final Timesteps timeProj;
     private final TimestepEmbedding timeEmbedding;
@@ -78,12 +71,6 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
     private final LayerNorm normFinal;
     private final AdaLayerNorm normOut;
     private final Linear projOut;
-    private final List<Parameter> parameters;
-    private final Map<String, List<Parameter>> groups;
-    private final LoadMode loadMode;
-    private final List<AutoCloseable> owned = new ArrayList<>();
-    private volatile @Nullable GroupOnloader blockOffloader;
-    private @Nullable Device device;
 
     /**
      * Builds the module tree and binds every weight of {@code w} strictly.
@@ -102,9 +89,8 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
 
     private CogVideoXTransformer3DModel(CogVideoXTransformerConfig config, StateDict w, AttentionBackend backend,
             ComputeDtype computeDtype, boolean strict) {
+        super(w, computeDtype);
         this.config = config;
-        this.computeDtype = computeDtype;
-        this.loadMode = w.loadMode();
         int innerDim = config.innerDim();
         // 1. Patch embedding
         this.patchEmbed = new CogVideoXPatchEmbed(w.child("patch_embed"), config);
@@ -127,19 +113,7 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
         this.normOut = new AdaLayerNorm(w.child("norm_out"), config.timeEmbedDim(), 2 * innerDim,
                 config.normElementwiseAffine(), config.normEps());
         this.projOut = new Linear(w.child("proj_out"), innerDim, config.projOutChannels());
-        if (strict) {
-            w.requireAllConsumed();
-        }
-        this.parameters = w.boundParameters();
-        List<String> order = new ArrayList<>();
-        order.add(SHARED);
-        for (int i = 0; i < config.numLayers(); i++) {
-            order.add("transformer_blocks." + i);
-        }
-        this.groups = Offloadable.group(parameters, order, name -> {
-            Matcher m = BLOCK.matcher(name);
-            return m.find() ? m.group(1) : SHARED;
-        });
+        bound(w, strict, BLOCK, blockOrder("transformer_blocks", config.numLayers()));
     }
 
     /**
@@ -154,23 +128,7 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
      * @return {@code computeDtype.loader()} for float32, else the mixed loader
      */
     public static TensorLoader weightLoader(ComputeDtype computeDtype) {
-        TensorLoader blocks = computeDtype.loader();
-        if (computeDtype != ComputeDtype.BF16) {
-            return blocks;
-        }
-        TensorLoader rest = TensorLoader.float32();
-        return new TensorLoader() {
-            @Override
-            public NDArray load(TensorSource source, String name, NDManager manager) {
-                return BLOCK.matcher(name).find() ? blocks.load(source, name, manager)
-                        : rest.load(source, name, manager);
-            }
-
-            @Override
-            public int elementBytes() {
-                return blocks.elementBytes();
-            }
-        };
+        return mixedLoader(computeDtype, BLOCK);
     }
 
     /**
@@ -179,13 +137,8 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
      */
     public static Map<String, Shape> expectedShapes(CogVideoXTransformerConfig config) {
         StateDict w = StateDict.shapeOnly(Map.of(), "expected");
-        CogVideoXTransformer3DModel model = new CogVideoXTransformer3DModel(config, w, new ChunkedAttention(),
-                ComputeDtype.FLOAT32, false);
-        Map<String, Shape> out = new LinkedHashMap<>();
-        for (Parameter p : model.parameters) {
-            out.put(p.name(), p.shape());
-        }
-        return out;
+        return new CogVideoXTransformer3DModel(config, w, new ChunkedAttention(), ComputeDtype.FLOAT32, false)
+                .parameterShapes();
     }
 
     /**
@@ -199,19 +152,7 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
     public static CogVideoXTransformer3DModel load(Path dir, ComponentOptions options) {
         CogVideoXTransformerConfig config = CogVideoXTransformerConfig.fromJson(
                 JsonConfig.read(dir.resolve("config.json")));
-        TensorSource source = Checkpoints.open(dir);
-        try {
-            CogVideoXTransformer3DModel model = bind(config, source, options, dir.toString());
-            if (options.loadMode() == LoadMode.EAGER) {
-                source.close();
-            } else {
-                model.owned.add(source);
-            }
-            return model;
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
+        return owningSource(Checkpoints.open(dir), options, source -> bind(config, source, options, dir.toString()));
     }
 
     /**
@@ -227,45 +168,14 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
 
     private static CogVideoXTransformer3DModel bind(CogVideoXTransformerConfig config, TensorSource source,
             ComponentOptions options, String where) {
-        NDManager weights = NDManager.newBaseManager(options.device());
-        weights.setName("cogvideox-transformer-weights");
-        try {
-            StateDict w = StateDict.load(source, weights, options.loadMode(), weightLoader(options.computeDtype()),
-                    where);
-            CogVideoXTransformer3DModel model = new CogVideoXTransformer3DModel(config, w,
-                    AttentionBackends.defaultBackend(), options.computeDtype());
-            if (options.loadMode() == LoadMode.EAGER) {
-                weights.cap();
-            }
-            model.owned.add(weights);
-            model.device = options.device();
-            return model;
-        } catch (RuntimeException e) {
-            weights.close();
-            throw e;
-        }
+        return bind(source, options, weightLoader(options.computeDtype()), where, "cogvideox-transformer-weights",
+                w -> new CogVideoXTransformer3DModel(config, w, AttentionBackends.defaultBackend(),
+                        options.computeDtype()));
     }
 
     /** The config the model was built from. */
     public CogVideoXTransformerConfig config() {
         return config;
-    }
-
-    /** Every bound weight, in binding order. */
-    public List<Parameter> parameters() {
-        return parameters;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public ComputeDtype computeDtype() {
-        return computeDtype;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public @Nullable Device device() {
-        return device;
     }
 
     /**
@@ -311,12 +221,8 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
     public NDArray forward(CogVideoXTransformerInput input, IntermediateListener listener) {
         NDArray x = input.hiddenStates();
         check(input);
-        if (computeDtype == ComputeDtype.BF16 && listener != IntermediateListener.NONE) {
-            IntermediateListener target = listener;
-            listener = (name, value) -> target.onIntermediate(name, F.toFloat32(value));
-        }
-        IntermediateListener hooks = listener;
-        GroupOnloader off = blockOffloader;
+        IntermediateListener hooks = float32Intermediates(listener);
+        GroupOnloader off = blockOffloader();
         Shape s = x.getShape();
         try (NDManager call = x.getManager().newSubManager();
                 GroupOnloader.Scope sharedWeights = GroupOnloader.scope(off, this, SHARED, call)) {
@@ -498,35 +404,6 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
 
     /** {@inheritDoc} */
     @Override
-    public String component() {
-        return "transformer";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Map<String, List<Parameter>> parameterGroups() {
-        return groups;
-    }
-
-    /** Whether the weights were bound {@link LoadMode#LAZY}, so offload can release and re-read them. */
-    @Override
-    public boolean reloadable() {
-        return loadMode == LoadMode.LAZY;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if the weights are not bound {@link LoadMode#LAZY}
-     */
-    @Override
-    public void blockOffload(@Nullable GroupOnloader offloader) {
-        requireReloadable(offloader);
-        this.blockOffloader = offloader;
-    }
-
-    /** {@inheritDoc} */
-    @Override
     public int inChannels() {
         return config.inChannels();
     }
@@ -547,24 +424,6 @@ public final class CogVideoXTransformer3DModel implements Denoiser, Offloadable 
     @Override
     public boolean guidanceEmbeds() {
         return false;
-    }
-
-    /** Releases every resident weight and the resources this model owns. */
-    @Override
-    public void close() {
-        for (Parameter param : parameters) {
-            if (param.isLoaded()) {
-                param.release();
-            }
-        }
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception ex) {
-                throw new IllegalStateException("closing transformer resources failed", ex);
-            }
-        }
-        owned.clear();
     }
 
     /** For messages. */

@@ -152,6 +152,43 @@ public final class AttentionBackends {
         }
     }
 
+    /**
+     * The score budget of the query-chunked backends.
+     *
+     * @return {@code scoreBytes}
+     * @throws IllegalArgumentException if below 4 (one float32 score)
+     */
+    static long requireScoreBytes(long scoreBytes) {
+        if (scoreBytes < 4) {
+            throw new IllegalArgumentException("scoreBytes must be >= 4 but is " + scoreBytes);
+        }
+        return scoreBytes;
+    }
+
+    /**
+     * Query rows per block whose float32 scores fit {@code scoreBytes}: at least 1, at most {@code lq}.
+     *
+     * @param scoresPerRow the scores one query row adds to a block (B x H x Lk)
+     */
+    static long queryRows(long lq, long scoresPerRow, long scoreBytes) {
+        long perRow = Math.max(1, scoresPerRow * 4);
+        return Math.max(1, Math.min(lq, scoreBytes / perRow));
+    }
+
+    /** Prepends axes of size 1 so the mask is rank 4. */
+    static NDArray rank4(NDArray m) {
+        Shape s = m.getShape();
+        if (s.dimension() == 4) {
+            return m;
+        }
+        long[] dims = new long[4];
+        java.util.Arrays.fill(dims, 1);
+        for (int i = 0; i < s.dimension(); i++) {
+            dims[4 - s.dimension() + i] = s.get(i);
+        }
+        return m.reshape(dims);
+    }
+
     /** [Lq, Lk] BOOLEAN, true where key j <= query i, in q's manager. */
     static NDArray causalMask(NDArray q, long lk) {
         long lq = q.getShape().get(2);

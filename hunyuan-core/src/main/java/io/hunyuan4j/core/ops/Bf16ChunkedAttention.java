@@ -40,10 +40,7 @@ public final class Bf16ChunkedAttention implements AttentionBackend {
      * @throws IllegalArgumentException if below 4
      */
     public Bf16ChunkedAttention(long scoreBytes) {
-        if (scoreBytes < 4) {
-            throw new IllegalArgumentException("scoreBytes must be >= 4 but is " + scoreBytes);
-        }
-        this.scoreBytes = scoreBytes;
+        this.scoreBytes = AttentionBackends.requireScoreBytes(scoreBytes);
     }
 
     /** {@inheritDoc} */
@@ -68,8 +65,7 @@ public final class Bf16ChunkedAttention implements AttentionBackend {
 
     /** Query rows per block for these shapes, all heads in one call. */
     long chunk(Shape q, Shape k) {
-        long perRow = Math.max(1, q.get(0) * q.get(1) * k.get(2) * 4);
-        return Math.max(1, Math.min(q.get(2), scoreBytes / perRow));
+        return AttentionBackends.queryRows(q.get(2), q.get(0) * q.get(1) * k.get(2), scoreBytes);
     }
 
     /**
@@ -118,7 +114,7 @@ public final class Bf16ChunkedAttention implements AttentionBackend {
                 if (additive != mask) {
                     additive.attach(scope);
                 }
-                m4 = rank4(additive);
+                m4 = AttentionBackends.rank4(additive); // the kernel slices its query axis
                 if (m4 != additive) {
                     m4.attach(scope);
                 }
@@ -182,19 +178,5 @@ public final class Bf16ChunkedAttention implements AttentionBackend {
         NDArray b = F.toBf16(x);
         b.attach(scope);
         return b;
-    }
-
-    /** Prepends axes of size 1 so the mask is rank 4 (the kernel slices its query axis). */
-    private static NDArray rank4(NDArray m) {
-        Shape s = m.getShape();
-        if (s.dimension() == 4) {
-            return m;
-        }
-        long[] dims = new long[4];
-        java.util.Arrays.fill(dims, 1);
-        for (int i = 0; i < s.dimension(); i++) {
-            dims[4 - s.dimension() + i] = s.get(i);
-        }
-        return m.reshape(dims);
     }
 }

@@ -36,10 +36,7 @@ public final class ChunkedAttention implements AttentionBackend {
      * @param scoreBytes bytes of float32 scores allowed per chunk; sets the chunk length
      */
     public ChunkedAttention(long scoreBytes) {
-        if (scoreBytes < 4) {
-            throw new IllegalArgumentException("scoreBytes must be >= 4 but is " + scoreBytes);
-        }
-        this.scoreBytes = scoreBytes;
+        this.scoreBytes = AttentionBackends.requireScoreBytes(scoreBytes);
     }
 
     /** {@inheritDoc} */
@@ -63,8 +60,7 @@ public final class ChunkedAttention implements AttentionBackend {
         long lq = q.getShape().get(2);
         long d = q.getShape().get(3);
         long lk = k.getShape().get(2);
-        long perRow = Math.max(1, b * h * lk * 4);
-        long chunk = Math.max(1, Math.min(lq, scoreBytes / perRow));
+        long chunk = AttentionBackends.queryRows(lq, b * h * lk, scoreBytes);
         float scale = (float) (1.0 / Math.sqrt(d));
         NDManager out = q.getManager();
         try (NDManager scope = out.newSubManager()) {
@@ -77,7 +73,7 @@ public final class ChunkedAttention implements AttentionBackend {
             NDArray additive = null;
             if (mask != null) {
                 NDArray f = F.additiveMask(mask);
-                additive = rank4(f);                                                  // [b|1, h|1, Lq|1, Lk|1]
+                additive = AttentionBackends.rank4(f);                                                  // [b|1, h|1, Lq|1, Lk|1]
                 attachIfNew(f, mask, scope);
                 if (additive != f) {
                     attachIfNew(additive, mask, scope);
@@ -120,19 +116,5 @@ public final class ChunkedAttention implements AttentionBackend {
         if (derived != original) {
             derived.attach(scope);
         }
-    }
-
-    /** Prepends axes of size 1 so the mask is rank 4. */
-    private static NDArray rank4(NDArray m) {
-        Shape s = m.getShape();
-        if (s.dimension() == 4) {
-            return m;
-        }
-        long[] dims = new long[4];
-        java.util.Arrays.fill(dims, 1);
-        for (int i = 0; i < s.dimension(); i++) {
-            dims[4 - s.dimension() + i] = s.get(i);
-        }
-        return m.reshape(dims);
     }
 }

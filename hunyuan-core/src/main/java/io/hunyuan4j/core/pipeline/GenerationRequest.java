@@ -223,6 +223,17 @@ public record GenerationRequest(List<String> prompts, List<String> negativePromp
         return negativePrompts.isEmpty() ? null : negativePrompts.get(0);
     }
 
+    /**
+     * The negative prompt of each of {@code n} prompts: {@code ""} for each when none is given (what the
+     * classifier-free guidance of diffusers' pipelines encodes then), the one text for each, else the texts (one
+     * per prompt).
+     */
+    public List<String> negativePromptsFor(int n) {
+        return negativePrompts.isEmpty() ? java.util.Collections.nCopies(n, "")
+                : negativePrompts.size() == 1 ? java.util.Collections.nCopies(n, negativePrompts.get(0))
+                : negativePrompts;
+    }
+
     /** How many prompts (P): texts, or the batch of {@code promptEmbeds}. */
     public int promptCount() {
         return promptEmbeds != null ? batchOf(promptEmbeds) : prompts.size();

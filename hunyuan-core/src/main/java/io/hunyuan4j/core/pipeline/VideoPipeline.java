@@ -802,7 +802,7 @@ public final class VideoPipeline implements Generator {
             NDArray noisePred = forward(sample, timestep, cond.positive(), "cond");
             if (cond.negative() != null) {
                 NDArray negNoisePred = forward(sample, timestep, cond.negative(), "uncond");
-                noisePred = negNoisePred.add(noisePred.sub(negNoisePred).mul(cond.trueCfgScale()));
+                noisePred = Guidance.classifierFree(negNoisePred, noisePred, cond.trueCfgScale());
             }
             return noisePred;
         }

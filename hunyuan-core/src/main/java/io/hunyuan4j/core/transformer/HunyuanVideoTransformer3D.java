@@ -1,6 +1,5 @@
 package io.hunyuan4j.core.transformer;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -8,11 +7,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.hunyuan4j.core.api.ComponentOptions;
-import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserInput;
 import io.hunyuan4j.core.api.GroupOnloader;
 import io.hunyuan4j.core.api.ImageConditionType;
-import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.cache.BlockStack;
 import io.hunyuan4j.core.cache.BlockStreams;
 import io.hunyuan4j.core.cache.CacheContext;
@@ -28,16 +25,15 @@ import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
 import io.hunyuan4j.core.ops.HostArrays;
 import io.hunyuan4j.core.weights.LoadMode;
-import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
 import io.hunyuan4j.core.weights.TensorSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,13 +56,15 @@ import org.jspecify.annotations.Nullable;
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/transformers/transformer_hunyuan_video.py">diffusers HunyuanVideoTransformer3DModel</a>
  */
-public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
+public final class HunyuanVideoTransformer3D extends TransformerModel {
 
     /** diffusers: {@code AdaLayerNormContinuous(inner_dim, inner_dim, elementwise_affine=False, eps=1e-6)}. */
     static final float NORM_OUT_EPS = 1e-6f;
+    /** Onload units: the refiner, each dual and single block; everything else is {@link #SHARED}. */
+    private static final Pattern UNIT = Pattern.compile(
+            "^(context_embedder|transformer_blocks\\.\\d+|single_transformer_blocks\\.\\d+)\\.");
 
     private final TransformerConfig config;
-    private final ComputeDtype computeDtype;
     private final PatchEmbed xEmbedder;
     private final TokenRefiner contextEmbedder;
     private final ConditionEmbedding timeTextEmbed;
@@ -75,13 +73,6 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
     private final List<SingleTransformerBlock> singleTransformerBlocks;
     private final AdaLayerNormContinuous normOut;
     private final Linear projOut;
-    private final List<Parameter> parameters;
-    private final List<AutoCloseable> owned = new ArrayList<>();
-    private final Map<String, List<Parameter>> groups;
-    private final LoadMode loadMode;
-    private volatile @Nullable GroupOnloader blockOffloader;
-    // the weight manager's device when this model created it (load, fromWeights); null for the constructors
-    private @Nullable Device device;
 
     /**
      * Builds the module tree and binds every weight of {@code w}.
@@ -107,9 +98,8 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
 
     private HunyuanVideoTransformer3D(TransformerConfig config, StateDict w, AttentionBackend backend,
             ComputeDtype computeDtype, boolean strict) {
+        super(w, computeDtype);
         this.config = config;
-        this.computeDtype = computeDtype;
-        this.loadMode = w.loadMode();
         int innerDim = config.innerDim();
         // 1. Latent and condition embedders
         this.xEmbedder = new PatchEmbed(w.child("x_embedder"),
@@ -137,50 +127,7 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
         // 5. Output projection
         this.normOut = new AdaLayerNormContinuous(w.child("norm_out"), innerDim, innerDim, NORM_OUT_EPS);
         this.projOut = new Linear(w.child("proj_out"), innerDim, config.projOutChannels());
-        if (strict) {
-            w.requireAllConsumed();
-        }
-        this.parameters = w.boundParameters();
-        this.groups = groupParameters(parameters);
-    }
-
-    /** Onload units: the refiner, each dual and single block; everything else is {@link #SHARED}. */
-    private static Map<String, List<Parameter>> groupParameters(List<Parameter> parameters) {
-        java.util.regex.Pattern unit = java.util.regex.Pattern.compile(
-                "^(context_embedder|transformer_blocks\\.\\d+|single_transformer_blocks\\.\\d+)\\.");
-        return Offloadable.group(parameters, List.of(SHARED), name -> {
-            var m = unit.matcher(name);
-            return m.find() ? m.group(1) : SHARED;
-        });
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public String component() {
-        return "transformer";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Map<String, List<Parameter>> parameterGroups() {
-        return groups;
-    }
-
-    /** Whether the weights were bound {@link LoadMode#LAZY}, so offload can release and re-read them. */
-    @Override
-    public boolean reloadable() {
-        return loadMode == LoadMode.LAZY;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if the weights are not bound {@link LoadMode#LAZY}
-     */
-    @Override
-    public void blockOffload(@Nullable GroupOnloader offloader) {
-        requireReloadable(offloader);
-        this.blockOffloader = offloader;
+        bound(w, strict, UNIT, List.of(SHARED));
     }
 
     /**
@@ -189,13 +136,8 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
      */
     public static Map<String, Shape> expectedShapes(TransformerConfig config) {
         StateDict w = StateDict.shapeOnly(Map.of(), "expected");
-        HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w, new ChunkedAttention(),
-                ComputeDtype.FLOAT32, false);
-        Map<String, Shape> out = new LinkedHashMap<>();
-        for (Parameter p : model.parameters) {
-            out.put(p.name(), p.shape());
-        }
-        return out;
+        return new HunyuanVideoTransformer3D(config, w, new ChunkedAttention(), ComputeDtype.FLOAT32, false)
+                .parameterShapes();
     }
 
     /**
@@ -249,65 +191,20 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
     private static HunyuanVideoTransformer3D load(Path path, @Nullable TensorSource opened, TransformerConfig config,
             ComponentOptions options) {
         TensorSource source = opened != null ? opened : TransformerCheckpoint.open(path);
-        Path dir = path;
-        try {
-            HunyuanVideoTransformer3D model = bind(config, source, options, dir.toString());
-            if (options.loadMode() == LoadMode.EAGER) {
-                source.close(); // loaded arrays stay valid
-            } else {
-                model.owned.add(source); // LAZY weights are read from it on use
-            }
-            return model;
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
+        return owningSource(source, options, src -> bind(config, src, options, path.toString()));
     }
 
     /** Binds strictly into a weight manager this model owns, in the options' compute dtype. */
     private static HunyuanVideoTransformer3D bind(TransformerConfig config, TensorSource source,
             ComponentOptions options, String where) {
-        NDManager weights = NDManager.newBaseManager(options.device());
-        weights.setName("transformer-weights");
-        try {
-            StateDict w = StateDict.load(source, weights, options.loadMode(), options.computeDtype().loader(), where);
-            HunyuanVideoTransformer3D model = new HunyuanVideoTransformer3D(config, w,
-                    AttentionBackends.defaultBackend(), options.computeDtype());
-            if (options.loadMode() == LoadMode.EAGER) {
-                weights.cap(); // any activation attached here by mistake now throws
-            }
-            model.owned.add(weights);
-            model.device = options.device();
-            return model;
-        } catch (RuntimeException e) {
-            weights.close();
-            throw e;
-        }
+        return bind(source, options, options.computeDtype().loader(), where, "transformer-weights",
+                w -> new HunyuanVideoTransformer3D(config, w, AttentionBackends.defaultBackend(),
+                        options.computeDtype()));
     }
 
     /** The config the model was built from. */
     public TransformerConfig config() {
         return config;
-    }
-
-    /** The precision the forward pass computes in; inputs and the result are float32 either way. */
-    @Override
-    public ComputeDtype computeDtype() {
-        return computeDtype;
-    }
-
-    /**
-     * The device of the weight manager when the model was loaded ({@link #load}, {@link #fromWeights}); null when
-     * it was built from a caller's {@link StateDict}.
-     */
-    @Override
-    public @Nullable Device device() {
-        return device;
-    }
-
-    /** Every bound weight, in binding order. */
-    public List<Parameter> parameters() {
-        return parameters;
     }
 
     /** {@inheritDoc} */
@@ -349,11 +246,8 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
 
     private NDArray forward(DenoiserInput input, IntermediateListener listener, @Nullable CacheContext cache) {
         NDArray x = input.hiddenStates();
-        if (computeDtype == ComputeDtype.BF16 && listener != IntermediateListener.NONE) {
-            IntermediateListener target = listener;
-            listener = (name, value) -> target.onIntermediate(name, F.toFloat32(value));
-        }
-        GroupOnloader off = blockOffloader;
+        listener = float32Intermediates(listener);
+        GroupOnloader off = blockOffloader();
         try (NDManager call = x.getManager().newSubManager();
                 GroupOnloader.Scope sharedWeights = GroupOnloader.scope(off, this, SHARED, call)) {
             // checks create small temporaries: lend the inputs to the call scope first so those die with it
@@ -362,9 +256,9 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
             Shape s = x.getShape();
             // the pipeline's `.to(transformer_dtype)` of latents, prompt embeds and pooled embeds; timestep and
             // guidance stay float32 for the sinusoids, whose output is cast like the pooled embeds (as diffusers)
-            NDArray latents = F.toCompute(x, computeDtype);
-            NDArray text = F.toCompute(input.encoderHiddenStates(), computeDtype);
-            NDArray pooled = F.toCompute(input.pooledProjections(), computeDtype);
+            NDArray latents = F.toCompute(x, computeDtype());
+            NDArray text = F.toCompute(input.encoderHiddenStates(), computeDtype());
+            NDArray pooled = F.toCompute(input.pooledProjections(), computeDtype());
             // 1. RoPE
             RotaryEmbedding imageRotaryEmb = rope.forward(call, s.get(2), s.get(3), s.get(4));
             listener.onIntermediate("rope_cos", imageRotaryEmb.cos());
@@ -658,24 +552,6 @@ public final class HunyuanVideoTransformer3D implements Denoiser, Offloadable {
     @Override
     public boolean guidanceEmbeds() {
         return config.guidanceEmbeds();
-    }
-
-    /** Releases every resident weight, and the weight manager and file mappings this model owns. */
-    @Override
-    public void close() {
-        for (Parameter param : parameters) {
-            if (param.isLoaded()) {
-                param.release();
-            }
-        }
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing transformer resources failed", e);
-            }
-        }
-        owned.clear();
     }
 
     /**

@@ -25,6 +25,7 @@ import io.hunyuan4j.core.offload.OffloadPlan;
 import io.hunyuan4j.core.pipeline.CancellationToken;
 import io.hunyuan4j.core.pipeline.GenerationCancelledException;
 import io.hunyuan4j.core.pipeline.GenerationRequest;
+import io.hunyuan4j.core.pipeline.Guidance;
 import io.hunyuan4j.core.pipeline.Generator;
 import io.hunyuan4j.core.pipeline.Latents;
 import io.hunyuan4j.core.pipeline.Provenance;
@@ -445,7 +446,7 @@ public final class HunyuanDiTPipeline implements Generator {
                 NDList parts = F.chunk(noisePred, 2, 0);
                 NDArray uncond = parts.get(0);
                 noisePredText = parts.get(1);
-                noisePred = uncond.add(noisePredText.sub(uncond).mul(request.guidanceScale()));
+                noisePred = Guidance.classifierFree(uncond, noisePredText, request.guidanceScale());
                 if (request.guidanceRescale() > 0.0f) {
                     noisePred = rescaleNoiseCfg(noisePred, noisePredText, request.guidanceRescale());
                 }
@@ -590,8 +591,7 @@ public final class HunyuanDiTPipeline implements Generator {
         int perPrompt = request.videosPerPrompt();
         for (int i = 0; i < request.batchSize(); i++) {
             int p = i / perPrompt;
-            List<String> negatives = request.negativePrompts();
-            String negative = negatives.isEmpty() ? "" : negatives.get(negatives.size() == 1 ? 0 : p);
+            String negative = request.negativePromptsFor(request.prompts().size()).get(p);
             out.add(item(request, i, request.prompts().get(p), negative, base + i, listener, cancel));
         }
         return out;

@@ -1,6 +1,5 @@
 package io.hunyuan4j.dit.transformer;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -11,7 +10,6 @@ import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.Denoiser;
 import io.hunyuan4j.core.api.DenoiserInput;
 import io.hunyuan4j.core.api.GroupOnloader;
-import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.nn.Linear;
 import io.hunyuan4j.core.ops.AttentionBackend;
@@ -23,8 +21,8 @@ import io.hunyuan4j.core.transformer.AdaLayerNormContinuous;
 import io.hunyuan4j.core.transformer.IntermediateListener;
 import io.hunyuan4j.core.transformer.PixArtAlphaTextProjection;
 import io.hunyuan4j.core.transformer.RotaryEmbedding;
+import io.hunyuan4j.core.transformer.TransformerModel;
 import io.hunyuan4j.core.weights.Checkpoints;
-import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
 import io.hunyuan4j.core.weights.TensorLoader;
@@ -33,12 +31,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * diffusers {@code HunyuanDiT2DModel}: the HunyuanDiT denoiser. Latent patches pass {@code num_layers}
@@ -59,14 +54,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/transformers/hunyuan_transformer_2d.py">diffusers HunyuanDiT2DModel</a>
  */
-public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
+public final class HunyuanDiT2DModel extends TransformerModel {
 
     /** diffusers: {@code AdaLayerNormContinuous(inner_dim, inner_dim, elementwise_affine=False, eps=1e-6)}. */
     static final float NORM_OUT_EPS = 1e-6f;
     private static final Pattern BLOCK = Pattern.compile("^(blocks\\.\\d+)\\.");
 
     private final HunyuanDiTConfig config;
-    private final ComputeDtype computeDtype;
     private final PixArtAlphaTextProjection textEmbedder;
     private final Parameter textEmbeddingPadding;
     private final PatchEmbed posEmbed;
@@ -74,12 +68,6 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
     private final List<HunyuanDiTBlock> blocks;
     private final AdaLayerNormContinuous normOut;
     private final Linear projOut;
-    private final List<Parameter> parameters;
-    private final Map<String, List<Parameter>> groups;
-    private final LoadMode loadMode;
-    private final List<AutoCloseable> owned = new ArrayList<>();
-    private volatile @Nullable GroupOnloader blockOffloader;
-    private @Nullable Device device;
 
     /**
      * Builds the module tree and binds every weight of {@code w} (float32 compute).
@@ -103,9 +91,8 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
 
     private HunyuanDiT2DModel(HunyuanDiTConfig config, StateDict w, AttentionBackend backend,
             ComputeDtype computeDtype, boolean strict) {
+        super(w, computeDtype);
         this.config = config;
-        this.computeDtype = computeDtype;
-        this.loadMode = w.loadMode();
         int innerDim = config.innerDim();
         this.textEmbedder = new PixArtAlphaTextProjection(w.child("text_embedder"), config.crossAttentionDimT5(),
                 config.crossAttentionDimT5() * 4, config.crossAttentionDim());
@@ -124,19 +111,7 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
         this.normOut = new AdaLayerNormContinuous(w.child("norm_out"), innerDim, innerDim, NORM_OUT_EPS);
         this.projOut = new Linear(w.child("proj_out"), innerDim,
                 (long) config.patchSize() * config.patchSize() * config.outChannels());
-        if (strict) {
-            w.requireAllConsumed();
-        }
-        this.parameters = w.boundParameters();
-        List<String> order = new ArrayList<>();
-        order.add(SHARED);
-        for (int i = 0; i < blocks.size(); i++) {
-            order.add("blocks." + i);
-        }
-        this.groups = Offloadable.group(parameters, order, name -> {
-            Matcher m = BLOCK.matcher(name);
-            return m.find() ? m.group(1) : SHARED;
-        });
+        bound(w, strict, BLOCK, blockOrder("blocks", blocks.size()));
     }
 
     /**
@@ -150,23 +125,7 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
      * @return {@code computeDtype.loader()} for float32, else the mixed loader
      */
     public static TensorLoader weightLoader(ComputeDtype computeDtype) {
-        TensorLoader blocks = computeDtype.loader();
-        if (computeDtype != ComputeDtype.BF16) {
-            return blocks;
-        }
-        TensorLoader rest = TensorLoader.float32();
-        return new TensorLoader() {
-            @Override
-            public NDArray load(TensorSource source, String name, NDManager manager) {
-                return BLOCK.matcher(name).find() ? blocks.load(source, name, manager)
-                        : rest.load(source, name, manager);
-            }
-
-            @Override
-            public int elementBytes() {
-                return blocks.elementBytes();
-            }
-        };
+        return mixedLoader(computeDtype, BLOCK);
     }
 
     /**
@@ -175,13 +134,8 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
      */
     public static Map<String, Shape> expectedShapes(HunyuanDiTConfig config) {
         StateDict w = StateDict.shapeOnly(Map.of(), "expected");
-        HunyuanDiT2DModel model = new HunyuanDiT2DModel(config, w, new ChunkedAttention(), ComputeDtype.FLOAT32,
-                false);
-        Map<String, Shape> out = new LinkedHashMap<>();
-        for (Parameter p : model.parameters) {
-            out.put(p.name(), p.shape());
-        }
-        return out;
+        return new HunyuanDiT2DModel(config, w, new ChunkedAttention(), ComputeDtype.FLOAT32, false)
+                .parameterShapes();
     }
 
     /**
@@ -195,19 +149,7 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
      */
     public static HunyuanDiT2DModel load(Path dir, ComponentOptions options) {
         HunyuanDiTConfig config = HunyuanDiTConfig.fromJson(JsonConfig.read(dir.resolve("config.json")));
-        TensorSource source = Checkpoints.open(dir);
-        try {
-            HunyuanDiT2DModel model = bind(config, source, options, dir.toString());
-            if (options.loadMode() == LoadMode.EAGER) {
-                source.close();
-            } else {
-                model.owned.add(source);
-            }
-            return model;
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
+        return owningSource(Checkpoints.open(dir), options, source -> bind(config, source, options, dir.toString()));
     }
 
     /**
@@ -223,33 +165,13 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
 
     private static HunyuanDiT2DModel bind(HunyuanDiTConfig config, TensorSource source, ComponentOptions options,
             String where) {
-        NDManager weights = NDManager.newBaseManager(options.device());
-        weights.setName("hunyuandit-transformer-weights");
-        try {
-            StateDict w = StateDict.load(source, weights, options.loadMode(), weightLoader(options.computeDtype()),
-                    where);
-            HunyuanDiT2DModel model = new HunyuanDiT2DModel(config, w, AttentionBackends.defaultBackend(),
-                    options.computeDtype());
-            if (options.loadMode() == LoadMode.EAGER) {
-                weights.cap(); // any activation attached here by mistake now throws
-            }
-            model.owned.add(weights);
-            model.device = options.device();
-            return model;
-        } catch (RuntimeException e) {
-            weights.close();
-            throw e;
-        }
+        return bind(source, options, weightLoader(options.computeDtype()), where, "hunyuandit-transformer-weights",
+                w -> new HunyuanDiT2DModel(config, w, AttentionBackends.defaultBackend(), options.computeDtype()));
     }
 
     /** The config the model was built from. */
     public HunyuanDiTConfig config() {
         return config;
-    }
-
-    /** Every bound weight, in binding order. */
-    public List<Parameter> parameters() {
-        return parameters;
     }
 
     /**
@@ -279,11 +201,8 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
      */
     public NDArray forward(HunyuanDiTInput input, IntermediateListener listener) {
         NDArray x = input.hiddenStates();
-        if (computeDtype == ComputeDtype.BF16 && listener != IntermediateListener.NONE) {
-            IntermediateListener target = listener;
-            listener = (name, value) -> target.onIntermediate(name, F.toFloat32(value));
-        }
-        GroupOnloader off = blockOffloader;
+        listener = float32Intermediates(listener);
+        GroupOnloader off = blockOffloader();
         try (NDManager call = x.getManager().newSubManager();
                 GroupOnloader.Scope sharedWeights = GroupOnloader.scope(off, this, SHARED, call)) {
             // checks and casts create temporaries: lend the inputs to the call scope so those die with it
@@ -318,7 +237,7 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
             encoderHiddenStates = NDArrays.where(keep, encoderHiddenStates,
                     F.castLike(textEmbeddingPadding.array(), encoderHiddenStates));
             listener.onIntermediate("encoder_hidden_states_padded", encoderHiddenStates);
-            encoderHiddenStates = F.toCompute(encoderHiddenStates, computeDtype); // the cross-attention's k/v input
+            encoderHiddenStates = F.toCompute(encoderHiddenStates, computeDtype()); // the cross-attention's k/v input
 
             Deque<NDArray> skips = new ArrayDeque<>();
             int numLayers = config.numLayers();
@@ -382,35 +301,6 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
 
     /** {@inheritDoc} */
     @Override
-    public String component() {
-        return "transformer";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Map<String, List<Parameter>> parameterGroups() {
-        return groups;
-    }
-
-    /** Whether the weights were bound {@link LoadMode#LAZY}, so offload can release and re-read them. */
-    @Override
-    public boolean reloadable() {
-        return loadMode == LoadMode.LAZY;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if the weights are not bound {@link LoadMode#LAZY}
-     */
-    @Override
-    public void blockOffload(@Nullable GroupOnloader offloader) {
-        requireReloadable(offloader);
-        this.blockOffloader = offloader;
-    }
-
-    /** {@inheritDoc} */
-    @Override
     public int inChannels() {
         return config.inChannels();
     }
@@ -431,36 +321,6 @@ public final class HunyuanDiT2DModel implements Denoiser, Offloadable {
     @Override
     public boolean guidanceEmbeds() {
         return false;
-    }
-
-    /** The precision the forward pass computes in; inputs and the result are float32 either way. */
-    @Override
-    public ComputeDtype computeDtype() {
-        return computeDtype;
-    }
-
-    /** The device of the weight manager when loaded ({@link #load}, {@link #fromWeights}); else null. */
-    @Override
-    public @Nullable Device device() {
-        return device;
-    }
-
-    /** Releases every resident weight, and the weight manager and files this model owns. */
-    @Override
-    public void close() {
-        for (Parameter param : parameters) {
-            if (param.isLoaded()) {
-                param.release();
-            }
-        }
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing transformer resources failed", e);
-            }
-        }
-        owned.clear();
     }
 
     /** For messages. */
