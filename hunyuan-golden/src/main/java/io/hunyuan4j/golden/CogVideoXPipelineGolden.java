@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #latentOnly()} skips the VAE: the decoded outputs are not produced and the encoder's sample comes from
  * the fixture's {@code image_latents}.
  */
-public final class CogVideoXPipelineGolden implements GoldenComponent {
+public final class CogVideoXPipelineGolden implements PipelineComponent {
 
     private final boolean withVae;
 
@@ -70,22 +70,10 @@ public final class CogVideoXPipelineGolden implements GoldenComponent {
         return "cogvideox_pipeline";
     }
 
-    /** fixtures README: {@code cogvideox_pipeline <= 1e-3}. */
-    @Override
-    public double tolerance() {
-        return 1e-3;
-    }
-
-    /** Under bf16: {@link GoldenOptions#BF16_PIPELINE_TOLERANCE}, the first step at the modules' bound. */
-    @Override
-    public double bf16Tolerance() {
-        return GoldenOptions.BF16_PIPELINE_TOLERANCE;
-    }
-
     /** {@inheritDoc} */
     @Override
-    public java.util.Set<String> bf16FirstStepOutputs() {
-        return java.util.Set.of("noise_pred_raw");
+    public String rawPredictionOutput() {
+        return "noise_pred_raw";
     }
 
     /** {@inheritDoc} */

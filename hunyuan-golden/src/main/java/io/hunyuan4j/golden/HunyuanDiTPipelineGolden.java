@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * fixture's {@code vae} config section and its {@code vae.*} weights; {@link #latentsOnly()} leaves the
  * {@code image*} outputs out.
  */
-public final class HunyuanDiTPipelineGolden implements GoldenComponent {
+public final class HunyuanDiTPipelineGolden implements PipelineComponent {
 
     /** Builds the decoder from the fixture's {@code vae} section, its weights and the run's device and dtype. */
     @FunctionalInterface
@@ -85,22 +85,10 @@ public final class HunyuanDiTPipelineGolden implements GoldenComponent {
         return "hunyuandit_pipeline";
     }
 
-    /** The fixtures README: 1e-3 for the pipeline. */
-    @Override
-    public double tolerance() {
-        return 1e-3;
-    }
-
-    /** Under bf16: {@link GoldenOptions#BF16_PIPELINE_TOLERANCE}, the first step at the modules' bound. */
-    @Override
-    public double bf16Tolerance() {
-        return GoldenOptions.BF16_PIPELINE_TOLERANCE;
-    }
-
     /** {@inheritDoc} */
     @Override
-    public java.util.Set<String> bf16FirstStepOutputs() {
-        return java.util.Set.of("noise_pred_raw");
+    public String rawPredictionOutput() {
+        return "noise_pred_raw";
     }
 
     /** {@inheritDoc} */

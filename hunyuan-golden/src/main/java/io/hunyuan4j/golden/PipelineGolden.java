@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * {@code vae.*}). Per-step latents come from the step listener, noise predictions and the raw decode from
  * recording wrappers around the components, so the pipeline runs unmodified.
  */
-public final class PipelineGolden implements GoldenComponent {
+public final class PipelineGolden implements PipelineComponent {
 
     /** {@inheritDoc} */
     @Override
@@ -43,22 +43,10 @@ public final class PipelineGolden implements GoldenComponent {
         return "pipeline";
     }
 
-    /** fixtures README: {@code pipeline <= 1e-3} (errors compound over the steps and the VAE). */
-    @Override
-    public double tolerance() {
-        return 1e-3;
-    }
-
-    /** Under bf16: {@link GoldenOptions#BF16_PIPELINE_TOLERANCE}, the first step at the modules' bound. */
-    @Override
-    public double bf16Tolerance() {
-        return GoldenOptions.BF16_PIPELINE_TOLERANCE;
-    }
-
     /** {@inheritDoc} */
     @Override
-    public java.util.Set<String> bf16FirstStepOutputs() {
-        return java.util.Set.of("noise_preds");
+    public String rawPredictionOutput() {
+        return "noise_preds";
     }
 
     /** {@inheritDoc} */
