@@ -2,13 +2,12 @@ package io.hunyuan4j.vae;
 
 import io.hunyuan4j.core.nn.DiagonalGaussianDistribution;
 import io.hunyuan4j.core.nn.Scoped;
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.AbstractAutoencoder;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.GroupOnloader;
-import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.LatentEncoder;
 import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.config.JsonConfig;
@@ -16,20 +15,13 @@ import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.ops.F;
-import io.hunyuan4j.core.weights.Checkpoints;
 import io.hunyuan4j.core.weights.LoadMode;
 import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
-import io.hunyuan4j.core.weights.TensorLoader;
 import io.hunyuan4j.core.weights.TensorSource;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,13 +52,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/autoencoders/autoencoder_kl_hunyuan_video.py#L609">diffusers AutoencoderKLHunyuanVideo</a>
  */
-public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEncoder, Offloadable {
-
-    /** The group of encoder-side weights ({@code encoder.*}, {@code quant_conv.*}); decoding never places it. */
-    public static final String ENCODER_GROUP = "encoder";
-
-    private static final Pattern DECODER_STAGE =
-            Pattern.compile("^(decoder\\.mid_block|decoder\\.up_blocks\\.\\d+)\\.");
+public final class AutoencoderKLHunyuanVideo extends AbstractAutoencoder implements LatentEncoder {
 
     private final VaeConfig config;
     private final Encoder3D encoder;
@@ -76,12 +62,6 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
     private final Parameter postQuantConvWeight;
     private final Parameter postQuantConvBias;
     private final VaeTiling tiling;
-    private final ComputeDtype computeDtype;
-    private final @Nullable NDManager weightManager;
-    private final @Nullable TensorSource ownedSource;
-    private final LoadMode loadMode;
-    private final Map<String, List<Parameter>> groups;
-    private volatile @Nullable GroupOnloader blockOffloader;
 
     /**
      * Binds every module and checks the whole checkpoint.
@@ -92,6 +72,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
     AutoencoderKLHunyuanVideo(VaeConfig config, StateDict w, VaeTiling tiling, AttentionBackend backend,
             ComputeDtype computeDtype, LoadMode loadMode, @Nullable NDManager weightManager,
             @Nullable TensorSource ownedSource) {
+        super(computeDtype, loadMode, weightManager, ownedSource);
         tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
         this.config = config;
         this.encoder = new Encoder3D(w.child("encoder"), config, backend);
@@ -101,29 +82,8 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
         this.quantConvBias = w.take("quant_conv.bias", 2 * l);
         this.postQuantConvWeight = w.take("post_quant_conv.weight", l, l, 1, 1, 1);
         this.postQuantConvBias = w.take("post_quant_conv.bias", l);
-        w.requireAllConsumed();
         this.tiling = tiling;
-        this.computeDtype = computeDtype;
-        this.weightManager = weightManager;
-        this.ownedSource = ownedSource;
-        this.loadMode = loadMode;
-        this.groups = groupParameters(w.boundParameters(), config.blockOutChannels().size());
-    }
-
-    /**
-     * Onload units in decode order: {@link #SHARED}, {@code decoder.mid_block}, {@code decoder.up_blocks.<i>},
-     * then {@link #ENCODER_GROUP}.
-     */
-    private static Map<String, List<Parameter>> groupParameters(List<Parameter> parameters, int numUpBlocks) {
-        List<String> order = new ArrayList<>(List.of(SHARED, "decoder.mid_block"));
-        for (int i = 0; i < numUpBlocks; i++) {
-            order.add("decoder.up_blocks." + i);
-        }
-        order.add(ENCODER_GROUP);
-        return Offloadable.group(parameters, order, name -> {
-            Matcher m = DECODER_STAGE.matcher(name);
-            return encoderSide(name) ? ENCODER_GROUP : m.find() ? m.group(1) : SHARED;
-        });
+        bindingDone(w, config.blockOutChannels().size());
     }
 
     /**
@@ -165,13 +125,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
      */
     public static AutoencoderKLHunyuanVideo load(Path weights, VaeConfig config, ComponentOptions options,
             VaeTiling tiling) {
-        TensorSource source = VaeCheckpoint.open(weights);
-        try {
-            return create(config, source, options, tiling, source);
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
+        return owning(VaeCheckpoint.open(weights), source -> create(config, source, options, tiling, source));
     }
 
     /**
@@ -194,32 +148,11 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
 
     private static AutoencoderKLHunyuanVideo create(VaeConfig config, TensorSource source, ComponentOptions options,
             VaeTiling tiling, @Nullable TensorSource owned) {
-        NDManager weights = NDManager.newBaseManager(options.device());
-        weights.setName("vae-weights");
-        try {
-            // float32 under every compute dtype: the VAE decodes in float32 in a bf16 pipeline, as diffusers'
-            // pipelines upcast their VAEs, because bf16 decoder weights miss the 3e-2 bf16 bound on held-out
-            // fixtures (rounding only the decoder's weights gives 5.3e-2 on batch3's forward.sample, an
-            // autocast-style bf16 decoder 7.4e-2 to 0.37; docs/vae.md, "bf16"). The cost is the real decoder's
-            // weights at twice the bytes (counted by the offloader and the planner); activations were float32.
-            StateDict w = StateDict.load(source, weights, options.loadMode(), TensorLoader.float32(), "vae/");
-            AutoencoderKLHunyuanVideo vae = new AutoencoderKLHunyuanVideo(config, w, tiling, new ChunkedAttention(),
-                    options.computeDtype(), options.loadMode(), weights, owned);
-            if (options.loadMode() == LoadMode.EAGER) {
-                weights.cap(); // every weight is resident: any stray attachment now fails loudly (STYLE P6)
-            }
-            return vae;
-        } catch (RuntimeException e) {
-            weights.close();
-            throw e;
-        }
+        // float32 under every compute dtype (AbstractAutoencoder.bind): rounding only the decoder's weights to
+        // bf16 gives 5.3e-2 on batch3's forward.sample, an autocast-style bf16 decoder 7.4e-2 to 0.37 (docs/vae.md)
+        return bind(source, options, "vae-weights", (w, weights) -> new AutoencoderKLHunyuanVideo(config, w, tiling,
+                new ChunkedAttention(), options.computeDtype(), options.loadMode(), weights, owned));
     }
-
-    private static boolean encoderSide(String name) {
-        return name.startsWith("encoder.") || name.startsWith("quant_conv.");
-    }
-
-
 
     /**
      * The state-dict names and shapes a config implies, in binding order (for manifests, generated weights and
@@ -234,11 +167,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
         probe.take("quant_conv.bias", 2 * l);
         probe.take("post_quant_conv.weight", l, l, 1, 1, 1);
         probe.take("post_quant_conv.bias", l);
-        Map<String, Shape> shapes = new LinkedHashMap<>();
-        for (Parameter p : probe.boundParameters()) {
-            shapes.put(p.name(), p.shape());
-        }
-        return shapes;
+        return boundShapes(probe);
     }
 
     /** The config it was built from. */
@@ -246,61 +175,9 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
         return config;
     }
 
-    /**
-     * The pipeline compute dtype this VAE was loaded for (checked against the pipeline's). Its weights and
-     * arithmetic are float32 under every compute dtype (see {@code create}).
-     */
-    @Override
-    public ComputeDtype computeDtype() {
-        return computeDtype;
-    }
-
-    /** The device of the weight manager this VAE created ({@link #load}, {@link #fromWeights}), else null. */
-    @Override
-    public @Nullable Device device() {
-        return weightManager == null ? null : weightManager.getDevice();
-    }
-
     /** The tiling {@link #decode(NDArray)} and {@link #encode(NDArray)} use. */
     public VaeTiling tiling() {
         return tiling;
-    }
-
-    // ------------------------------------------------------------------------------------------------ offload
-
-    /** {@inheritDoc} */
-    @Override
-    public String component() {
-        return "vae";
-    }
-
-    /** {@inheritDoc} The groups of the class comment, in decode order, {@link #ENCODER_GROUP} last. */
-    @Override
-    public Map<String, List<Parameter>> parameterGroups() {
-        return groups;
-    }
-
-    /** Every group but {@link #ENCODER_GROUP}: what decoding uses. */
-    @Override
-    public List<String> stageGroups() {
-        return groups.keySet().stream().filter(g -> !g.equals(ENCODER_GROUP)).toList();
-    }
-
-    /** Whether the weights were bound {@link LoadMode#LAZY}. */
-    @Override
-    public boolean reloadable() {
-        return loadMode == LoadMode.LAZY;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if the weights are not bound {@link LoadMode#LAZY}
-     */
-    @Override
-    public void blockOffload(@Nullable GroupOnloader offloader) {
-        requireReloadable(offloader);
-        this.blockOffloader = offloader;
     }
 
     // ------------------------------------------------------------------------------------------------ encode
@@ -335,7 +212,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
         requireVideo(video);
         tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
         try (GroupOnloader.Scope weights =
-                GroupOnloader.scope(blockOffloader, this, ENCODER_GROUP, video.getManager())) {
+                GroupOnloader.scope(blockOffloader(), this, ENCODER_GROUP, video.getManager())) {
             return new DiagonalGaussianDistribution(Scoped.apply(video, x -> encodeMoments(x, tiling)));
         }
     }
@@ -375,7 +252,7 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
     public NDArray decode(NDArray latents, VaeTiling tiling) {
         requireLatents(latents);
         tiling.requireLatentTiles(config.spatialCompressionRatio(), config.temporalCompressionRatio());
-        GroupOnloader off = blockOffloader;
+        GroupOnloader off = blockOffloader();
         try (GroupOnloader.Scope shared = GroupOnloader.scope(off, this, SHARED, latents.getManager())) {
             return Scoped.apply(latents, z -> decodeDispatch(z, tiling, off));
         }
@@ -483,24 +360,5 @@ public final class AutoencoderKLHunyuanVideo implements LatentDecoder, LatentEnc
     @Override
     public int spatialCompression() {
         return config.spatialCompressionRatio();
-    }
-
-    /** Number of arrays in the weight manager (resident weights), for leak checks. */
-    int residentWeightArrays() {
-        NDManager m = weightManager;
-        return m == null ? 0 : m.getManagedArrays().size();
-    }
-
-    /** Frees the weights and, when loaded from a folder, the checkpoint mapping. */
-    @Override
-    public void close() {
-        NDManager m = weightManager;
-        if (m != null) {
-            m.close();
-        }
-        TensorSource s = ownedSource;
-        if (s != null) {
-            s.close();
-        }
     }
 }

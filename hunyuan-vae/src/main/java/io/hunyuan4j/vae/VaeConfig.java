@@ -1,9 +1,10 @@
 package io.hunyuan4j.vae;
 
+import static io.hunyuan4j.core.config.AutoencoderKLFields.require;
+
+import io.hunyuan4j.core.config.AutoencoderKLFields;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
-import io.hunyuan4j.core.config.Limits;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -43,31 +44,9 @@ public record VaeConfig(int inChannels, int outChannels, int latentChannels, Lis
         downBlockTypes = List.copyOf(downBlockTypes);
         upBlockTypes = List.copyOf(upBlockTypes);
         blockOutChannels = List.copyOf(blockOutChannels);
-        // bounds first: every block list is sized from these (see Limits)
-        Limits.require("in_channels", inChannels, 1, Limits.MAX_WIDTH);
-        Limits.require("out_channels", outChannels, 1, Limits.MAX_WIDTH);
-        Limits.require("latent_channels", latentChannels, 1, Limits.MAX_WIDTH);
-        Limits.require("layers_per_block", layersPerBlock, 1, Limits.MAX_LAYERS);
-        require(!blockOutChannels.isEmpty(), "block_out_channels", blockOutChannels, "must not be empty");
-        require(blockOutChannels.size() <= MAX_BLOCKS, "block_out_channels", blockOutChannels.size() + " entries",
-                "must have at most " + MAX_BLOCKS);
-        Limits.require("norm_num_groups", normNumGroups, 1, Limits.MAX_WIDTH);
-        for (int c : blockOutChannels) {
-            Limits.require("block_out_channels entry", c, 1, Limits.MAX_WIDTH);
-            require(c % normNumGroups == 0, "block_out_channels", blockOutChannels,
-                    "every entry must be a positive multiple of norm_num_groups " + normNumGroups);
-        }
-        require(downBlockTypes.size() == blockOutChannels.size(), "down_block_types", downBlockTypes,
-                "must have one entry per block_out_channels entry (" + blockOutChannels.size() + ")");
-        require(upBlockTypes.size() == blockOutChannels.size(), "up_block_types", upBlockTypes,
-                "must have one entry per block_out_channels entry (" + blockOutChannels.size() + ")");
-        for (String t : downBlockTypes) {
-            require(DOWN_BLOCK.equals(t), "down_block_types", t, "supported: [" + DOWN_BLOCK + "]");
-        }
-        for (String t : upBlockTypes) {
-            require(UP_BLOCK.equals(t), "up_block_types", t, "supported: [" + UP_BLOCK + "]");
-        }
-        require("silu".equals(actFn) || "swish".equals(actFn), "act_fn", actFn, "supported: [silu, swish]");
+        new AutoencoderKLFields(inChannels, outChannels, latentChannels, downBlockTypes, upBlockTypes,
+                blockOutChannels, layersPerBlock, actFn, normNumGroups, scalingFactor)
+                .validate(DOWN_BLOCK, UP_BLOCK, MAX_BLOCKS);
         require(temporalCompressionRatio == 4, "temporal_compression_ratio", temporalCompressionRatio,
                 "supported: [4] (the reference decoder raises for any other value)");
         require(spatialCompressionRatio > 0 && Integer.bitCount(spatialCompressionRatio) == 1,
@@ -77,25 +56,15 @@ public record VaeConfig(int inChannels, int outChannels, int latentChannels, Lis
                 "needs log2(ratio) <= number of blocks " + blockOutChannels.size());
         require(2 <= blockOutChannels.size() - 1, "block_out_channels", blockOutChannels,
                 "needs at least 3 blocks for two temporal down/upsampling layers (temporal ratio 4)");
-        require(Float.isFinite(scalingFactor) && scalingFactor > 0, "scaling_factor", scalingFactor, "must be > 0");
     }
 
     /** Reads {@code config.json} with the diffusers defaults; errors name the file and the key. */
     public static VaeConfig fromJson(JsonConfig j) {
-        List<String> defaultDown = Collections.nCopies(4, DOWN_BLOCK);
-        List<String> defaultUp = Collections.nCopies(4, UP_BLOCK);
         try {
-            VaeConfig c = new VaeConfig(
-                    j.getInt("in_channels", 3),
-                    j.getInt("out_channels", 3),
-                    j.getInt("latent_channels", 16),
-                    j.getStringList("down_block_types", defaultDown),
-                    j.getStringList("up_block_types", defaultUp),
-                    boxed(j.getIntArray("block_out_channels", 128, 256, 512, 512)),
-                    j.getInt("layers_per_block", 2),
-                    j.getString("act_fn", "silu"),
-                    j.getInt("norm_num_groups", 32),
-                    j.getFloat("scaling_factor", 0.476986f),
+            AutoencoderKLFields f = AutoencoderKLFields.read(j, defaults().fields());
+            VaeConfig c = new VaeConfig(f.inChannels(), f.outChannels(), f.latentChannels(), f.downBlockTypes(),
+                    f.upBlockTypes(), f.blockOutChannels(), f.layersPerBlock(), f.actFn(), f.normNumGroups(),
+                    f.scalingFactor(),
                     j.getInt("spatial_compression_ratio", 8),
                     j.getInt("temporal_compression_ratio", 4),
                     j.getBoolean("mid_block_add_attention", true));
@@ -118,6 +87,12 @@ public record VaeConfig(int inChannels, int outChannels, int latentChannels, Lis
                 List.of(8, 16, 16, 16), 1, "silu", 4, 0.476986f, 8, 4, true);
     }
 
+    /** The keys every KL autoencoder shares, as read. */
+    public AutoencoderKLFields fields() {
+        return new AutoencoderKLFields(inChannels, outChannels, latentChannels, downBlockTypes, upBlockTypes,
+                blockOutChannels, layersPerBlock, actFn, normNumGroups, scalingFactor);
+    }
+
     /** Number of spatial 2x down/upsampling layers, {@code log2(spatial_compression_ratio)}. */
     public int numSpatialLayers() {
         return Integer.numberOfTrailingZeros(spatialCompressionRatio);
@@ -131,15 +106,5 @@ public record VaeConfig(int inChannels, int outChannels, int latentChannels, Lis
     /** The last (widest) entry of {@code block_out_channels}: the mid block's width. */
     public int midChannels() {
         return blockOutChannels.get(blockOutChannels.size() - 1);
-    }
-
-    private static List<Integer> boxed(int[] a) {
-        return Arrays.stream(a).boxed().toList();
-    }
-
-    private static void require(boolean ok, String key, Object value, String rule) {
-        if (!ok) {
-            throw new IllegalArgumentException(key + " = " + value + ": " + rule);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.hunyuan4j.vae;
 
 import io.hunyuan4j.core.nn.Blend;
+import io.hunyuan4j.core.nn.Tiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,15 +124,15 @@ class TilerTest {
         // one latent frame, dropped) none: 6 of the 9 latent frames
         assertEquals(6, t.encodeFrames(33).outputLength());
         // decode rows: latent tiles of 2 with stride 1 keep 12 px each: 5 x 12 = 60 px of 5 x 8 = 40 -> 40
-        Tiler.Axis rows = t.decodeRows(5);
+        Tiles.Axis rows = t.decodeRows(5);
         assertEquals(5, rows.spans().size());
         assertEquals(40, rows.outputLength());
-        assertEquals(List.of(12L, 12L, 12L, 4L, 0L), rows.spans().stream().map(Tiler.Span::written).toList());
+        assertEquals(List.of(12L, 12L, 12L, 4L, 0L), rows.spans().stream().map(Tiles.Span::written).toList());
         // decode frames: latent chunks of 4 + 1 with stride 1; the first keeps 6 + 1, the others 6 of their
         // (n - 1) * 4 frames after the drop; the last chunk has one frame, none after the drop
-        Tiler.Axis frames = t.decodeFrames(6);
-        assertEquals(List.of(7L, 6L, 6L, 2L, 0L, 0L), frames.spans().stream().map(Tiler.Span::written).toList());
-        assertEquals(List.of(17L, 16L, 12L, 8L, 4L, 0L), frames.spans().stream().map(Tiler.Span::out).toList());
+        Tiles.Axis frames = t.decodeFrames(6);
+        assertEquals(List.of(7L, 6L, 6L, 2L, 0L, 0L), frames.spans().stream().map(Tiles.Span::written).toList());
+        assertEquals(List.of(17L, 16L, 12L, 8L, 4L, 0L), frames.spans().stream().map(Tiles.Span::out).toList());
         assertEquals(21, frames.outputLength());
         // blend extents: decode in sample space, encode in latent space
         assertEquals(4, t.decodeColumns(7).blend());

@@ -1,34 +1,29 @@
 package io.hunyuan4j.cogvideox.vae;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.AbstractAutoencoder;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.GroupOnloader;
-import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.api.Offloadable;
 import io.hunyuan4j.core.config.JsonConfig;
-import io.hunyuan4j.core.nn.Blend;
 import io.hunyuan4j.core.nn.DiagonalGaussianDistribution;
 import io.hunyuan4j.core.nn.Scoped;
+import io.hunyuan4j.core.nn.Tiles;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.weights.Checkpoints;
 import io.hunyuan4j.core.weights.LoadMode;
-import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
-import io.hunyuan4j.core.weights.TensorLoader;
 import io.hunyuan4j.core.weights.TensorSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.LongUnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,8 +44,8 @@ import org.jspecify.annotations.Nullable;
  * batches of 2 latent frames (the first batch takes the remainder), each causal convolution carrying its last
  * frames from batch to batch, with GroupNorm statistics per batch. {@link CogVideoXTiling} (chosen per call
  * instead of diffusers' mutable flags) adds overlapping spatial tiles, blended like {@code tiled_encode} /
- * {@code tiled_decode}. Each stage runs in its own memory scope; tiles are freed once the next row of tiles has
- * been blended against them.
+ * {@code tiled_decode} on the tile grid every VAE shares ({@link Tiles}). Each stage runs in its own memory
+ * scope; a tile is freed once the tile below it has been blended against it.
  *
  * <p><b>Precision.</b> Weights and arithmetic are float32 under every compute dtype, as for the HunyuanVideo VAE
  * (diffusers' pipelines upcast their VAEs; libtorch's bf16 conv3d is unsafe on some CPUs, docs/bf16-cpu.md).
@@ -63,13 +58,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/autoencoders/autoencoder_kl_cogvideox.py#L959">diffusers AutoencoderKLCogVideoX</a>
  */
-public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable {
-
-    /** The group of encoder-side weights ({@code encoder.*}, {@code quant_conv.*}); decoding never places it. */
-    public static final String ENCODER_GROUP = "encoder";
-
-    private static final Pattern DECODER_STAGE =
-            Pattern.compile("^(decoder\\.mid_block|decoder\\.up_blocks\\.\\d+)\\.");
+public final class AutoencoderKLCogVideoX extends AbstractAutoencoder {
 
     private final CogVideoXVaeConfig config;
     private final CogVideoXEncoder3D encoder;
@@ -77,12 +66,6 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
     private final @Nullable CogVideoXSafeConv3d quantConv;
     private final @Nullable CogVideoXSafeConv3d postQuantConv;
     private final CogVideoXTiling tiling;
-    private final ComputeDtype computeDtype;
-    private final @Nullable NDManager weightManager;
-    private final @Nullable TensorSource ownedSource;
-    private final LoadMode loadMode;
-    private final Map<String, List<Parameter>> groups;
-    private volatile @Nullable GroupOnloader blockOffloader;
 
     /**
      * Binds every module and checks the whole checkpoint.
@@ -93,6 +76,7 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
     AutoencoderKLCogVideoX(CogVideoXVaeConfig config, StateDict w, CogVideoXTiling tiling,
             ComputeDtype computeDtype, LoadMode loadMode, @Nullable NDManager weightManager,
             @Nullable TensorSource ownedSource) {
+        super(computeDtype, loadMode, weightManager, ownedSource);
         this.config = config;
         this.encoder = new CogVideoXEncoder3D(w.child("encoder"), config);
         this.decoder = new CogVideoXDecoder3D(w.child("decoder"), config);
@@ -102,27 +86,8 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
                 ? new CogVideoXSafeConv3d(w.child("quant_conv"), 2 * out, 2 * out, 1, 0) : null;
         this.postQuantConv = config.usePostQuantConv()
                 ? new CogVideoXSafeConv3d(w.child("post_quant_conv"), out, out, 1, 0) : null;
-        w.requireAllConsumed();
         this.tiling = tiling;
-        this.computeDtype = computeDtype;
-        this.weightManager = weightManager;
-        this.ownedSource = ownedSource;
-        this.loadMode = loadMode;
-        this.groups = groupParameters(w.boundParameters(), config.blockOutChannels().size());
-    }
-
-    /** Onload units in decode order: {@link #SHARED}, the mid block, each up block, then {@link #ENCODER_GROUP}. */
-    private static Map<String, List<Parameter>> groupParameters(List<Parameter> parameters, int numUpBlocks) {
-        List<String> order = new ArrayList<>(List.of(SHARED, "decoder.mid_block"));
-        for (int i = 0; i < numUpBlocks; i++) {
-            order.add("decoder.up_blocks." + i);
-        }
-        order.add(ENCODER_GROUP);
-        return Offloadable.group(parameters, order, name -> {
-            Matcher m = DECODER_STAGE.matcher(name);
-            boolean encoderSide = name.startsWith("encoder.") || name.startsWith("quant_conv.");
-            return encoderSide ? ENCODER_GROUP : m.find() ? m.group(1) : SHARED;
-        });
+        bindingDone(w, config.blockOutChannels().size());
     }
 
     /**
@@ -155,13 +120,7 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
 
     private static AutoencoderKLCogVideoX load(Path vaeDir, CogVideoXVaeConfig config, ComponentOptions options,
             CogVideoXTiling tiling) {
-        TensorSource source = Checkpoints.open(vaeDir);
-        try {
-            return create(config, source, options, tiling, source);
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
+        return owning(Checkpoints.open(vaeDir), source -> create(config, source, options, tiling, source));
     }
 
     /** Builds from tensors the caller owns (and closes after this VAE), e.g. a golden fixture's weights. */
@@ -172,21 +131,8 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
 
     private static AutoencoderKLCogVideoX create(CogVideoXVaeConfig config, TensorSource source,
             ComponentOptions options, CogVideoXTiling tiling, @Nullable TensorSource owned) {
-        NDManager weights = NDManager.newBaseManager(options.device());
-        weights.setName("cogvideox-vae-weights");
-        try {
-            // float32 under every compute dtype, as AutoencoderKLHunyuanVideo (see the class notes)
-            StateDict w = StateDict.load(source, weights, options.loadMode(), TensorLoader.float32(), "vae/");
-            AutoencoderKLCogVideoX vae = new AutoencoderKLCogVideoX(config, w, tiling, options.computeDtype(),
-                    options.loadMode(), weights, owned);
-            if (options.loadMode() == LoadMode.EAGER) {
-                weights.cap(); // every weight is resident: a stray attachment now fails loudly (STYLE P6)
-            }
-            return vae;
-        } catch (RuntimeException e) {
-            weights.close();
-            throw e;
-        }
+        return bind(source, options, "cogvideox-vae-weights", (w, weights) -> new AutoencoderKLCogVideoX(config, w,
+                tiling, options.computeDtype(), options.loadMode(), weights, owned));
     }
 
     /** The state-dict names and shapes a config implies, in binding order (manifests, memory planning). */
@@ -201,11 +147,7 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
         if (config.usePostQuantConv()) {
             new CogVideoXSafeConv3d(probe.child("post_quant_conv"), out, out, 1, 0);
         }
-        Map<String, Shape> shapes = new LinkedHashMap<>();
-        for (Parameter p : probe.boundParameters()) {
-            shapes.put(p.name(), p.shape());
-        }
-        return shapes;
+        return boundShapes(probe);
     }
 
     /** The config it was built from. */
@@ -216,56 +158,6 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
     /** The tiling {@link #decode(NDArray)} and {@link #encode(NDArray)} use. */
     public CogVideoXTiling tiling() {
         return tiling;
-    }
-
-    /** The pipeline compute dtype it was loaded for; its weights and arithmetic are float32 regardless. */
-    @Override
-    public ComputeDtype computeDtype() {
-        return computeDtype;
-    }
-
-    /** The device of the weight manager this VAE created, else null. */
-    @Override
-    public @Nullable Device device() {
-        NDManager m = weightManager;
-        return m == null ? null : m.getDevice();
-    }
-
-    // ------------------------------------------------------------------------------------------------ offload
-
-    /** {@inheritDoc} */
-    @Override
-    public String component() {
-        return "vae";
-    }
-
-    /** {@inheritDoc} The groups of the class comment, in decode order, {@link #ENCODER_GROUP} last. */
-    @Override
-    public Map<String, List<Parameter>> parameterGroups() {
-        return groups;
-    }
-
-    /** Every group but {@link #ENCODER_GROUP}: what decoding uses. */
-    @Override
-    public List<String> stageGroups() {
-        return groups.keySet().stream().filter(g -> !g.equals(ENCODER_GROUP)).toList();
-    }
-
-    /** Whether the weights were bound {@link LoadMode#LAZY}. */
-    @Override
-    public boolean reloadable() {
-        return loadMode == LoadMode.LAZY;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if the weights are not bound {@link LoadMode#LAZY}
-     */
-    @Override
-    public void blockOffload(@Nullable GroupOnloader offloader) {
-        requireReloadable(offloader);
-        this.blockOffloader = offloader;
     }
 
     // ------------------------------------------------------------------------------------------------ encode
@@ -288,7 +180,7 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
     public DiagonalGaussianDistribution encode(NDArray video, CogVideoXTiling tiling) {
         requireVideo(video, tiling);
         try (GroupOnloader.Scope weights =
-                GroupOnloader.scope(blockOffloader, this, ENCODER_GROUP, video.getManager())) {
+                GroupOnloader.scope(blockOffloader(), this, ENCODER_GROUP, video.getManager())) {
             return new DiagonalGaussianDistribution(Scoped.apply(video, x -> encodeMoments(x, tiling)));
         }
     }
@@ -330,9 +222,14 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
         int overlapWidth = (int) (t.tileSampleMinWidth() * (1 - t.tileOverlapFactorWidth()));
         int blendHeight = (int) (tlh * t.tileOverlapFactorHeight());
         int blendWidth = (int) (tlw * t.tileOverlapFactorWidth());
-        return tiled(x, t.tileSampleMinHeight(), t.tileSampleMinWidth(), overlapHeight, overlapWidth, blendHeight,
-                blendWidth, tlh - blendHeight, tlw - blendWidth,
-                tile -> encodeFrames(tile, t.numSampleFramesBatchSize()));
+        Shape s = x.getShape();
+        // every downsampler maps n to floor(n / 2) (one padded row, stride 2); requireVideo keeps tiles >= r
+        LongUnaryOperator out = n -> n / r;
+        Tiles.Axis rows = Tiles.Axis.spatial(s.get(3), t.tileSampleMinHeight(), overlapHeight, blendHeight,
+                tlh - blendHeight, out);
+        Tiles.Axis cols =
+                Tiles.Axis.spatial(s.get(4), t.tileSampleMinWidth(), overlapWidth, blendWidth, tlw - blendWidth, out);
+        return Tiles.spatial(x, rows, cols, tile -> encodeFrames(tile, t.numSampleFramesBatchSize()));
     }
 
     // ------------------------------------------------------------------------------------------------ decode
@@ -355,7 +252,7 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
      */
     public NDArray decode(NDArray latents, CogVideoXTiling tiling) {
         requireLatents(latents, tiling);
-        GroupOnloader off = blockOffloader;
+        GroupOnloader off = blockOffloader();
         try (GroupOnloader.Scope shared = GroupOnloader.scope(off, this, SHARED, latents.getManager())) {
             return Scoped.apply(latents, z -> {
                 Shape s = z.getShape();
@@ -399,55 +296,13 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
         int overlapWidth = (int) (tlw * (1 - t.tileOverlapFactorWidth()));
         int blendHeight = (int) (t.tileSampleMinHeight() * t.tileOverlapFactorHeight());
         int blendWidth = (int) (t.tileSampleMinWidth() * t.tileOverlapFactorWidth());
-        return tiled(z, tlh, tlw, overlapHeight, overlapWidth, blendHeight, blendWidth,
-                t.tileSampleMinHeight() - blendHeight, t.tileSampleMinWidth() - blendWidth,
-                tile -> decodeFrames(tile, t.numLatentFramesBatchSize(), off));
-    }
-
-    /** A tile's full pass (frame-batched encode or decode); the result lands in the tile's manager. */
-    @FunctionalInterface
-    private interface TilePass {
-        NDArray run(NDArray tile);
-    }
-
-    /**
-     * The loop both tiled passes share: tiles start every {@code overlap} rows / columns and span {@code tile};
-     * each output tile is blended (in place) with the already blended tile above and the one to the left over
-     * {@code blend} rows / columns, cropped to {@code rowLimit} x {@code colLimit}, and the crops concatenated.
-     * A row of tiles is freed once the next row has been blended against it.
-     */
-    private static NDArray tiled(NDArray x, int tileHeight, int tileWidth, int overlapHeight, int overlapWidth,
-            int blendHeight, int blendWidth, int rowLimit, int colLimit, TilePass pass) {
-        long height = x.getShape().get(3);
-        long width = x.getShape().get(4);
-        return Scoped.keep(() -> {
-            NDList resultRows = new NDList();
-            List<NDArray> previous = List.of();
-            for (long i = 0; i < height; i += overlapHeight) {
-                List<NDArray> row = new ArrayList<>();
-                NDList kept = new NDList();
-                int j = 0;
-                for (long left = 0; left < width; left += overlapWidth, j++) {
-                    NDIndex at = new NDIndex(":, :, :, {}:{}, {}:{}", i, Math.min(height, i + tileHeight), left,
-                            Math.min(width, left + tileWidth));
-                    NDArray tile = pass.run(x.get(at));
-                    if (!previous.isEmpty()) {
-                        Blend.blend(previous.get(j), tile, Blend.V, blendHeight);
-                    }
-                    if (j > 0) {
-                        Blend.blend(row.get(j - 1), tile, Blend.H, blendWidth);
-                    }
-                    row.add(tile);
-                    kept.add(tile.get(new NDIndex(":, :, :, :{}, :{}", rowLimit, colLimit)));
-                }
-                resultRows.add(NDArrays.concat(kept, 4));
-                kept.close();
-                previous.forEach(NDArray::close);
-                previous = row;
-            }
-            previous.forEach(NDArray::close);
-            return NDArrays.concat(resultRows, 3);
-        }, x);
+        Shape s = z.getShape();
+        LongUnaryOperator out = n -> n * r;
+        Tiles.Axis rows = Tiles.Axis.spatial(s.get(3), tlh, overlapHeight, blendHeight,
+                t.tileSampleMinHeight() - blendHeight, out);
+        Tiles.Axis cols =
+                Tiles.Axis.spatial(s.get(4), tlw, overlapWidth, blendWidth, t.tileSampleMinWidth() - blendWidth, out);
+        return Tiles.spatial(z, rows, cols, tile -> decodeFrames(tile, t.numLatentFramesBatchSize(), off));
     }
 
     /**
@@ -572,24 +427,5 @@ public final class AutoencoderKLCogVideoX implements LatentDecoder, Offloadable 
     @Override
     public int spatialCompression() {
         return config.spatialCompressionRatio();
-    }
-
-    /** Number of arrays in the weight manager (resident weights), for leak checks. */
-    int residentWeightArrays() {
-        NDManager m = weightManager;
-        return m == null ? 0 : m.getManagedArrays().size();
-    }
-
-    /** Frees the weights and, when loaded from a folder, the checkpoint mapping. */
-    @Override
-    public void close() {
-        NDManager m = weightManager;
-        if (m != null) {
-            m.close();
-        }
-        TensorSource s = ownedSource;
-        if (s != null) {
-            s.close();
-        }
     }
 }

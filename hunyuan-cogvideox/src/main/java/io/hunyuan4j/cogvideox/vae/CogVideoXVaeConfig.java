@@ -1,9 +1,11 @@
 package io.hunyuan4j.cogvideox.vae;
 
+import static io.hunyuan4j.core.config.AutoencoderKLFields.require;
+
+import io.hunyuan4j.core.config.AutoencoderKLFields;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.config.Limits;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -61,37 +63,16 @@ public record CogVideoXVaeConfig(int inChannels, int outChannels, List<String> d
         blockOutChannels = List.copyOf(blockOutChannels);
         latentsMean = List.copyOf(latentsMean);
         latentsStd = List.copyOf(latentsStd);
-        Limits.require("in_channels", inChannels, 1, Limits.MAX_WIDTH);
-        Limits.require("out_channels", outChannels, 1, Limits.MAX_WIDTH);
-        Limits.require("latent_channels", latentChannels, 1, Limits.MAX_WIDTH);
-        Limits.require("layers_per_block", layersPerBlock, 1, Limits.MAX_LAYERS);
-        Limits.require("norm_num_groups", normNumGroups, 1, Limits.MAX_WIDTH);
+        new AutoencoderKLFields(inChannels, outChannels, latentChannels, downBlockTypes, upBlockTypes,
+                blockOutChannels, layersPerBlock, actFn, normNumGroups, scalingFactor)
+                .validate(DOWN_BLOCK, UP_BLOCK, MAX_BLOCKS);
         Limits.require("sample_height", sampleHeight, 2, MAX_SAMPLE);
         Limits.require("sample_width", sampleWidth, 2, MAX_SAMPLE);
-        require(!blockOutChannels.isEmpty() && blockOutChannels.size() <= MAX_BLOCKS, "block_out_channels",
-                blockOutChannels, "must have 1 to " + MAX_BLOCKS + " entries");
-        for (int c : blockOutChannels) {
-            Limits.require("block_out_channels entry", c, 1, Limits.MAX_WIDTH);
-            require(c % normNumGroups == 0, "block_out_channels", blockOutChannels,
-                    "every entry must be a multiple of norm_num_groups " + normNumGroups);
-        }
-        require(downBlockTypes.size() == blockOutChannels.size(), "down_block_types", downBlockTypes,
-                "must have one entry per block_out_channels entry (" + blockOutChannels.size() + ")");
-        require(upBlockTypes.size() == blockOutChannels.size(), "up_block_types", upBlockTypes,
-                "must have one entry per block_out_channels entry (" + blockOutChannels.size() + ")");
-        for (String t : downBlockTypes) {
-            require(DOWN_BLOCK.equals(t), "down_block_types", t, "supported: [" + DOWN_BLOCK + "]");
-        }
-        for (String t : upBlockTypes) {
-            require(UP_BLOCK.equals(t), "up_block_types", t, "supported: [" + UP_BLOCK + "]");
-        }
-        require("silu".equals(actFn) || "swish".equals(actFn), "act_fn", actFn, "supported: [silu, swish]");
         require(Float.isFinite(normEps) && normEps > 0 && normEps < 1, "norm_eps", normEps, "must be in (0, 1)");
         require(temporalCompressionRatio >= 1 && Integer.bitCount(temporalCompressionRatio) == 1
                         && Integer.numberOfTrailingZeros(temporalCompressionRatio) <= blockOutChannels.size() - 1,
                 "temporal_compression_ratio", temporalCompressionRatio, "must be a power of two up to 2^(number of"
                         + " blocks - 1) = " + (1 << (blockOutChannels.size() - 1)));
-        require(Float.isFinite(scalingFactor) && scalingFactor > 0, "scaling_factor", scalingFactor, "must be > 0");
         require(shiftFactor == null || Float.isFinite(shiftFactor), "shift_factor", shiftFactor, "must be finite");
         // diffusers builds quant_conv as Conv3d(2 * out_channels, ...) and applies it to 2 * latent_channels
         require(!useQuantConv || outChannels == latentChannels, "use_quant_conv", useQuantConv,
@@ -112,24 +93,18 @@ public record CogVideoXVaeConfig(int inChannels, int outChannels, List<String> d
             double ratio = j.getDouble("temporal_compression_ratio", 4);
             j.require(ratio == Math.rint(ratio) && ratio >= 1 && ratio <= 1 << 16, "temporal_compression_ratio",
                     "must be a whole number (a power of two)");
-            CogVideoXVaeConfig c = new CogVideoXVaeConfig(
-                    j.getInt("in_channels", 3),
-                    j.getInt("out_channels", 3),
-                    j.getStringList("down_block_types", Collections.nCopies(4, DOWN_BLOCK)),
-                    j.getStringList("up_block_types", Collections.nCopies(4, UP_BLOCK)),
-                    Arrays.stream(j.getIntArray("block_out_channels", 128, 256, 256, 512)).boxed().toList(),
-                    j.getInt("latent_channels", 16),
-                    j.getInt("layers_per_block", 3),
-                    j.getString("act_fn", "silu"),
+            AutoencoderKLFields f = AutoencoderKLFields.read(j, defaults().fields());
+            CogVideoXVaeConfig c = new CogVideoXVaeConfig(f.inChannels(), f.outChannels(), f.downBlockTypes(),
+                    f.upBlockTypes(), f.blockOutChannels(), f.latentChannels(), f.layersPerBlock(), f.actFn(),
                     j.getFloat("norm_eps", 1e-6f),
-                    j.getInt("norm_num_groups", 32),
+                    f.normNumGroups(),
                     (int) ratio,
                     j.getInt("sample_height", 480),
                     j.getInt("sample_width", 720),
-                    j.getFloat("scaling_factor", 1.15258426f),
+                    f.scalingFactor(),
                     j.has("shift_factor") ? Float.valueOf(j.getFloat("shift_factor")) : null,
-                    boxed(j.getFloatArray("latents_mean")),
-                    boxed(j.getFloatArray("latents_std")),
+                    AutoencoderKLFields.floatList(j.getFloatArray("latents_mean")),
+                    AutoencoderKLFields.floatList(j.getFloatArray("latents_std")),
                     j.getBoolean("force_upcast", true),
                     j.getBoolean("use_quant_conv", false),
                     j.getBoolean("use_post_quant_conv", false),
@@ -155,6 +130,12 @@ public record CogVideoXVaeConfig(int inChannels, int outChannels, List<String> d
                 true, false, false, false);
     }
 
+    /** The keys every KL autoencoder shares, as read. */
+    public AutoencoderKLFields fields() {
+        return new AutoencoderKLFields(inChannels, outChannels, latentChannels, downBlockTypes, upBlockTypes,
+                blockOutChannels, layersPerBlock, actFn, normNumGroups, scalingFactor);
+    }
+
     /** {@code 2^(len(block_out_channels) - 1)}: every block but the last halves H and W. */
     public int spatialCompressionRatio() {
         return 1 << (blockOutChannels.size() - 1);
@@ -168,19 +149,5 @@ public record CogVideoXVaeConfig(int inChannels, int outChannels, List<String> d
     /** The last (widest) entry of {@code block_out_channels}: the mid blocks' width. */
     public int midChannels() {
         return blockOutChannels.get(blockOutChannels.size() - 1);
-    }
-
-    private static List<Float> boxed(float[] a) {
-        Float[] out = new Float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i];
-        }
-        return List.of(out);
-    }
-
-    private static void require(boolean ok, String key, @Nullable Object value, String rule) {
-        if (!ok) {
-            throw new IllegalArgumentException(key + " = " + value + ": " + rule);
-        }
     }
 }

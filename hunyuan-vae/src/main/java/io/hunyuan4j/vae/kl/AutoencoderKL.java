@@ -1,9 +1,9 @@
 package io.hunyuan4j.vae.kl;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.hunyuan4j.core.api.AbstractAutoencoder;
 import io.hunyuan4j.core.api.ComponentOptions;
 import io.hunyuan4j.core.api.GroupOnloader;
 import io.hunyuan4j.core.api.LatentDecoder;
@@ -12,26 +12,19 @@ import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.nn.Conv2d;
 import io.hunyuan4j.core.nn.DiagonalGaussianDistribution;
 import io.hunyuan4j.core.nn.Scoped;
+import io.hunyuan4j.core.nn.Tiles;
 import io.hunyuan4j.core.ops.AttentionBackend;
 import io.hunyuan4j.core.ops.ChunkedAttention;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.weights.Checkpoints;
 import io.hunyuan4j.core.weights.LoadMode;
-import io.hunyuan4j.core.weights.Parameter;
 import io.hunyuan4j.core.weights.StateDict;
-import io.hunyuan4j.core.weights.TensorLoader;
 import io.hunyuan4j.core.weights.TensorSource;
-import io.hunyuan4j.vae.Tiler;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,8 +52,8 @@ import org.jspecify.annotations.Nullable;
  * mutable {@code enable_tiling()}; {@link #decode(NDArray)} uses the tiling given at load (off unless told
  * otherwise, as a fresh diffusers model). Tiles are cut, blended ({@code blend_v}, {@code blend_h}, in place, so
  * later tiles blend with already blended neighbours) and kept exactly as {@code tiled_decode} /
- * {@code _tiled_encode} do, through the HunyuanVideo VAE's spatial pass ({@link Tiler#spatial}) on a one-frame
- * view. Like the reference, the kept parts are concatenated without a final crop (see
+ * {@code _tiled_encode} do, through the tile grid every VAE shares ({@link Tiles#spatial2d}, a one-frame
+ * view). Like the reference, the kept parts are concatenated without a final crop (see
  * {@link AutoencoderKLTiling}).
  *
  * <p><b>Precision.</b> Weights and activations are float32 under every compute dtype, as in the HunyuanVideo VAE
@@ -77,13 +70,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @see <a href="https://github.com/huggingface/diffusers/blob/58eb52c0803ea9af3abec60841c2a093bdf1f951/src/diffusers/models/autoencoders/autoencoder_kl.py#L36">diffusers AutoencoderKL</a>
  */
-public final class AutoencoderKL implements LatentDecoder, Offloadable {
-
-    /** The group of encoder-side weights ({@code encoder.*}, {@code quant_conv.*}); decoding never places it. */
-    public static final String ENCODER_GROUP = "encoder";
-
-    private static final Pattern DECODER_STAGE =
-            Pattern.compile("^(decoder\\.mid_block|decoder\\.up_blocks\\.\\d+)\\.");
+public final class AutoencoderKL extends AbstractAutoencoder {
 
     private final AutoencoderKLConfig config;
     private final Encoder encoder;
@@ -91,12 +78,6 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
     private final @Nullable Conv2d quantConv;
     private final @Nullable Conv2d postQuantConv;
     private final AutoencoderKLTiling tiling;
-    private final ComputeDtype computeDtype;
-    private final @Nullable NDManager weightManager;
-    private final @Nullable TensorSource ownedSource;
-    private final LoadMode loadMode;
-    private final Map<String, List<Parameter>> groups;
-    private volatile @Nullable GroupOnloader blockOffloader;
 
     /**
      * Binds every module and checks the whole checkpoint.
@@ -107,6 +88,7 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
     AutoencoderKL(AutoencoderKLConfig config, StateDict w, AutoencoderKLTiling tiling, AttentionBackend backend,
             ComputeDtype computeDtype, LoadMode loadMode, @Nullable NDManager weightManager,
             @Nullable TensorSource ownedSource) {
+        super(computeDtype, loadMode, weightManager, ownedSource);
         this.config = config;
         this.encoder = new Encoder(w.child("encoder"), config, backend);
         this.decoder = new Decoder(w.child("decoder"), config, backend);
@@ -115,33 +97,8 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
                 ? new Conv2d(w.child("quant_conv"), Conv2d.Spec.of(2 * l, 2 * l, 1, 1, 0)) : null;
         this.postQuantConv = config.usePostQuantConv()
                 ? new Conv2d(w.child("post_quant_conv"), Conv2d.Spec.of(l, l, 1, 1, 0)) : null;
-        w.requireAllConsumed();
         this.tiling = tiling;
-        this.computeDtype = computeDtype;
-        this.weightManager = weightManager;
-        this.ownedSource = ownedSource;
-        this.loadMode = loadMode;
-        this.groups = groupParameters(w.boundParameters(), config.blockOutChannels().size());
-    }
-
-    /**
-     * Onload units in decode order: {@link #SHARED}, {@code decoder.mid_block}, {@code decoder.up_blocks.<i>},
-     * then {@link #ENCODER_GROUP}.
-     */
-    private static Map<String, List<Parameter>> groupParameters(List<Parameter> parameters, int numUpBlocks) {
-        List<String> order = new ArrayList<>(List.of(SHARED, "decoder.mid_block"));
-        for (int i = 0; i < numUpBlocks; i++) {
-            order.add("decoder.up_blocks." + i);
-        }
-        order.add(ENCODER_GROUP);
-        return Offloadable.group(parameters, order, name -> {
-            Matcher m = DECODER_STAGE.matcher(name);
-            return encoderSide(name) ? ENCODER_GROUP : m.find() ? m.group(1) : SHARED;
-        });
-    }
-
-    private static boolean encoderSide(String name) {
-        return name.startsWith("encoder.") || name.startsWith("quant_conv.");
+        bindingDone(w, config.blockOutChannels().size());
     }
 
     // ------------------------------------------------------------------------------------------------ loading
@@ -176,13 +133,7 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
 
     private static AutoencoderKL load(Path vaeDir, AutoencoderKLConfig config, ComponentOptions options,
             AutoencoderKLTiling tiling) {
-        TensorSource source = Checkpoints.open(vaeDir);
-        try {
-            return create(config, source, options, tiling, source);
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
+        return owning(Checkpoints.open(vaeDir), source -> create(config, source, options, tiling, source));
     }
 
     /**
@@ -196,21 +147,8 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
 
     private static AutoencoderKL create(AutoencoderKLConfig config, TensorSource source, ComponentOptions options,
             AutoencoderKLTiling tiling, @Nullable TensorSource owned) {
-        NDManager weights = NDManager.newBaseManager(options.device());
-        weights.setName("vae-kl-weights");
-        try {
-            // float32 under every compute dtype, as AutoencoderKLHunyuanVideo (see the class comment)
-            StateDict w = StateDict.load(source, weights, options.loadMode(), TensorLoader.float32(), "vae/");
-            AutoencoderKL vae = new AutoencoderKL(config, w, tiling, new ChunkedAttention(), options.computeDtype(),
-                    options.loadMode(), weights, owned);
-            if (options.loadMode() == LoadMode.EAGER) {
-                weights.cap(); // every weight is resident: any stray attachment now fails loudly (STYLE P6)
-            }
-            return vae;
-        } catch (RuntimeException e) {
-            weights.close();
-            throw e;
-        }
+        return bind(source, options, "vae-kl-weights", (w, weights) -> new AutoencoderKL(config, w, tiling,
+                new ChunkedAttention(), options.computeDtype(), options.loadMode(), weights, owned));
     }
 
     /**
@@ -228,11 +166,7 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
         if (config.usePostQuantConv()) {
             new Conv2d(probe.child("post_quant_conv"), Conv2d.Spec.of(l, l, 1, 1, 0));
         }
-        Map<String, Shape> shapes = new LinkedHashMap<>();
-        for (Parameter p : probe.boundParameters()) {
-            shapes.put(p.name(), p.shape());
-        }
-        return shapes;
+        return boundShapes(probe);
     }
 
     /** The config it was built from. */
@@ -243,58 +177,6 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
     /** The tiling {@link #decode(NDArray)} and {@link #encode(NDArray)} use. */
     public AutoencoderKLTiling tiling() {
         return tiling;
-    }
-
-    /**
-     * The pipeline compute dtype this VAE was loaded for (checked against the pipeline's). Its weights and
-     * arithmetic are float32 under every compute dtype.
-     */
-    @Override
-    public ComputeDtype computeDtype() {
-        return computeDtype;
-    }
-
-    /** The device of the weight manager this VAE created ({@link #load}, {@link #fromWeights}), else null. */
-    @Override
-    public @Nullable Device device() {
-        return weightManager == null ? null : weightManager.getDevice();
-    }
-
-    // ------------------------------------------------------------------------------------------------ offload
-
-    /** {@inheritDoc} */
-    @Override
-    public String component() {
-        return "vae";
-    }
-
-    /** {@inheritDoc} The groups of the class comment, in decode order, {@link #ENCODER_GROUP} last. */
-    @Override
-    public Map<String, List<Parameter>> parameterGroups() {
-        return groups;
-    }
-
-    /** Every group but {@link #ENCODER_GROUP}: what decoding uses. */
-    @Override
-    public List<String> stageGroups() {
-        return groups.keySet().stream().filter(g -> !g.equals(ENCODER_GROUP)).toList();
-    }
-
-    /** Whether the weights were bound {@link LoadMode#LAZY}. */
-    @Override
-    public boolean reloadable() {
-        return loadMode == LoadMode.LAZY;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if the weights are not bound {@link LoadMode#LAZY}
-     */
-    @Override
-    public void blockOffload(@Nullable GroupOnloader offloader) {
-        requireReloadable(offloader);
-        this.blockOffloader = offloader;
     }
 
     // ------------------------------------------------------------------------------------------------ encode
@@ -316,7 +198,7 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
     public DiagonalGaussianDistribution encode(NDArray image, AutoencoderKLTiling tiling) {
         requireImage(image, tiling);
         try (GroupOnloader.Scope weights =
-                GroupOnloader.scope(blockOffloader, this, ENCODER_GROUP, image.getManager())) {
+                GroupOnloader.scope(blockOffloader(), this, ENCODER_GROUP, image.getManager())) {
             return new DiagonalGaussianDistribution(Scoped.apply(image, x -> encodeMoments(x, tiling)));
         }
     }
@@ -345,11 +227,11 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
     private NDArray tiledEncode(NDArray x, AutoencoderKLTiling t) {
         Shape s = x.getShape();
         LongUnaryOperator out = this::encodedLength;
-        Tiler.Axis rows = new Tiler.Axis(s.get(2), t.tileSampleMinSize(), t.encodeStride(), t.encodeBlendExtent(),
-                t.encodeRowLimit(), Long.MAX_VALUE, out, false);
-        Tiler.Axis cols = new Tiler.Axis(s.get(3), t.tileSampleMinSize(), t.encodeStride(), t.encodeBlendExtent(),
-                t.encodeRowLimit(), Long.MAX_VALUE, out, false);
-        return spatial(x, rows, cols, this::encodePlain);
+        Tiles.Axis rows = Tiles.Axis.spatial(s.get(2), t.tileSampleMinSize(), t.encodeStride(), t.encodeBlendExtent(),
+                t.encodeRowLimit(), out);
+        Tiles.Axis cols = Tiles.Axis.spatial(s.get(3), t.tileSampleMinSize(), t.encodeStride(), t.encodeBlendExtent(),
+                t.encodeRowLimit(), out);
+        return Tiles.spatial2d(x, rows, cols, this::encodePlain);
     }
 
     /** Latent length of an encoded axis of n pixels: every downsampler maps n to floor(n / 2). */
@@ -383,7 +265,7 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
      */
     public NDArray decode(NDArray latents, AutoencoderKLTiling tiling) {
         requireLatents(latents);
-        GroupOnloader off = blockOffloader;
+        GroupOnloader off = blockOffloader();
         try (GroupOnloader.Scope shared = GroupOnloader.scope(off, this, SHARED, latents.getManager())) {
             if (latents.getShape().dimension() == 4) {
                 return Scoped.apply(latents, z -> decodeImages(z, tiling, off));
@@ -436,18 +318,11 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
         Shape s = z.getShape();
         long f = config.spatialCompressionRatio();
         LongUnaryOperator out = n -> n * f;
-        Tiler.Axis rows = new Tiler.Axis(s.get(2), t.tileLatentMinSize(), t.decodeStride(), t.decodeBlendExtent(),
-                t.decodeRowLimit(), Long.MAX_VALUE, out, false);
-        Tiler.Axis cols = new Tiler.Axis(s.get(3), t.tileLatentMinSize(), t.decodeStride(), t.decodeBlendExtent(),
-                t.decodeRowLimit(), Long.MAX_VALUE, out, false);
-        return spatial(z, rows, cols, tile -> decodePlain(tile, off));
-    }
-
-    /** The spatial tiling pass on a one-frame view: [B, C, H, W] -> [B, C, 1, H, W] -> tiles -> [B, C', H', W']. */
-    private static NDArray spatial(NDArray x, Tiler.Axis rows, Tiler.Axis cols, UnaryOperator<NDArray> tileFn) {
-        NDArray view = x.expandDims(2);
-        NDArray out = Tiler.spatial(view, rows, cols, tile -> tileFn.apply(tile.squeeze(2)).expandDims(2));
-        return out.squeeze(2);
+        Tiles.Axis rows = Tiles.Axis.spatial(s.get(2), t.tileLatentMinSize(), t.decodeStride(), t.decodeBlendExtent(),
+                t.decodeRowLimit(), out);
+        Tiles.Axis cols = Tiles.Axis.spatial(s.get(3), t.tileLatentMinSize(), t.decodeStride(), t.decodeBlendExtent(),
+                t.decodeRowLimit(), out);
+        return Tiles.spatial2d(z, rows, cols, tile -> decodePlain(tile, off));
     }
 
     // ------------------------------------------------------------------------------------------------ forward
@@ -543,24 +418,5 @@ public final class AutoencoderKL implements LatentDecoder, Offloadable {
     @Override
     public int spatialCompression() {
         return config.spatialCompressionRatio();
-    }
-
-    /** Number of arrays in the weight manager (resident weights), for leak checks. */
-    int residentWeightArrays() {
-        NDManager m = weightManager;
-        return m == null ? 0 : m.getManagedArrays().size();
-    }
-
-    /** Frees the weights and, when loaded from a folder, the checkpoint mapping. */
-    @Override
-    public void close() {
-        NDManager m = weightManager;
-        if (m != null) {
-            m.close();
-        }
-        TensorSource s = ownedSource;
-        if (s != null) {
-            s.close();
-        }
     }
 }

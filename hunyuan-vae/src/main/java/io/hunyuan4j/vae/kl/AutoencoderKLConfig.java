@@ -1,9 +1,11 @@
 package io.hunyuan4j.vae.kl;
 
+import static io.hunyuan4j.core.config.AutoencoderKLFields.require;
+
+import io.hunyuan4j.core.config.AutoencoderKLFields;
 import io.hunyuan4j.core.config.ConfigException;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.config.Limits;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +48,10 @@ public record AutoencoderKLConfig(int inChannels, int outChannels, List<String> 
     static final int MAX_BLOCKS = 16;
     /** Largest {@code sample_size} (the default tile edge in pixels). */
     static final int MAX_SAMPLE_SIZE = 1 << 16;
+    /** diffusers' {@code __init__} defaults of the shared keys (a one-block 64-channel VAE). */
+    private static final AutoencoderKLFields DIFFUSERS_DEFAULTS =
+            new AutoencoderKLFields(3, 3, 4, List.of(DOWN_BLOCK), List.of(UP_BLOCK), List.of(64), 1, "silu", 32,
+                    0.18215f);
 
     /** Validates; messages name the config key, the value and the rule. */
     public AutoencoderKLConfig {
@@ -54,32 +60,10 @@ public record AutoencoderKLConfig(int inChannels, int outChannels, List<String> 
         blockOutChannels = List.copyOf(blockOutChannels);
         latentsMean = List.copyOf(latentsMean);
         latentsStd = List.copyOf(latentsStd);
-        Limits.require("in_channels", inChannels, 1, Limits.MAX_WIDTH);
-        Limits.require("out_channels", outChannels, 1, Limits.MAX_WIDTH);
-        Limits.require("latent_channels", latentChannels, 1, Limits.MAX_WIDTH);
-        Limits.require("layers_per_block", layersPerBlock, 1, Limits.MAX_LAYERS);
-        Limits.require("norm_num_groups", normNumGroups, 1, Limits.MAX_WIDTH);
+        new AutoencoderKLFields(inChannels, outChannels, latentChannels, downBlockTypes, upBlockTypes,
+                blockOutChannels, layersPerBlock, actFn, normNumGroups, scalingFactor)
+                .validate(DOWN_BLOCK, UP_BLOCK, MAX_BLOCKS);
         Limits.require("sample_size", sampleSize, 1, MAX_SAMPLE_SIZE);
-        require(!blockOutChannels.isEmpty(), "block_out_channels", blockOutChannels, "must not be empty");
-        require(blockOutChannels.size() <= MAX_BLOCKS, "block_out_channels", blockOutChannels.size() + " entries",
-                "must have at most " + MAX_BLOCKS);
-        for (int c : blockOutChannels) {
-            Limits.require("block_out_channels entry", c, 1, Limits.MAX_WIDTH);
-            require(c % normNumGroups == 0, "block_out_channels", blockOutChannels,
-                    "every entry must be a positive multiple of norm_num_groups " + normNumGroups);
-        }
-        require(downBlockTypes.size() == blockOutChannels.size(), "down_block_types", downBlockTypes,
-                "must have one entry per block_out_channels entry (" + blockOutChannels.size() + ")");
-        require(upBlockTypes.size() == blockOutChannels.size(), "up_block_types", upBlockTypes,
-                "must have one entry per block_out_channels entry (" + blockOutChannels.size() + ")");
-        for (String t : downBlockTypes) {
-            require(DOWN_BLOCK.equals(t), "down_block_types", t, "supported: [" + DOWN_BLOCK + "]");
-        }
-        for (String t : upBlockTypes) {
-            require(UP_BLOCK.equals(t), "up_block_types", t, "supported: [" + UP_BLOCK + "]");
-        }
-        require("silu".equals(actFn) || "swish".equals(actFn), "act_fn", actFn, "supported: [silu, swish]");
-        require(Float.isFinite(scalingFactor) && scalingFactor > 0, "scaling_factor", scalingFactor, "must be > 0");
         require(shiftFactor == null || Float.isFinite(shiftFactor), "shift_factor", shiftFactor,
                 "must be finite or null");
         require(latentsMean.isEmpty() || latentsMean.size() == latentChannels, "latents_mean", latentsMean,
@@ -91,21 +75,15 @@ public record AutoencoderKLConfig(int inChannels, int outChannels, List<String> 
     /** Reads {@code config.json} with the diffusers defaults; errors name the file and the key. */
     public static AutoencoderKLConfig fromJson(JsonConfig j) {
         try {
-            AutoencoderKLConfig c = new AutoencoderKLConfig(
-                    j.getInt("in_channels", 3),
-                    j.getInt("out_channels", 3),
-                    j.getStringList("down_block_types", List.of(DOWN_BLOCK)),
-                    j.getStringList("up_block_types", List.of(UP_BLOCK)),
-                    boxed(j.getIntArray("block_out_channels", 64)),
-                    j.getInt("layers_per_block", 1),
-                    j.getString("act_fn", "silu"),
-                    j.getInt("latent_channels", 4),
-                    j.getInt("norm_num_groups", 32),
+            AutoencoderKLFields f = AutoencoderKLFields.read(j, DIFFUSERS_DEFAULTS);
+            AutoencoderKLConfig c = new AutoencoderKLConfig(f.inChannels(), f.outChannels(), f.downBlockTypes(),
+                    f.upBlockTypes(), f.blockOutChannels(), f.layersPerBlock(), f.actFn(), f.latentChannels(),
+                    f.normNumGroups(),
                     j.getInt("sample_size", 32),
-                    j.getFloat("scaling_factor", 0.18215f),
+                    f.scalingFactor(),
                     j.has("shift_factor") ? j.getFloat("shift_factor") : null,
-                    boxed(j.getFloatArray("latents_mean")),
-                    boxed(j.getFloatArray("latents_std")),
+                    AutoencoderKLFields.floatList(j.getFloatArray("latents_mean")),
+                    AutoencoderKLFields.floatList(j.getFloatArray("latents_std")),
                     j.getBoolean("force_upcast", true),
                     j.getBoolean("use_quant_conv", true),
                     j.getBoolean("use_post_quant_conv", true),
@@ -147,23 +125,5 @@ public record AutoencoderKLConfig(int inChannels, int outChannels, List<String> 
     /** The last (widest) entry of {@code block_out_channels}: the mid block's width. */
     public int midChannels() {
         return blockOutChannels.get(blockOutChannels.size() - 1);
-    }
-
-    private static List<Integer> boxed(int[] a) {
-        return Arrays.stream(a).boxed().toList();
-    }
-
-    private static List<Float> boxed(float[] a) {
-        Float[] out = new Float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i];
-        }
-        return List.of(out);
-    }
-
-    private static void require(boolean ok, String key, @Nullable Object value, String rule) {
-        if (!ok) {
-            throw new IllegalArgumentException(key + " = " + value + ": " + rule);
-        }
     }
 }
