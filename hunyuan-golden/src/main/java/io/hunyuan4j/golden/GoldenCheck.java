@@ -187,11 +187,9 @@ public final class GoldenCheck {
                 if (bf16 && firstStep(c, out)) {
                     double first = maxRelErr(g.get(0), ref.get(0));
                     boolean ok = first <= GoldenOptions.BF16_TOLERANCE;
-                    notes.add(String.format(java.util.Locale.ROOT, "first step %s %.3e %s %.0e", out, first,
-                            ok ? "<=" : ">", GoldenOptions.BF16_TOLERANCE));
-                    if (!ok) {
-                        problems.add(notes.get(notes.size() - 1));
-                    }
+                    String note = String.format(java.util.Locale.ROOT, "first step %s %.3e %s %.0e", out, first,
+                            ok ? "<=" : ">", GoldenOptions.BF16_TOLERANCE);
+                    (ok ? notes : problems).add(note);
                 }
             }
             boolean pass = problems.isEmpty() && !Double.isNaN(worstErr) && worstErr <= tol;

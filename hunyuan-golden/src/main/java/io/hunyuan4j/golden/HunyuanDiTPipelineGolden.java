@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.hunyuan4j.core.api.ComponentOptions;
-import io.hunyuan4j.core.api.LatentDecoder;
 import io.hunyuan4j.core.config.JsonConfig;
 import io.hunyuan4j.core.ops.ComputeDtype;
 import io.hunyuan4j.core.scheduler.DDPMScheduler;
@@ -26,7 +25,6 @@ import io.hunyuan4j.vae.kl.AutoencoderKLConfig;
 import io.hunyuan4j.vae.kl.AutoencoderKLTiling;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Fixture {@code hunyuandit_pipeline}: {@link HunyuanDiTPipeline} on the fixture's embeddings, latents and recorded
@@ -38,27 +36,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HunyuanDiTPipelineGolden implements PipelineComponent {
 
-    /** Builds the decoder from the fixture's {@code vae} section, its weights and the run's device and dtype. */
-    @FunctionalInterface
-    public interface DecoderFactory {
-        /**
-         * Builds the decoder.
-         *
-         * @param config the fixture's {@code vae} config section
-         * @param weights the {@code vae.*} weights, prefix stripped
-         * @param options the run's device (the decoder is float32 whatever the compute dtype)
-         * @return the decoder
-         */
-        LatentDecoder build(JsonConfig config, TensorSource weights, ComponentOptions options);
-    }
-
-    private final @Nullable DecoderFactory vae;
+    private final boolean withDecoder;
 
     /** With the real decoder: {@link AutoencoderKL} from the fixture's {@code vae} section (every output). */
     public HunyuanDiTPipelineGolden() {
-        this((config, weights, options) -> AutoencoderKL.fromWeights(AutoencoderKLConfig.fromJson(config), weights,
-                new ComponentOptions(options.device(), ComputeDtype.FLOAT32, LoadMode.EAGER),
-                AutoencoderKLTiling.defaults(AutoencoderKLConfig.fromJson(config))));
+        this(true);
+    }
+
+    private HunyuanDiTPipelineGolden(boolean withDecoder) {
+        this.withDecoder = withDecoder;
     }
 
     /**
@@ -67,16 +53,7 @@ public final class HunyuanDiTPipelineGolden implements PipelineComponent {
      * @return a component that leaves the {@code image*} outputs out
      */
     public static HunyuanDiTPipelineGolden latentsOnly() {
-        return new HunyuanDiTPipelineGolden(null);
-    }
-
-    /**
-     * With a decoder built from the fixture's {@code vae} config section and its prefix-stripped weights.
-     *
-     * @param vae builds the decoder, or null for latents-level outputs only
-     */
-    public HunyuanDiTPipelineGolden(@Nullable DecoderFactory vae) {
-        this.vae = vae;
+        return new HunyuanDiTPipelineGolden(false);
     }
 
     /** {@inheritDoc} */
@@ -103,11 +80,9 @@ public final class HunyuanDiTPipelineGolden implements PipelineComponent {
         HunyuanDiT2DModel transformer = HunyuanDiT2DModel.fromWeights(ditConfig,
                 new PrefixedTensors(fx.weights(), "transformer."), componentOptions,
                 "golden/hunyuandit_pipeline weights.safetensors [transformer.*]");
-        var decoderFactory = vae;
-        HunyuanDiTPipeline.Builder builder = decoderFactory == null ? HunyuanDiTPipeline.latentsOnly(transformer)
-                : HunyuanDiTPipeline.builder(transformer,
-                        decoderFactory.build(config.object("vae"), new PrefixedTensors(fx.weights(), "vae."),
-                                componentOptions));
+        HunyuanDiTPipeline.Builder builder = !withDecoder ? HunyuanDiTPipeline.latentsOnly(transformer)
+                : HunyuanDiTPipeline.builder(transformer, decoder(config.object("vae"),
+                        new PrefixedTensors(fx.weights(), "vae."), options));
         DDPMScheduler scheduler = new DDPMScheduler(DDPMSchedulerConfig.fromJson(config.object("scheduler")));
         try (HunyuanDiTPipeline pipe = builder.scheduler(scheduler).device(options.device()).build()) {
             HunyuanDiTEmbeddings embeddings = new HunyuanDiTEmbeddings(fx.input("prompt_embeds", manager),
@@ -144,7 +119,7 @@ public final class HunyuanDiTPipelineGolden implements PipelineComponent {
                 out.put(prefix + "noise_pred_guided", NDArrays.stack(guided, 0));
                 out.put(prefix + "step_latents", NDArrays.stack(steps, 0));
                 out.put(prefix + "latents", latents);
-                if (decoderFactory != null) {
+                if (withDecoder) {
                     out.put(prefix + "image_decoded_raw", pipe.decodeRaw(latents.duplicate()));
                     out.put(prefix + "image", pipe.decode(latents.duplicate()));
                 }
@@ -186,5 +161,13 @@ public final class HunyuanDiTPipelineGolden implements PipelineComponent {
         NDArray copy = value.duplicate();
         copy.attach(manager);
         return copy;
+    }
+
+    /** The fixture's 2D decoder, float32 whatever the compute dtype, on the run's device. */
+    private static AutoencoderKL decoder(JsonConfig config, TensorSource weights, GoldenOptions options) {
+        AutoencoderKLConfig c = AutoencoderKLConfig.fromJson(config);
+        return AutoencoderKL.fromWeights(c, weights,
+                new ComponentOptions(options.device(), ComputeDtype.FLOAT32, LoadMode.EAGER),
+                AutoencoderKLTiling.defaults(c));
     }
 }
